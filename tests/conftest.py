@@ -1,0 +1,87 @@
+"""Shared fixtures: a copy of the shipped plan repository, and running the real command."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from workplan_cli.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+SEED = ROOT.parent / "shared" / "seed" / "000_3ac86f95525d6f44.txt"
+
+
+@pytest.fixture(autouse=True)
+def _plain_environment(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.delenv("WORKPLAN_REPO", raising=False)
+    monkeypatch.delenv("WORKPLAN_DEBUG", raising=False)
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch) -> Path:
+    """A copy of the shipped plan repository, and the current folder inside it."""
+    root = tmp_path / "plans"
+    shutil.copytree(DATA, root / "data")
+    monkeypatch.chdir(root)
+    return root
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Runs git in `cwd` with a fixed identity; returns stdout."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test Author",
+        "GIT_AUTHOR_EMAIL": "author@example.org",
+        "GIT_COMMITTER_NAME": "Test Author",
+        "GIT_COMMITTER_EMAIL": "author@example.org",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    done = subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
+                          text=True)
+    return done.stdout
+
+
+@pytest.fixture
+def git_repo(repo: Path) -> Path:
+    """The plan repository copy as a git repository with one commit on main."""
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Signed plan")
+    return repo
+
+
+class Result:
+    def __init__(self, exit_code: int, stdout: str, stderr: str):
+        self.exit_code, self.stdout, self.stderr = exit_code, stdout, stderr
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+@pytest.fixture
+def cli():
+    """Runs `workplan ARGS` in-process and checks that no traceback leaked."""
+
+    def invoke(*args: str, code: int | None = 0, input: str | None = None) -> Result:
+        runner = CliRunner()
+        result = runner.invoke(app, list(args), input=input, prog_name="workplan")
+        out = Result(result.exit_code, result.stdout, result.stderr)
+        assert "Traceback" not in out.output, out.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            result.exception
+        )
+        if code is not None:
+            assert out.exit_code == code, out.output
+        return out
+
+    return invoke

@@ -1,0 +1,156 @@
+"""Rules that span more than one field: unique ids, id prefixes, references, histories."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import NamedTuple
+
+from workplan_cli.model import Plan, PlanStatus, StakeholderFile
+
+Loc = tuple[str | int, ...]
+
+
+class Finding(NamedTuple):
+    """A rule broken at `loc`, a path of keys and list indexes into the document."""
+
+    loc: Loc
+    message: str
+
+
+def check_stakeholders(file: StakeholderFile) -> list[Finding]:
+    """Returns the findings for a stakeholders file: ids must be unique."""
+    findings: list[Finding] = []
+    seen: dict[str, int] = {}
+    for i, stakeholder in enumerate(file.stakeholders):
+        if stakeholder.id in seen:
+            findings.append(
+                Finding(
+                    ("stakeholders", i, "id"),
+                    f"duplicate stakeholder id {stakeholder.id!r} "
+                    f"(first used by stakeholders[{seen[stakeholder.id]}])",
+                )
+            )
+        else:
+            seen[stakeholder.id] = i
+    return findings
+
+
+def check_plan(plan: Plan, stakeholder_ids: Collection[str] | None) -> list[Finding]:
+    """Returns the findings for a plan; references are checked when ids are given."""
+    findings = _check_meta(plan, stakeholder_ids)
+    findings += _check_ids(plan)
+    for a, area in enumerate(plan.areas):
+        for t, topic in enumerate(area.topics):
+            for i, activity in enumerate(topic.activities):
+                loc = ("areas", a, "topics", t, "activities", i)
+                findings += _check_activity(loc, activity, stakeholder_ids)
+    return findings
+
+
+def _check_meta(plan: Plan, known: Collection[str] | None) -> list[Finding]:
+    findings = []
+    meta = plan.plan
+    if plan.schema_version != 1:
+        findings.append(
+            Finding(("schema_version",), f"unsupported schema_version {plan.schema_version}; "
+                    "this version of workplan reads 1")
+        )
+    if meta.status is PlanStatus.SIGNED and meta.signed is None:
+        findings.append(Finding(("plan", "status"), "a signed plan needs a 'signed' date"))
+    if known is not None:
+        for i, party in enumerate(meta.parties):
+            findings += _reference(("plan", "parties", i), party, known)
+        if meta.facilitator is not None:
+            findings += _reference(("plan", "facilitator"), meta.facilitator, known)
+    return findings
+
+
+def _check_ids(plan: Plan) -> list[Finding]:
+    findings = []
+    seen: dict[str, str] = {}
+
+    def unique(loc: Loc, ident: str, what: str) -> None:
+        if ident in seen:
+            findings.append(Finding(loc, f"duplicate {what} id {ident!r} (also at {seen[ident]})"))
+        else:
+            seen[ident] = render_loc(loc)
+
+    for a, area in enumerate(plan.areas):
+        unique(("areas", a, "id"), area.id, "area")
+        for t, topic in enumerate(area.topics):
+            loc = ("areas", a, "topics", t, "id")
+            unique(loc, topic.id, "topic")
+            if not topic.id.startswith(area.id + "."):
+                findings.append(
+                    Finding(loc, f"topic id {topic.id!r} does not start with its area's id "
+                            f"'{area.id}.'")
+                )
+            for i, activity in enumerate(topic.activities):
+                loc = ("areas", a, "topics", t, "activities", i, "id")
+                unique(loc, activity.id, "activity")
+                if not activity.id.startswith(topic.id + "."):
+                    findings.append(
+                        Finding(loc, f"activity id {activity.id!r} does not start with its "
+                                f"topic's id '{topic.id}.'")
+                    )
+    return findings
+
+
+def _check_activity(loc: Loc, activity, known: Collection[str] | None) -> list[Finding]:
+    findings = []
+    if known is not None:
+        for field in ("lead", "stakeholders"):
+            for i, ident in enumerate(getattr(activity, field)):
+                findings += _reference(loc + (field, i), ident, known)
+    for field in ("lead", "stakeholders"):
+        values = getattr(activity, field)
+        for i, ident in enumerate(values):
+            if ident in values[:i]:
+                findings.append(Finding(loc + (field, i), f"{ident!r} is listed twice"))
+    if activity.start and activity.end and activity.end < activity.start:
+        findings.append(
+            Finding(loc + ("end",), f"end {activity.end} is before start {activity.start}")
+        )
+    findings += _check_history(loc, activity)
+    return findings
+
+
+def _check_history(loc: Loc, activity) -> list[Finding]:
+    findings = []
+    previous = None
+    for i, entry in enumerate(activity.history):
+        here = loc + ("history", i)
+        if previous is not None and entry.date < previous.date:
+            findings.append(
+                Finding(here + ("date",), f"history entry dated {entry.date} comes after one "
+                        f"dated {previous.date}; keep the history in date order")
+            )
+        if previous is not None and entry.from_ is not None and entry.from_ != previous.to:
+            findings.append(
+                Finding(here + ("from",), f"'from' is {entry.from_.value!r} but the entry before "
+                        f"moved the activity to {previous.to.value!r}")
+            )
+        previous = entry
+    if previous is not None and previous.to != activity.status:
+        findings.append(
+            Finding(loc + ("status",), f"status is {activity.status.value!r} but the last history "
+                    f"entry moved it to {previous.to.value!r}")
+        )
+    return findings
+
+
+def _reference(loc: Loc, ident: str, known: Collection[str]) -> list[Finding]:
+    if ident in known:
+        return []
+    return [Finding(loc, f"unknown stakeholder {ident!r} (not in stakeholders.yaml)")]
+
+
+def render_loc(loc: Loc) -> str:
+    """Returns a path such as areas[0].topics[2].status for a tuple of keys and indexes."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out

@@ -1,0 +1,63 @@
+"""Options shared by several commands, and opening the repository they name."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from workplan_cli.vocab import Status
+
+RepoOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--repo",
+        envvar="WORKPLAN_REPO",
+        help="The plan repository (default: found by walking up from the current folder).",
+        show_default=False,
+    ),
+]
+PlanOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--plan",
+        "-p",
+        help="Plan version (2025) or file path (default: the newest plan that is not a draft).",
+        show_default=False,
+    ),
+]
+AreaOption = Annotated[Optional[str], typer.Option("--area", "-a", help="Only this area, e.g. 2.")]
+TopicOption = Annotated[Optional[str], typer.Option("--topic", "-t", help="Only this topic, e.g. 1.3.")]
+StatusOption = Annotated[
+    Optional[Status], typer.Option("--status", "-s", help="Only activities with this status.")
+]
+LeadOption = Annotated[
+    Optional[str], typer.Option("--lead", help="Only activities this stakeholder id leads, e.g. bmdv.")
+]
+StakeholderOption = Annotated[
+    Optional[str],
+    typer.Option("--stakeholder", help="Only activities this stakeholder id leads or takes part in."),
+]
+
+
+class Format(str, Enum):
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def open_repo(repo: Optional[Path]):
+    from workplan_cli.store import find_repo
+
+    return find_repo(repo)
+
+
+def make_filters(area, topic, status, lead, stakeholder):
+    from workplan_cli.query import Filters
+
+    return Filters(area=area, topic=topic, status=status, lead=lead, stakeholder=stakeholder)

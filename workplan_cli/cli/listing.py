@@ -1,0 +1,60 @@
+"""`workplan list`: the activities, one a row."""
+
+from __future__ import annotations
+
+from workplan_cli.cli.common import (
+    AreaOption,
+    Format,
+    FormatOption,
+    LeadOption,
+    PlanOption,
+    RepoOption,
+    StakeholderOption,
+    StatusOption,
+    TopicOption,
+    make_filters,
+    open_repo,
+)
+from workplan_cli.cli.output import Column, echo, markdown_table, print_json, print_table
+
+COLUMNS = [Column("ID"), Column("Status"), Column("Kind"), Column("Lead"), Column("Title")]
+
+
+def list_activities(
+    plan: PlanOption = None,
+    area: AreaOption = None,
+    topic: TopicOption = None,
+    status: StatusOption = None,
+    lead: LeadOption = None,
+    stakeholder: StakeholderOption = None,
+    format: FormatOption = Format.TABLE,
+    repo: RepoOption = None,
+) -> None:
+    """List activities, one a row.
+
+    Example: workplan list --status planned --stakeholder giz
+    """
+    from workplan_cli import query, views
+
+    store = open_repo(repo)
+    the_plan = store.load_plan(plan)
+    filters = make_filters(area, topic, status, lead, stakeholder)
+    query.check_filters(filters, the_plan, store.load_stakeholders())
+    refs = query.select(the_plan, filters)
+    if format is Format.JSON:
+        print_json(views.list_view(the_plan, refs, filters))
+        return
+    rows = [
+        [a.id, a.status.value, a.kind.value, ", ".join(a.lead), a.title]
+        for a in (ref.activity for ref in refs)
+    ]
+    if format is Format.MARKDOWN:
+        echo(markdown_table(COLUMNS, rows).rstrip("\n"))
+    elif rows:
+        print_table(COLUMNS, rows)
+    else:
+        echo("No activity matches.")
+
+
+def register(app) -> None:
+    app.command("list")(list_activities)

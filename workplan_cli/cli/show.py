@@ -1,0 +1,92 @@
+"""`workplan show ID`: one activity in full."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Annotated
+
+import typer
+
+from workplan_cli.cli.common import Format, FormatOption, PlanOption, RepoOption, open_repo
+from workplan_cli.cli.output import echo, print_json
+
+
+def show(
+    activity_id: Annotated[str, typer.Argument(metavar="ID", help="Activity id, e.g. 1.3.2.")],
+    plan: PlanOption = None,
+    format: FormatOption = Format.TABLE,
+    repo: RepoOption = None,
+) -> None:
+    """Show one activity in full: topic, objectives, text, status, people, dates, history.
+
+    Example: workplan show 1.3.2
+    """
+    from workplan_cli import query, views
+
+    store = open_repo(repo)
+    the_plan = store.load_plan(plan)
+    ref = query.find_activity(the_plan, activity_id)
+    if format is Format.JSON:
+        print_json({"plan": views.plan_header(the_plan), "activity": views.activity_view(ref, True)})
+        return
+    names = {s.id: s.label for s in store.load_stakeholders().stakeholders}
+    lines = activity_lines(ref, names, markdown=format is Format.MARKDOWN)
+    for i, line in enumerate(lines):
+        echo(line, style="bold" if i == 0 else None)
+
+
+def activity_lines(ref, names: dict[str, str], markdown: bool = False) -> list[str]:
+    """Returns the activity as lines of text (or Markdown)."""
+    a = ref.activity
+    people = lambda ids: ", ".join(names.get(i, i) for i in ids) or "-"  # noqa: E731
+    dates = " to ".join(d.isoformat() for d in (a.start, a.end) if d) or "-"
+    fields = [
+        ("Area", f"{ref.area.id} {ref.area.title}"),
+        ("Topic", f"{ref.topic.id} {ref.topic.title}"),
+        ("Status", a.status.value),
+        ("Kind", a.kind.value),
+        ("Lead", people(a.lead)),
+        ("Stakeholders", people(a.stakeholders)),
+        ("Dates", dates),
+    ]
+    if markdown:
+        out = [f"### {a.id} {a.title}", ""]
+        out += [f"- **{k}:** {v}" for k, v in fields]
+        out += ["", "**Objectives**", ""] + [f"- {o}" for o in ref.topic.objectives]
+        out += ["", "**Description**", "", a.text]
+        out += ["", "**History**", ""] + ([f"- {h}" for h in _history(a)] or ["- none"])
+        out += ["", "**Evidence**", ""] + ([f"- {e}" for e in a.all_evidence()] or ["- none"])
+        return out
+    out = [f"{a.id}  {a.title}"]
+    out += [f"{k + ':':<14}{v}" for k, v in fields]
+    out += _block("Objectives", ref.topic.objectives)
+    out += _block("Description", [a.text])
+    out += _block("History", _history(a))
+    out += _block("Evidence", a.all_evidence())
+    return out
+
+
+def _history(activity) -> list[str]:
+    out = []
+    for h in activity.history:
+        line = f"{h.date.isoformat()}  {h.from_.value if h.from_ else '?'} -> {h.to.value}"
+        if h.by:
+            line += f"  by {h.by}"
+        if h.note:
+            line += f": {' '.join(h.note.split())}"
+        out.append(line)
+    return out
+
+
+def _block(title: str, items: list[str]) -> list[str]:
+    out = ["", f"{title}:"]
+    if not items:
+        return out + ["  none"]
+    for item in items:
+        wrapped = textwrap.wrap(item, 90) or [""]
+        out += ["  " + wrapped[0], *("  " + w for w in wrapped[1:])]
+    return out
+
+
+def register(app) -> None:
+    app.command()(show)

@@ -1,0 +1,70 @@
+"""`workplan validate`: check every plan file and stakeholders.yaml."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from workplan_cli.cli.common import RepoOption, open_repo
+from workplan_cli.cli.output import print_json
+
+
+class ValidateFormat(str, Enum):
+    TEXT = "text"
+    GITHUB = "github"
+    JSON = "json"
+
+
+def validate(
+    format: Annotated[
+        ValidateFormat,
+        typer.Option("--format", "-f", help="text, github (Actions annotations) or json."),
+    ] = ValidateFormat.TEXT,
+    repo: RepoOption = None,
+) -> None:
+    """Check every plan file and stakeholders.yaml; exit 1 on any error.
+
+    Each error names file:line:column and the path in the document.
+
+    Example: workplan validate --format github
+    """
+    store = open_repo(repo)
+    problems = store.validate()
+    if format is ValidateFormat.JSON:
+        print_json([p.as_dict() for p in problems])
+    elif format is ValidateFormat.GITHUB:
+        for p in problems:
+            typer.echo(github_annotation(p))
+    else:
+        for p in problems:
+            typer.echo(str(p), err=True)
+        if not problems:
+            files = len(store.plan_paths()) + 1
+            typer.echo(f"{files} files valid.")
+    if problems:
+        raise typer.Exit(1)
+
+
+def github_annotation(problem) -> str:
+    """Returns a GitHub Actions `::error` line for one problem."""
+    props = [f"file={_escape_property(problem.file)}"]
+    if problem.line is not None:
+        props.append(f"line={problem.line}")
+    if problem.column is not None:
+        props.append(f"col={problem.column}")
+    message = f"{problem.path}: {problem.message}" if problem.path else problem.message
+    return f"::error {','.join(props)}::{_escape_data(message)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def register(app) -> None:
+    app.command()(validate)

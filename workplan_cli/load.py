@@ -1,0 +1,126 @@
+"""Turns the bytes of a plan or stakeholders file into a validated model, or located problems."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from workplan_cli import yamlio
+from workplan_cli.checks import Finding, check_plan, check_stakeholders, render_loc
+from workplan_cli.errors import InvalidFileError, Problem
+from workplan_cli.model import Plan, StakeholderFile
+
+MAX_BYTES = 20 * 1024 * 1024
+
+M = TypeVar("M", bound=BaseModel)
+
+_TOP_KEYS = {Plan: "schema_version, plan and areas", StakeholderFile: "schema_version and stakeholders"}
+
+
+def decode(data: bytes, name: str) -> str:
+    """Returns the text of a UTF-8 file (a BOM is allowed), or raises with the bad byte's place."""
+    if len(data) > MAX_BYTES:
+        raise InvalidFileError([Problem(name, f"file is too large ({len(data):,} bytes; "
+                                              f"the limit is {MAX_BYTES:,})")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        byte = data[e.start : e.start + 1].hex()
+        raise InvalidFileError([Problem(name, f"not UTF-8 text: byte 0x{byte} at offset "
+                                              f"{e.start} cannot be decoded", line, column)]) from None
+
+
+def parse_plan(data: bytes, name: str, stakeholder_ids=None) -> Plan:
+    """Returns the validated plan; references are checked when stakeholder ids are given."""
+    text = decode(data, name)
+    plan = _validate(Plan, _parse(text, name), text, name)
+    _raise_findings(check_plan(plan, stakeholder_ids), text, name)
+    return plan
+
+
+def parse_stakeholders(data: bytes, name: str) -> StakeholderFile:
+    """Returns the validated stakeholders file."""
+    text = decode(data, name)
+    file = _validate(StakeholderFile, _parse(text, name), text, name)
+    _raise_findings(check_stakeholders(file), text, name)
+    return file
+
+
+def parse_raw(data: bytes, name: str) -> Any:
+    """Returns the plain data of a file, unvalidated."""
+    return _parse(decode(data, name), name)
+
+
+def _parse(text: str, name: str) -> Any:
+    try:
+        return yamlio.parse(text)
+    except yamlio.YamlSyntaxError as e:
+        raise InvalidFileError([Problem(name, e.message, e.line, e.column)]) from None
+
+
+def _validate(model: type[M], data: Any, text: str, name: str) -> M:
+    if not isinstance(data, dict):
+        found = "an empty file" if data is None else f"a {_kind(data)}"
+        line, col = (1, 1) if data is not None else (None, None)
+        raise InvalidFileError([Problem(name, f"expected a mapping with keys {_TOP_KEYS[model]}, "
+                                              f"found {found}", line, col)])
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        problems = [_problem_of(err) for err in e.errors(include_url=False)]
+        raise InvalidFileError(_locate(problems, text, name)) from None
+
+
+def _raise_findings(findings: list[Finding], text: str, name: str) -> None:
+    if findings:
+        problems = [(f.loc, False, f.message) for f in findings]
+        raise InvalidFileError(_locate(problems, text, name))
+
+
+def _problem_of(err: dict) -> tuple[tuple, bool, str]:
+    """Returns (loc, point at the key?, message) for one pydantic error."""
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        return loc, True, f"unknown key {loc[-1]!r}"
+    if kind == "missing":
+        return loc[:-1], False, f"missing required key {loc[-1]!r}"
+    if kind == "enum":
+        expected = ", ".join(_enum_values(err))
+        return loc, False, f"{_show(value)} is not one of {expected}"
+    if kind == "string_type" and loc and loc[-1] == "id" and isinstance(value, (int, float)):
+        return loc, False, f"ids must be quoted strings: write \"{value}\" (unquoted, " \
+                           "1.10 reads as the number 1.1)"
+    message = err["msg"].removeprefix("Value error, ")
+    if kind.endswith("_type") or kind.startswith(("date", "int")):
+        message = f"{message}, found {_show(value)}"
+    return loc, False, message
+
+
+def _enum_values(err: dict) -> list[str]:
+    expected = err.get("ctx", {}).get("expected", "")
+    return [v.strip().strip("'") for v in expected.replace(" or ", ", ").split(",") if v.strip()]
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return f"a {_kind(value)}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _kind(value: Any) -> str:
+    return {dict: "mapping", list: "list", str: "string"}.get(type(value), type(value).__name__)
+
+
+def _locate(problems: list[tuple[tuple, bool, str]], text: str, name: str) -> list[Problem]:
+    places = yamlio.find_all(text, [(loc, at_key) for loc, at_key, _ in problems])
+    out = []
+    for (loc, _, message), place in zip(problems, places):
+        line, column = place or (None, None)
+        out.append(Problem(name, message, line, column, render_loc(loc)))
+    return out

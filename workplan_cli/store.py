@@ -1,0 +1,161 @@
+"""Finds the plan repository and reads its files into validated models."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from workplan_cli import load
+from workplan_cli.errors import (
+    InvalidFileError,
+    Problem,
+    RepoNotFoundError,
+    UnknownPlanError,
+    WorkplanError,
+)
+from workplan_cli.model import Plan, PlanStatus, StakeholderFile
+
+DATA_DIR = "data"
+STAKEHOLDERS_FILE = "stakeholders.yaml"
+PLAN_FILE = re.compile(r"workplan-(?P<version>[0-9]{4}(?:-[a-z0-9]+)*)\.yaml")
+
+
+def version_key(version: str) -> tuple:
+    """Orders versions naturally: 2024 < 2024-rev2 < 2024-rev10 < 2025."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", version))
+
+
+def display_path(path: Path) -> str:
+    """Returns the path as the user should read it: relative to the current folder if inside."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def find_repo(explicit: str | os.PathLike | None = None, start: Path | None = None) -> Repo:
+    """Returns the repository named, or the first folder up from `start` that holds plans."""
+    if explicit:
+        root = Path(explicit)
+        if not _is_repo(root):
+            raise RepoNotFoundError(
+                f"{explicit} is not a plan repository (no {DATA_DIR}/workplan-*.yaml in it)"
+            )
+        return Repo(root)
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if _is_repo(folder):
+            return Repo(folder)
+    raise RepoNotFoundError(
+        f"no plan repository here: no {DATA_DIR}/workplan-*.yaml in {here} or any folder above it "
+        "(use --repo PATH or set WORKPLAN_REPO)"
+    )
+
+
+def _is_repo(folder: Path) -> bool:
+    data = folder / DATA_DIR
+    return data.is_dir() and any(PLAN_FILE.fullmatch(p.name) for p in data.iterdir())
+
+
+def read_bytes(path: Path) -> bytes:
+    """Returns a file's bytes, or raises a WorkplanError that names it."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise WorkplanError(f"{display_path(path)}: no such file") from None
+    except IsADirectoryError:
+        raise WorkplanError(f"{display_path(path)}: is a folder, not a file") from None
+    except OSError as e:
+        raise WorkplanError(f"{display_path(path)}: cannot be read ({e.strerror})") from None
+
+
+@dataclass
+class Repo:
+    """A plan repository: a folder with data/workplan-VERSION.yaml and data/stakeholders.yaml."""
+
+    root: Path
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / DATA_DIR
+
+    @property
+    def stakeholders_path(self) -> Path:
+        return self.data_dir / STAKEHOLDERS_FILE
+
+    def plan_paths(self) -> dict[str, Path]:
+        """Returns the plan files by version, oldest first."""
+        found = {}
+        for path in self.data_dir.iterdir():
+            match = PLAN_FILE.fullmatch(path.name)
+            if match:
+                found[match["version"]] = path
+        return dict(sorted(found.items(), key=lambda item: version_key(item[0])))
+
+    def plan_path(self, name: str) -> Path:
+        """Returns the file of a plan named by version ('2025') or by a path to a .yaml file."""
+        if name.endswith((".yaml", ".yml")) or os.sep in name or "/" in name:
+            return Path(name)
+        paths = self.plan_paths()
+        if name not in paths:
+            known = ", ".join(paths) or "none"
+            raise UnknownPlanError(f"no plan version {name!r} in {display_path(self.data_dir)} "
+                                   f"(versions: {known})")
+        return paths[name]
+
+    def load_stakeholders(self) -> StakeholderFile:
+        path = self.stakeholders_path
+        return load.parse_stakeholders(read_bytes(path), display_path(path))
+
+    def load_plan(self, name: str | None = None) -> Plan:
+        """Returns the plan named (default: the current one), validated against the stakeholders."""
+        path = self.plan_path(name) if name else self.current_plan_path()
+        stakeholders = self.load_stakeholders()
+        return self.load_plan_file(path, set(stakeholders.by_id()))
+
+    def load_plan_file(self, path: Path, stakeholder_ids=None) -> Plan:
+        plan = load.parse_plan(read_bytes(path), display_path(path), stakeholder_ids)
+        match = PLAN_FILE.fullmatch(path.name)
+        if match and match["version"] != plan.version:
+            raise InvalidFileError([Problem(display_path(path),
+                                            f"plan.version is {plan.version!r} but the file "
+                                            f"name says {match['version']!r}", path="plan.version")])
+        return plan
+
+    def current_plan_path(self) -> Path:
+        """Returns the newest plan that is not a draft (the newest of all if every one is)."""
+        paths = self.plan_paths()
+        for version in reversed(paths):
+            if _plan_status(paths[version]) != PlanStatus.DRAFT.value:
+                return paths[version]
+        return paths[next(reversed(paths))]
+
+    def validate(self) -> list[Problem]:
+        """Returns every problem of every plan file and of the stakeholders file."""
+        problems: list[Problem] = []
+        ids = None
+        try:
+            ids = set(self.load_stakeholders().by_id())
+        except InvalidFileError as e:
+            problems += e.problems
+        except WorkplanError as e:
+            problems.append(Problem(display_path(self.stakeholders_path), str(e)))
+        for path in self.plan_paths().values():
+            try:
+                self.load_plan_file(path, ids)
+            except InvalidFileError as e:
+                problems += e.problems
+        return problems
+
+
+def _plan_status(path: Path) -> str | None:
+    """Returns plan.status as written, or None when the file cannot tell (it is then loaded
+    in full, and its problems reported)."""
+    try:
+        data = load.parse_raw(read_bytes(path), display_path(path))
+    except WorkplanError:
+        return None
+    meta = data.get("plan") if isinstance(data, dict) else None
+    return meta.get("status") if isinstance(meta, dict) else None
