@@ -45,8 +45,9 @@ def git(cwd: Path, *args: str) -> str:
         "GIT_CONFIG_GLOBAL": os.devnull,
         "GIT_CONFIG_NOSYSTEM": "1",
     }
-    done = subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True
+    )
     return done.stdout
 
 

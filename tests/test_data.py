@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from workplan_cli.store import find_repo
 from tests.conftest import DATA, SEED
+from workplan_cli.store import find_repo
 
 
 @pytest.fixture(scope="module")

@@ -52,8 +52,11 @@ def _check_meta(plan: Plan, known: Collection[str] | None) -> list[Finding]:
     meta = plan.plan
     if plan.schema_version != 1:
         findings.append(
-            Finding(("schema_version",), f"unsupported schema_version {plan.schema_version}; "
-                    "this version of workplan reads 1")
+            Finding(
+                ("schema_version",),
+                f"unsupported schema_version {plan.schema_version}; "
+                "this version of workplan reads 1",
+            )
         )
     if meta.status is PlanStatus.SIGNED and meta.signed is None:
         findings.append(Finding(("plan", "status"), "a signed plan needs a 'signed' date"))
@@ -82,16 +85,20 @@ def _check_ids(plan: Plan) -> list[Finding]:
             unique(loc, topic.id, "topic")
             if not topic.id.startswith(area.id + "."):
                 findings.append(
-                    Finding(loc, f"topic id {topic.id!r} does not start with its area's id "
-                            f"'{area.id}.'")
+                    Finding(
+                        loc, f"topic id {topic.id!r} does not start with its area's id '{area.id}.'"
+                    )
                 )
             for i, activity in enumerate(topic.activities):
                 loc = ("areas", a, "topics", t, "activities", i, "id")
                 unique(loc, activity.id, "activity")
                 if not activity.id.startswith(topic.id + "."):
                     findings.append(
-                        Finding(loc, f"activity id {activity.id!r} does not start with its "
-                                f"topic's id '{topic.id}.'")
+                        Finding(
+                            loc,
+                            f"activity id {activity.id!r} does not start with its "
+                            f"topic's id '{topic.id}.'",
+                        )
                     )
     return findings
 
@@ -101,15 +108,15 @@ def _check_activity(loc: Loc, activity, known: Collection[str] | None) -> list[F
     if known is not None:
         for field in ("lead", "stakeholders"):
             for i, ident in enumerate(getattr(activity, field)):
-                findings += _reference(loc + (field, i), ident, known)
+                findings += _reference((*loc, field, i), ident, known)
     for field in ("lead", "stakeholders"):
         values = getattr(activity, field)
         for i, ident in enumerate(values):
             if ident in values[:i]:
-                findings.append(Finding(loc + (field, i), f"{ident!r} is listed twice"))
+                findings.append(Finding((*loc, field, i), f"{ident!r} is listed twice"))
     if activity.start and activity.end and activity.end < activity.start:
         findings.append(
-            Finding(loc + ("end",), f"end {activity.end} is before start {activity.start}")
+            Finding((*loc, "end"), f"end {activity.end} is before start {activity.start}")
         )
     findings += _check_history(loc, activity)
     return findings
@@ -119,22 +126,31 @@ def _check_history(loc: Loc, activity) -> list[Finding]:
     findings = []
     previous = None
     for i, entry in enumerate(activity.history):
-        here = loc + ("history", i)
+        here = (*loc, "history", i)
         if previous is not None and entry.date < previous.date:
             findings.append(
-                Finding(here + ("date",), f"history entry dated {entry.date} comes after one "
-                        f"dated {previous.date}; keep the history in date order")
+                Finding(
+                    (*here, "date"),
+                    f"history entry dated {entry.date} comes after one "
+                    f"dated {previous.date}; keep the history in date order",
+                )
             )
         if previous is not None and entry.from_ is not None and entry.from_ != previous.to:
             findings.append(
-                Finding(here + ("from",), f"'from' is {entry.from_.value!r} but the entry before "
-                        f"moved the activity to {previous.to.value!r}")
+                Finding(
+                    (*here, "from"),
+                    f"'from' is {entry.from_.value!r} but the entry before "
+                    f"moved the activity to {previous.to.value!r}",
+                )
             )
         previous = entry
     if previous is not None and previous.to != activity.status:
         findings.append(
-            Finding(loc + ("status",), f"status is {activity.status.value!r} but the last history "
-                    f"entry moved it to {previous.to.value!r}")
+            Finding(
+                (*loc, "status"),
+                f"status is {activity.status.value!r} but the last history "
+                f"entry moved it to {previous.to.value!r}",
+            )
         )
     return findings
 

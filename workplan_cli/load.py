@@ -15,22 +15,34 @@ MAX_BYTES = 20 * 1024 * 1024
 
 M = TypeVar("M", bound=BaseModel)
 
-_TOP_KEYS = {Plan: "schema_version, plan and areas", StakeholderFile: "schema_version and stakeholders"}
+_TOP_KEYS = {
+    Plan: "schema_version, plan and areas",
+    StakeholderFile: "schema_version and stakeholders",
+}
 
 
 def decode(data: bytes, name: str) -> str:
     """Returns the text of a UTF-8 file (a BOM is allowed), or raises with the bad byte's place."""
     if len(data) > MAX_BYTES:
-        raise InvalidFileError([Problem(name, f"file is too large ({len(data):,} bytes; "
-                                              f"the limit is {MAX_BYTES:,})")])
+        raise InvalidFileError(
+            [Problem(name, f"file is too large ({len(data):,} bytes; the limit is {MAX_BYTES:,})")]
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
         byte = data[e.start : e.start + 1].hex()
-        raise InvalidFileError([Problem(name, f"not UTF-8 text: byte 0x{byte} at offset "
-                                              f"{e.start} cannot be decoded", line, column)]) from None
+        raise InvalidFileError(
+            [
+                Problem(
+                    name,
+                    f"not UTF-8 text: byte 0x{byte} at offset {e.start} cannot be decoded",
+                    line,
+                    column,
+                )
+            ]
+        ) from None
 
 
 def parse_plan(data: bytes, name: str, stakeholder_ids=None) -> Plan:
@@ -65,8 +77,16 @@ def _validate(model: type[M], data: Any, text: str, name: str) -> M:
     if not isinstance(data, dict):
         found = "an empty file" if data is None else f"a {_kind(data)}"
         line, col = (1, 1) if data is not None else (None, None)
-        raise InvalidFileError([Problem(name, f"expected a mapping with keys {_TOP_KEYS[model]}, "
-                                              f"found {found}", line, col)])
+        raise InvalidFileError(
+            [
+                Problem(
+                    name,
+                    f"expected a mapping with keys {_TOP_KEYS[model]}, found {found}",
+                    line,
+                    col,
+                )
+            ]
+        )
     try:
         return model.model_validate(data)
     except ValidationError as e:
@@ -93,8 +113,11 @@ def _problem_of(err: dict) -> tuple[tuple, bool, str]:
         expected = ", ".join(_enum_values(err))
         return loc, False, f"{_show(value)} is not one of {expected}"
     if kind == "string_type" and loc and loc[-1] == "id" and isinstance(value, (int, float)):
-        return loc, False, f"ids must be quoted strings: write \"{value}\" (unquoted, " \
-                           "1.10 reads as the number 1.1)"
+        return (
+            loc,
+            False,
+            f'ids must be quoted strings: write "{value}" (unquoted, 1.10 reads as the number 1.1)',
+        )
     message = err["msg"].removeprefix("Value error, ")
     if kind.endswith("_type") or kind.startswith(("date", "int")):
         message = f"{message}, found {_show(value)}"
@@ -120,7 +143,7 @@ def _kind(value: Any) -> str:
 def _locate(problems: list[tuple[tuple, bool, str]], text: str, name: str) -> list[Problem]:
     places = yamlio.find_all(text, [(loc, at_key) for loc, at_key, _ in problems])
     out = []
-    for (loc, _, message), place in zip(problems, places):
+    for (loc, _, message), place in zip(problems, places, strict=False):
         line, column = place or (None, None)
         out.append(Problem(name, message, line, column, render_loc(loc)))
     return out

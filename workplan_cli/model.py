@@ -173,7 +173,9 @@ class Stakeholder(Model):
     id: Slug
     name: Text
     short_name: str | None = None
-    country: Annotated[str, _matching(r"[A-Z]{2}", "an ISO 3166 alpha-2 code like 'KE'")] | None = None
+    country: Annotated[str, _matching(r"[A-Z]{2}", "an ISO 3166 alpha-2 code like 'KE'")] | None = (
+        None
+    )
     type: StakeholderType
     kind: StakeholderKind
     note: str | None = None

@@ -39,7 +39,7 @@ def _involved(activity) -> list[str]:
 
 
 def check_filters(filters: Filters, plan: Plan, stakeholders: StakeholderFile) -> None:
-    """Raises WorkplanError when a filter names an area, topic or stakeholder that does not exist."""
+    """Raises WorkplanError when a filter names an area, topic or stakeholder not there."""
     areas = [a.id for a in plan.areas]
     topics = [t.id for a in plan.areas for t in a.topics]
     _known("area", filters.area, areas, plan.version)
@@ -47,7 +47,9 @@ def check_filters(filters: Filters, plan: Plan, stakeholders: StakeholderFile) -
     ids = [s.id for s in stakeholders.stakeholders]
     for value in (filters.lead, filters.stakeholder):
         if value is not None and value not in ids:
-            raise WorkplanError(f"no stakeholder {value!r} in stakeholders.yaml{_suggest(value, ids)}")
+            raise WorkplanError(
+                f"no stakeholder {value!r} in stakeholders.yaml{_suggest(value, ids)}"
+            )
 
 
 def _known(what: str, value: str | None, known: list[str], version: str) -> None:

@@ -101,8 +101,9 @@ class Repo:
         paths = self.plan_paths()
         if name not in paths:
             known = ", ".join(paths) or "none"
-            raise UnknownPlanError(f"no plan version {name!r} in {display_path(self.data_dir)} "
-                                   f"(versions: {known})")
+            raise UnknownPlanError(
+                f"no plan version {name!r} in {display_path(self.data_dir)} (versions: {known})"
+            )
         return paths[name]
 
     def load_stakeholders(self) -> StakeholderFile:
@@ -119,9 +120,16 @@ class Repo:
         plan = load.parse_plan(read_bytes(path), display_path(path), stakeholder_ids)
         match = PLAN_FILE.fullmatch(path.name)
         if match and match["version"] != plan.version:
-            raise InvalidFileError([Problem(display_path(path),
-                                            f"plan.version is {plan.version!r} but the file "
-                                            f"name says {match['version']!r}", path="plan.version")])
+            raise InvalidFileError(
+                [
+                    Problem(
+                        display_path(path),
+                        f"plan.version is {plan.version!r} but the file "
+                        f"name says {match['version']!r}",
+                        path="plan.version",
+                    )
+                ]
+            )
         return plan
 
     def current_plan_path(self) -> Path:

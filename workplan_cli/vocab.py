@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Where an activity stands. IATI ActivityStatus codes are in `IATI_STATUS`."""
 
     PLANNED = "planned"
@@ -28,13 +28,13 @@ IATI_STATUS = {
 }
 
 
-class PlanStatus(str, Enum):
+class PlanStatus(StrEnum):
     DRAFT = "draft"
     SIGNED = "signed"
     SUPERSEDED = "superseded"
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """What sort of activity; the signed plan names most of these itself."""
 
     HIGH_LEVEL_MEETING = "high-level-meeting"
@@ -49,7 +49,7 @@ class Kind(str, Enum):
     OTHER = "other"
 
 
-class StakeholderType(str, Enum):
+class StakeholderType(StrEnum):
     GOVERNMENT = "government"
     IMPLEMENTING_AGENCY = "implementing-agency"
     BUSINESS = "business"
@@ -58,6 +58,6 @@ class StakeholderType(str, Enum):
     INTERNATIONAL_FORUM = "international-forum"
 
 
-class StakeholderKind(str, Enum):
+class StakeholderKind(StrEnum):
     INSTITUTION = "institution"
     GROUP = "group"

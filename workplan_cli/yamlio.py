@@ -124,9 +124,8 @@ def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
         for key, value in node.value:
             if key.value == str(part):
                 return key, value
-    elif isinstance(node, SequenceNode) and isinstance(part, int):
-        if 0 <= part < len(node.value):
-            return None, node.value[part]
+    elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return None, node.value[part]
     return None
 
 

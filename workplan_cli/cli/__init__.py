@@ -26,11 +26,13 @@ class _Group(TyperGroup):
             ctx.exit(EXIT_ERROR)
         except (KeyboardInterrupt, BrokenPipeError):
             ctx.exit(130 if sys.exc_info()[0] is KeyboardInterrupt else EXIT_ERROR)
-        except Exception as e:  # noqa: BLE001 - the boundary: no traceback for a user
+        except Exception as e:
             if os.environ.get("WORKPLAN_DEBUG"):
                 raise
-            _print_error(f"internal error ({type(e).__name__}: {e}); this is a bug in workplan, "
-                         "please report it (WORKPLAN_DEBUG=1 shows the traceback)")
+            _print_error(
+                f"internal error ({type(e).__name__}: {e}); this is a bug in workplan, "
+                "please report it (WORKPLAN_DEBUG=1 shows the traceback)"
+            )
             ctx.exit(EXIT_INTERNAL)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -29,20 +29,25 @@ PlanOption = Annotated[
     ),
 ]
 AreaOption = Annotated[Optional[str], typer.Option("--area", "-a", help="Only this area, e.g. 2.")]
-TopicOption = Annotated[Optional[str], typer.Option("--topic", "-t", help="Only this topic, e.g. 1.3.")]
+TopicOption = Annotated[
+    Optional[str], typer.Option("--topic", "-t", help="Only this topic, e.g. 1.3.")
+]
 StatusOption = Annotated[
     Optional[Status], typer.Option("--status", "-s", help="Only activities with this status.")
 ]
 LeadOption = Annotated[
-    Optional[str], typer.Option("--lead", help="Only activities this stakeholder id leads, e.g. bmdv.")
+    Optional[str],
+    typer.Option("--lead", help="Only activities this stakeholder id leads, e.g. bmdv."),
 ]
 StakeholderOption = Annotated[
     Optional[str],
-    typer.Option("--stakeholder", help="Only activities this stakeholder id leads or takes part in."),
+    typer.Option(
+        "--stakeholder", help="Only activities this stakeholder id leads or takes part in."
+    ),
 ]
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     TABLE = "table"
     JSON = "json"
     MARKDOWN = "markdown"

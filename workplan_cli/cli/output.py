@@ -65,7 +65,7 @@ def plain_table(columns: list[Column], rows: list[list[str]]) -> str:
     for cells in ([c.header for c in columns], *rows):
         parts = [
             cell.rjust(w) if c.right else cell.ljust(w)
-            for cell, w, c in zip(cells, widths, columns)
+            for cell, w, c in zip(cells, widths, columns, strict=False)
         ]
         lines.append("  ".join(parts).rstrip())
     return "\n".join(lines) + "\n"

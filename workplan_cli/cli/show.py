@@ -27,7 +27,9 @@ def show(
     the_plan = store.load_plan(plan)
     ref = query.find_activity(the_plan, activity_id)
     if format is Format.JSON:
-        print_json({"plan": views.plan_header(the_plan), "activity": views.activity_view(ref, True)})
+        print_json(
+            {"plan": views.plan_header(the_plan), "activity": views.activity_view(ref, True)}
+        )
         return
     names = {s.id: s.label for s in store.load_stakeholders().stakeholders}
     lines = activity_lines(ref, names, markdown=format is Format.MARKDOWN)
@@ -81,7 +83,7 @@ def _history(activity) -> list[str]:
 def _block(title: str, items: list[str]) -> list[str]:
     out = ["", f"{title}:"]
     if not items:
-        return out + ["  none"]
+        return [*out, "  none"]
     for item in items:
         wrapped = textwrap.wrap(item, 90) or [""]
         out += ["  " + wrapped[0], *("  " + w for w in wrapped[1:])]

@@ -5,8 +5,15 @@ from __future__ import annotations
 from workplan_cli.cli.common import Format, FormatOption, PlanOption, RepoOption, open_repo
 from workplan_cli.cli.output import Column, echo, markdown_table, print_json, print_table
 
-COLUMNS = [Column("ID"), Column("Name"), Column("Type"), Column("Country"),
-           Column("Leads", right=True), Column("Involved", right=True), Column("Activities")]
+COLUMNS = [
+    Column("ID"),
+    Column("Name"),
+    Column("Type"),
+    Column("Country"),
+    Column("Leads", right=True),
+    Column("Involved", right=True),
+    Column("Activities"),
+]
 
 
 def stakeholders(
@@ -33,8 +40,17 @@ def stakeholders(
         lead, involved = involvement[s.id]["lead"], involvement[s.id]["involved"]
         named = [i for i in every if i in lead or i in involved]
         shown = f"all {len(every)}" if named == every else ", ".join(named) or "-"
-        rows.append([s.id, s.name, s.type.value, s.country or "-", str(len(lead)),
-                     str(len(involved)), shown])
+        rows.append(
+            [
+                s.id,
+                s.name,
+                s.type.value,
+                s.country or "-",
+                str(len(lead)),
+                str(len(involved)),
+                shown,
+            ]
+        )
     if format is Format.MARKDOWN:
         echo(markdown_table(COLUMNS, rows).rstrip("\n"))
     else:

@@ -25,9 +25,11 @@ from workplan_cli.cli.output import (
 )
 from workplan_cli.vocab import STATUSES
 
-COLUMNS = [Column("ID"), Column("Area / topic")] + [
-    Column(s.replace("-", " ").capitalize(), right=True) for s in STATUSES
-] + [Column("Total", right=True), Column("Progress", right=True)]
+COLUMNS = (
+    [Column("ID"), Column("Area / topic")]
+    + [Column(s.replace("-", " ").capitalize(), right=True) for s in STATUSES]
+    + [Column("Total", right=True), Column("Progress", right=True)]
+)
 
 
 def status(
@@ -56,8 +58,10 @@ def status(
     if format is Format.JSON:
         print_json(views.status_view(the_plan, rows, total, filters))
         return
-    table = [_cells(row.id, row.title if row.level == "area" else "  " + row.title, row.tally)
-             for row in rows]
+    table = [
+        _cells(row.id, row.title if row.level == "area" else "  " + row.title, row.tally)
+        for row in rows
+    ]
     table.append(_cells("", "All activities shown", total))
     header = _header(the_plan)
     if format is Format.MARKDOWN:

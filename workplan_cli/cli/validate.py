@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -11,7 +11,7 @@ from workplan_cli.cli.common import RepoOption, open_repo
 from workplan_cli.cli.output import print_json
 
 
-class ValidateFormat(str, Enum):
+class ValidateFormat(StrEnum):
     TEXT = "text"
     GITHUB = "github"
     JSON = "json"
