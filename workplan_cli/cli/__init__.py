@@ -21,6 +21,8 @@ class _Group(TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
+            raise  # typer's own exits and usage errors (exit 2)
         except WorkplanError as e:
             _print_error(str(e))
             ctx.exit(EXIT_ERROR)
