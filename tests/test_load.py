@@ -273,3 +273,14 @@ def test_stakeholder_file_duplicate_ids():
     assert str(problem).endswith(
         "stakeholders[3].id: duplicate stakeholder id 'giz' (first used by stakeholders[2])"
     )
+
+
+def test_keys_must_be_text():
+    assert one("? [a, b]\n: c\n") == f"{NAME}:1:1: keys must be text, found ('a', 'b')"
+    assert one("plan:\n  1: x\n") == f"{NAME}:2:3: keys must be text, found 1"
+
+
+def test_control_characters_are_located():
+    assert one(b"a: 1\nb:\n  c: [1, \x01]\n") == (
+        f"{NAME}:3:10: character U+0001 is not allowed in YAML (control characters are not allowed)"
+    )
