@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from workplan_cli import load
+from workplan_cli import cache
 from workplan_cli.errors import (
     InvalidFileError,
     Problem,
@@ -59,6 +59,24 @@ def _is_repo(folder: Path) -> bool:
     return data.is_dir() and any(PLAN_FILE.fullmatch(p.name) for p in data.iterdir())
 
 
+def parse_plan(data: bytes, name: str, stakeholder_ids=None) -> Plan:
+    """Returns the validated plan in `data`, from the cache when these bytes were seen before."""
+    key = cache.key_of("plan", data, stakeholder_ids)
+    return cache.cached(Plan, key, lambda: _load().parse_plan(data, name, stakeholder_ids))
+
+
+def parse_stakeholders(data: bytes, name: str) -> StakeholderFile:
+    """Returns the validated stakeholders file in `data`, from the cache when possible."""
+    key = cache.key_of("stakeholders", data)
+    return cache.cached(StakeholderFile, key, lambda: _load().parse_stakeholders(data, name))
+
+
+def _load():
+    from workplan_cli import load  # ruamel.yaml and pydantic: only when something is parsed
+
+    return load
+
+
 def read_bytes(path: Path) -> bytes:
     """Returns a file's bytes, or raises a WorkplanError that names it."""
     try:
@@ -108,16 +126,16 @@ class Repo:
 
     def load_stakeholders(self) -> StakeholderFile:
         path = self.stakeholders_path
-        return load.parse_stakeholders(read_bytes(path), display_path(path))
+        return parse_stakeholders(read_bytes(path), display_path(path))
 
     def load_plan(self, name: str | None = None) -> Plan:
         """Returns the plan named (default: the current one), validated against the stakeholders."""
-        path = self.plan_path(name) if name else self.current_plan_path()
-        stakeholders = self.load_stakeholders()
-        return self.load_plan_file(path, set(stakeholders.by_id()))
+        ids = set(self.load_stakeholders().by_id())
+        path = self.plan_path(name) if name else self.current_plan_path(ids)
+        return self.load_plan_file(path, ids)
 
     def load_plan_file(self, path: Path, stakeholder_ids=None) -> Plan:
-        plan = load.parse_plan(read_bytes(path), display_path(path), stakeholder_ids)
+        plan = parse_plan(read_bytes(path), display_path(path), stakeholder_ids)
         match = PLAN_FILE.fullmatch(path.name)
         if match and match["version"] != plan.version:
             raise InvalidFileError(
@@ -132,12 +150,12 @@ class Repo:
             )
         return plan
 
-    def current_plan_path(self) -> Path:
+    def current_plan_path(self, stakeholder_ids=None) -> Path:
         """Returns the newest plan that is not a draft (the newest of all if every one is)."""
         paths = self.plan_paths()
-        for version in reversed(paths):
-            if _plan_status(paths[version]) != PlanStatus.DRAFT.value:
-                return paths[version]
+        for path in reversed(paths.values()):
+            if _plan_status(path, stakeholder_ids) != PlanStatus.DRAFT.value:
+                return path
         return paths[next(reversed(paths))]
 
     def validate(self) -> list[Problem]:
@@ -158,12 +176,19 @@ class Repo:
         return problems
 
 
-def _plan_status(path: Path) -> str | None:
+def _plan_status(path: Path, stakeholder_ids) -> str | None:
     """Returns plan.status as written, or None when the file cannot tell (it is then loaded
     in full, and its problems reported)."""
     try:
-        data = load.parse_raw(read_bytes(path), display_path(path))
+        data = read_bytes(path)
+        return parse_plan(data, display_path(path), stakeholder_ids).plan.status.value
+    except InvalidFileError:
+        pass  # an invalid plan may still say plainly that it is a draft
     except WorkplanError:
         return None
-    meta = data.get("plan") if isinstance(data, dict) else None
+    try:
+        raw = _load().parse_raw(data, display_path(path))
+    except WorkplanError:
+        return None
+    meta = raw.get("plan") if isinstance(raw, dict) else None
     return meta.get("status") if isinstance(meta, dict) else None
