@@ -101,6 +101,7 @@ class PlanDiff:
     activities: list[EntryChange]
     area: str | None = None  # the narrowing applied, if any
     topic: str | None = None
+    titles: dict[str, str] = field(default_factory=dict)  # area and topic ids -> title
 
     @property
     def empty(self) -> bool:
@@ -143,7 +144,16 @@ def diff_plans(
         areas=_diff_areas(old, new),
         topics=_diff_topics(old, new),
         activities=_diff_activities(old, new),
+        titles=_titles(old) | _titles(new),
     )
+
+
+def _titles(plan: Plan) -> dict[str, str]:
+    out = {}
+    for area in plan.areas:
+        out[area.id] = area.title
+        out.update((t.id, t.title) for t in area.topics)
+    return out
 
 
 def narrow(diff: PlanDiff, area: str | None = None, topic: str | None = None) -> PlanDiff:
@@ -167,6 +177,7 @@ def narrow(diff: PlanDiff, area: str | None = None, topic: str | None = None) ->
         activities=[e for e in diff.activities if keeps(e)],
         area=area,
         topic=topic,
+        titles=diff.titles,
     )
 
 
