@@ -242,3 +242,48 @@ def _relative(path: Path, top: Path) -> str:
         return path.resolve().relative_to(top.resolve()).as_posix()
     except ValueError:
         raise WorkplanError(f"{display_path(path)} is outside the git work tree {top}") from None
+
+
+# --- Writing a new plan file (workplan revise) -------------------------------------------------
+
+
+def write_new_file(path: Path, text: str, force: bool = False) -> None:
+    """Writes a whole file atomically; refuses to replace an existing one unless `force`.
+
+    Temp file in the same folder, fsync, then rename (or, without force, a hard link that fails
+    if the name is taken, so that two runs cannot both win), fsync the folder.
+    """
+    import tempfile
+
+    if path.exists() and not force:
+        raise WorkplanError(f"{display_path(path)} already exists (use --force to replace it)")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a new file gets the usual mode
+        if force:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise WorkplanError(
+                    f"{display_path(path)} already exists (use --force to replace it)"
+                ) from None
+        _fsync_dir(path.parent)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

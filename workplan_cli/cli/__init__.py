@@ -83,9 +83,10 @@ def _register() -> None:
 
 
 def _register_review() -> None:
-    from workplan_cli.cli import diff
+    from workplan_cli.cli import diff, revise
 
     diff.register(app)
+    revise.register(app)
 
 
 _register()
