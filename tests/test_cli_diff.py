@@ -141,7 +141,7 @@ def test_moved_activity_in_a_commit(history, cli):
             "(data/workplan-2031.yaml does not exist at ",
         ),
         (("HEAD:abc",), "Error: 'HEAD:abc': 'abc' is not a plan version"),
-        (("2031", "2024"), "Error: no plan version '2031' in data (versions: 2024)\n"),
+        (("2031", "2024"), "Error: no plan version '2031' in data (versions: 2024, 2025)\n"),
         (("2024",), "Error: '2024' is the working copy itself: give a second plan"),
         (("2024", "missing.yaml"), "Error: missing.yaml: no such file\n"),
         (("2024", "2024", "--area", "9"), "Error: no area '9' in 2024 or 2024\n"),

@@ -25,6 +25,13 @@ def set_status(path: Path, ident: str, status: str) -> None:
     path.write_text(text[:start] + block + text[block_end:], encoding="utf-8")
 
 
+@pytest.fixture
+def repo(repo: Path) -> Path:
+    """The shipped repository copy without its 2025 draft, so that revise can make it again."""
+    (repo / "data/workplan-2025.yaml").unlink()
+    return repo
+
+
 def comments(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip().startswith("#")]
 
