@@ -362,3 +362,29 @@ def test_narrow_by_area_and_topic_keeps_moves_on_both_sides():
     assert [c.id for c in narrow(full, topic="1.2").activities] == ["1.2.1"]
     assert [c.id for c in narrow(full, topic="1.1").activities] == ["2.1.2"]
     assert narrow(full, area="1").metadata == []
+
+
+def test_added_entries_carry_what_they_hold():
+    def edit(d):
+        d["areas"][1]["topics"].append(
+            {
+                "id": "2.2",
+                "title": "New topic",
+                "objectives": ["New objective."],
+                "activities": [activity("2.2.1", "All new.", start="2025-01-01")],
+            }
+        )
+
+    result = diff_plans(plan(BASE), edited(edit))
+    assert [(o.change, o.new) for o in only(result.topics).objectives] == [
+        ("added", "New objective.")
+    ]
+    fields = {f.field: (f.old, f.new) for f in only(result.activities).fields}
+    assert fields == {
+        "text": (None, "All new."),
+        "kind": (None, "expert-exchange"),
+        "status": (None, "planned"),
+        "lead": (None, ["a"]),
+        "stakeholders": (None, ["b"]),
+        "start": (None, "2025-01-01"),
+    }

@@ -335,7 +335,18 @@ def _entry(
     """Returns the change of one matched pair, or None when nothing differs."""
     if old_id is None:
         parent, area = where_new[new_id]
-        return EntryChange(level, ADDED, new_id, new[new_id].title, parent=parent, area=area)
+        return EntryChange(
+            level,
+            ADDED,
+            new_id,
+            new[new_id].title,
+            parent=parent,
+            area=area,
+            fields=_content(new[new_id]) if level == "activity" else [],
+            objectives=[
+                ObjectiveChange(ADDED, None, o) for o in getattr(new[new_id], "objectives", [])
+            ],
+        )
     if new_id is None:
         parent, area = where_old[old_id]
         return EntryChange(level, REMOVED, old_id, old[old_id].title, parent=parent, area=area)
@@ -357,6 +368,16 @@ def _entry(
         fields=list(fields),
         objectives=list(objectives),
     )
+
+
+def _content(activity: Activity) -> list[FieldChange]:
+    """Returns an added activity's fields that hold a value, each as a change from nothing."""
+    out = []
+    for name in ACTIVITY_FIELDS[1:]:  # the title is the entry's own
+        value = _plain(getattr(activity, name))
+        if value not in (None, []):
+            out.append(FieldChange(name, None, value))
+    return out
 
 
 def _diff_areas(old: Plan, new: Plan) -> list[EntryChange]:

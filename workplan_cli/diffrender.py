@@ -109,11 +109,15 @@ def _moved(entry: EntryChange) -> str:
 
 def _activity_node(entry: EntryChange) -> Node:
     node = Node(MARKS[entry.change], f"{entry.id}  {entry.title}{_moved(entry)}")
-    node.children += [field_node(f) for f in entry.fields]
+    if entry.change == ADDED:  # what it holds, not a change of each field
+        node.children += [Node(" ", f"{f.field}: {value_text(f.new)}") for f in entry.fields]
+    else:
+        node.children += [field_node(f) for f in entry.fields]
     return node
 
 
 def objective_node(change: ObjectiveChange) -> Node:
+    """Returns one objective added, removed, or reworded (as a word diff)."""
     if change.change == CHANGED:
         return Node("~", "objective:", words=change.words)
     return Node(MARKS[change.change], f"objective: {change.new or change.old}")
