@@ -43,7 +43,14 @@ def test_two_revisions_of_one_version(history, cli):
     fields = {f["field"]: f for f in data["activities"][0]["fields"]}
     assert (fields["status"]["old"], fields["status"]["new"]) == ("planned", "completed")
     assert fields["history"]["added"] == [
-        {"date": "2024-10-01", "from": "planned", "to": "completed"}
+        {
+            "date": "2024-10-01",
+            "from": "planned",
+            "to": "completed",
+            "note": None,
+            "by": None,
+            "evidence": [],
+        }
     ]
     assert data["old"]["source"].startswith("data/workplan-2024.yaml at ")
 

@@ -215,7 +215,14 @@ def test_status_change_with_history():
     fields = {f.field: f for f in change.fields}
     assert set(fields) == {"status", "history"}
     assert (fields["status"].old, fields["status"].new) == ("planned", "postponed")
-    entry = {"date": "2024-10-01", "from": "planned", "to": "postponed", "note": "n"}
+    entry = {
+        "date": "2024-10-01",
+        "from": "planned",
+        "to": "postponed",
+        "note": "n",
+        "by": None,
+        "evidence": [],
+    }
     assert fields["history"].added == [entry]
     assert fields["history"].removed == []
 

@@ -228,7 +228,7 @@ def field_change(name: str, old: Any, new: Any) -> FieldChange | None:
 def _plain(model_value: Any) -> Any:
     """Returns JSON-ready data for a model field value."""
     if hasattr(model_value, "model_dump"):
-        return model_value.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        return model_value.model_dump(mode="json", by_alias=True)  # every key: a stable shape
     if isinstance(model_value, list):
         return [_plain(v) for v in model_value]
     if hasattr(model_value, "isoformat"):

@@ -155,7 +155,7 @@ def value_text(value: Any) -> str:
             if value.get("by"):
                 line += f" by {value['by']}"
             return line + (f": {' '.join(value['note'].split())}" if value.get("note") else "")
-        return ", ".join(f"{k}: {value_text(v)}" for k, v in value.items())
+        return ", ".join(f"{k}: {value_text(v)}" for k, v in value.items() if v not in (None, []))
     if isinstance(value, list):
         return ", ".join(value_text(v) for v in value)
     return " ".join(str(value).split())
