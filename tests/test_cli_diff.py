@@ -188,3 +188,25 @@ def test_a_plan_repository_in_a_subfolder_of_the_git_work_tree(tmp_path, cli, mo
     git(tmp_path, "commit", "-qm", "plans")
     monkeypatch.chdir(tmp_path / "plans")
     assert json.loads(cli("diff", "HEAD:2024", "-f", "json").stdout)["identical"] is True
+
+
+def test_tree_in_a_terminal(repo, cli, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from workplan_cli.cli import diff as diff_command
+
+    buffer = io.StringIO()
+    terminal = Console(file=buffer, force_terminal=True, color_system=None, width=200)
+    monkeypatch.setattr(diff_command, "console", lambda: terminal)
+    monkeypatch.setattr(diff_command, "is_terminal", lambda: True)
+    cli("diff", "2024", "2025")
+    out = buffer.getvalue()
+    assert out.startswith("Comparing 2024 (data/workplan-2024.yaml) with 2025")
+    assert "2024 → 2025\n├── Plan metadata\n│   ├── ~ version: 2024 → 2025\n" in out
+    assert (
+        "> 2.3.1  Up- and reskilling for the digital economy  (moved from 2.2.6 in topic 2.2)"
+        in out
+    )
+    assert "Internet Governance Forum 2024. 2025." in out  # struck and added words, styled

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from workplan_cli.revise import header
 from workplan_cli.store import find_repo
 
 GOLDEN = Path(__file__).parent / "golden" / "diff"
@@ -62,6 +63,7 @@ def test_the_shipped_draft_says_it_is_illustrative(repo, cli):
     assert "Illustrative draft" in plan.note and "not an agreed" in plan.note
     head = (repo / "data/workplan-2025.yaml").read_text(encoding="utf-8")[:1500]
     assert "ILLUSTRATIVE DRAFT, NOT AN AGREED PLAN" in head
+    assert header("2024", "2025") in head  # made with workplan revise
     assert "Version 2024, signed on 2024-02-13" in cli("status").stdout
     cli("validate")
 
