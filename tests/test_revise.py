@@ -178,3 +178,44 @@ def test_revise_refuses_an_invalid_source(repo, cli):
     assert "data/workplan-2024.yaml:" in result.stderr
     assert "'party' is not one of" in result.stderr
     assert not (repo / "data/workplan-2025.yaml").exists()
+
+
+SMALL = """\
+schema_version: 1
+plan:
+  id: p
+  title: Plan
+  dialogue: Dialogue
+  version: '2025'   # quoted with single quotes
+  status: signed
+  parties: [micde]
+  # the signing
+  signed:
+    date: 2025-02-01
+  supersedes: "2024"
+  note: >-
+    An old note
+    over two lines.
+  preamble: [Text.]
+areas:
+  - id: "1"
+    title: Area
+    topics:
+      - id: "1.1"
+        title: Topic
+        objectives: [Objective.]
+"""
+
+
+def test_existing_supersedes_and_note_are_replaced_in_place():
+    from workplan_cli.load import parse_plan
+    from workplan_cli.revise import draft_note, revise_text
+
+    plan = parse_plan(SMALL.encode(), "small.yaml")
+    text, dropped = revise_text(SMALL, plan, "2026")
+    assert dropped == []
+    assert text == header("2025", "2026") + SMALL.replace("'2025'", '"2026"').replace(
+        "status: signed", "status: draft"
+    ).replace("  # the signing\n  signed:\n    date: 2025-02-01\n", "").replace(
+        'supersedes: "2024"', 'supersedes: "2025"'
+    ).replace(">-\n    An old note\n    over two lines.", f'"{draft_note("2025")}"')
