@@ -153,3 +153,32 @@ def find_all(text: str, locs: Iterable[tuple[Sequence[str | int], bool]]) -> lis
     """Returns the places of several paths, composing the document once."""
     locator = Locator(text)
     return [locator.find(loc, at_key) for loc, at_key in locs]
+
+
+# --- Node marks for text splices (workplan revise) ----------------------------------------------
+
+
+def node_marks(text: str, locs: Iterable[Sequence[str | int]]) -> list[tuple[int | None, int, int]]:
+    """Returns (key start, value start, value end) character indexes for each path.
+
+    The key start is None for a list item. A path that the document does not hold raises
+    KeyError. A block value's end may run past its last line into the blank lines and comments
+    that follow it; callers trim to the last line of content.
+    """
+    root = YAML().compose(text)
+    out = []
+    for loc in locs:
+        node, key = root, None
+        for part in loc:
+            child = _child(node, part) if node is not None else None
+            if child is None:
+                raise KeyError(loc)
+            key, node = child
+        out.append(
+            (
+                key.start_mark.index if key is not None else None,
+                node.start_mark.index,
+                node.end_mark.index,
+            )
+        )
+    return out

@@ -26,6 +26,8 @@ class _Group(TyperGroup):
         except WorkplanError as e:
             _print_error(str(e))
             ctx.exit(EXIT_ERROR)
+        except typer.Exit:
+            raise  # typer.Exit(code) from a command: its code is the answer, not a bug
         except (KeyboardInterrupt, BrokenPipeError):
             ctx.exit(130 if sys.exc_info()[0] is KeyboardInterrupt else EXIT_ERROR)
         except Exception as e:
@@ -79,6 +81,14 @@ def _register() -> None:
 
     for module in (status, listing, show, stakeholders, validate):
         module.register(app)
+    _register_review()
+
+
+def _register_review() -> None:
+    from workplan_cli.cli import diff, revise
+
+    diff.register(app)
+    revise.register(app)
 
 
 _register()
