@@ -205,7 +205,7 @@ def test_stakeholders_json(repo, cli):
 
 
 def test_validate_ok(repo, cli):
-    assert cli("validate").stdout == "2 files valid.\n"
+    assert cli("validate").stdout == "3 files valid.\n"
     assert cli("validate", "-f", "json").stdout == "[]\n"
 
 
@@ -262,7 +262,7 @@ def test_repo_option_not_a_repository(tmp_path, cli):
 
 def test_unknown_plan_version(repo, cli):
     err = cli("status", "--plan", "2031", code=1).stderr
-    assert err == "Error: no plan version '2031' in data (versions: 2024)\n"
+    assert err == "Error: no plan version '2031' in data (versions: 2024, 2025)\n"
 
 
 def test_unknown_activity_suggests_nearest(repo, cli):

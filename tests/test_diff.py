@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+from pydantic import TypeAdapter
 
 from workplan_cli.diff import Word, diff_objectives, diff_plans, field_change, narrow, word_diff
 from workplan_cli.model import Plan, StakeholderFile
@@ -74,7 +75,7 @@ BASE = {
 
 
 def plan(data: dict) -> Plan:
-    return Plan.model_validate(data)
+    return TypeAdapter(Plan).validate_python(data)
 
 
 def edited(edit) -> Plan:
@@ -322,7 +323,7 @@ def test_nested_metadata_field():
 
 
 def stakeholders(*rows) -> StakeholderFile:
-    return StakeholderFile.model_validate(
+    return TypeAdapter(StakeholderFile).validate_python(
         {
             "schema_version": 1,
             "stakeholders": [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from typing import Any
 
 from workplan_cli.diffmatch import Word, match, norm, word_diff
 from workplan_cli.model import Activity, Plan, StakeholderFile, Topic
+from workplan_cli.snapshot import to_plain
 
 ADDED, REMOVED, MOVED, CHANGED = "added", "removed", "moved", "changed"
 
@@ -196,16 +198,8 @@ def field_change(name: str, old: Any, new: Any) -> FieldChange | None:
 
 
 def _plain(model_value: Any) -> Any:
-    """Returns JSON-ready data for a model field value."""
-    if hasattr(model_value, "model_dump"):
-        return model_value.model_dump(mode="json", by_alias=True)  # every key: a stable shape
-    if isinstance(model_value, list):
-        return [_plain(v) for v in model_value]
-    if hasattr(model_value, "isoformat"):
-        return model_value.isoformat()
-    if hasattr(model_value, "value"):  # an enum
-        return model_value.value
-    return model_value
+    """Returns JSON-ready data for a model field value, with every key: a stable shape."""
+    return to_plain(model_value, by_alias=True)
 
 
 def _fields(old: Any, new: Any, names: Iterable[str]) -> list[FieldChange]:
@@ -218,7 +212,7 @@ def diff_metadata(old: Plan, new: Plan) -> list[FieldChange]:
     out = []
     if old.schema_version != new.schema_version:
         out.append(FieldChange("schema_version", old.schema_version, new.schema_version))
-    for name in type(old.plan).model_fields:
+    for name in (f.name for f in dataclasses.fields(old.plan)):
         a, b = _plain(getattr(old.plan, name)), _plain(getattr(new.plan, name))
         if isinstance(a, dict) and isinstance(b, dict):
             for key in [*a, *(k for k in b if k not in a)]:

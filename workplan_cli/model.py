@@ -97,8 +97,14 @@ Quarter = Annotated[str, Rule(r"[0-9]{4}-Q[1-4]", "a quarter like '2024-Q4'")]
 Country = Annotated[str, Rule(r"[A-Z]{2}", "an ISO 3166 alpha-2 code like 'KE'")]
 Text = Annotated[str, NotEmpty()]
 
-# What pydantic reads: unknown keys are errors; `from_` is written `from` in the files.
-_CONFIG = {"extra": "forbid", "alias_generator": lambda name: name.rstrip("_")}
+
+def alias(name: str) -> str:
+    """Returns a field's key in the files: `from_` is written `from`."""
+    return name.rstrip("_")
+
+
+# What pydantic reads: unknown keys are errors; keys are the fields' aliases.
+_CONFIG = {"extra": "forbid", "alias_generator": alias}
 _model = dataclass(frozen=True, slots=True, kw_only=True)
 
 

@@ -10,13 +10,22 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
+from workplan_cli.model import alias
 
-def to_plain(value: Any) -> Any:
-    """Returns dicts, lists and scalars for a model; dates as ISO text, enums as their values."""
+
+def to_plain(value: Any, by_alias: bool = False) -> Any:
+    """Returns dicts, lists and scalars for a model; dates as ISO text, enums as their values.
+
+    Keys are the fields' names, or with `by_alias` the keys the files use (`from`, not `from_`).
+    """
     if dataclasses.is_dataclass(value):
-        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        key = alias if by_alias else str
+        return {
+            key(f.name): to_plain(getattr(value, f.name), by_alias)
+            for f in dataclasses.fields(value)
+        }
     if isinstance(value, list):
-        return [to_plain(v) for v in value]
+        return [to_plain(v, by_alias) for v in value]
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.date):

@@ -245,10 +245,8 @@ def _git_side(repo: Repo, spec: str, rev: str, version: str) -> Side:
             f"no plan version {version!r} at git revision {rev!r} "
             f"({plan_rel} does not exist at {commit[:12]})"
         ) from None
-    people = load.parse_stakeholders(
-        gitio.read_blob(commit, people_rel, top), f"{rev}:{people_rel}"
-    )
-    plan = load.parse_plan(plan_bytes, f"{rev}:{plan_rel}", set(people.by_id()))
+    people = parse_stakeholders(gitio.read_blob(commit, people_rel, top), f"{rev}:{people_rel}")
+    plan = parse_plan(plan_bytes, f"{rev}:{plan_rel}", set(people.by_id()))
     if plan.version != version:
         raise InvalidFileError(
             [

@@ -26,8 +26,6 @@ class _Group(TyperGroup):
         except WorkplanError as e:
             _print_error(str(e))
             ctx.exit(EXIT_ERROR)
-        except typer.Exit:
-            raise  # typer.Exit(code) from a command: its code is the answer, not a bug
         except (KeyboardInterrupt, BrokenPipeError):
             ctx.exit(130 if sys.exc_info()[0] is KeyboardInterrupt else EXIT_ERROR)
         except Exception as e:
