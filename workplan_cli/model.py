@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated, NamedTuple
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import core_schema
 
 from workplan_cli.vocab import (  # noqa: F401  (re-exported: the models' vocabularies)
     IATI_STATUS,
@@ -22,15 +24,38 @@ from workplan_cli.vocab import (  # noqa: F401  (re-exported: the models' vocabu
 SCHEMA_VERSION = 1
 
 
-def _matching(pattern: str, what: str):
-    regex = re.compile(pattern)
+@dataclass(frozen=True)
+class _Matching:
+    """A text that must match `pattern` in full; the JSON Schema carries the pattern too."""
 
-    def check(value: str) -> str:
-        if not regex.fullmatch(value):
-            raise ValueError(f"{value!r} is not {what}")
-        return value
+    pattern: str
+    what: str
 
-    return AfterValidator(check)
+    def __get_pydantic_core_schema__(self, source, handler):
+        regex, what = re.compile(self.pattern), self.what
+
+        def check(value: str) -> str:
+            if not regex.fullmatch(value):
+                raise ValueError(f"{value!r} is not {what}")
+            return value
+
+        return core_schema.no_info_after_validator_function(check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema, handler):
+        found = handler(schema)
+        found["pattern"] = f"^(?:{self.pattern})$"  # JSON Schema patterns search; anchor them
+        return found
+
+
+def _matching(pattern: str, what: str) -> _Matching:
+    return _Matching(pattern, what)
+
+
+class _OrYear:
+    """JSON Schema only: a version may also be written as an unquoted year (see _version_text)."""
+
+    def __get_pydantic_json_schema__(self, schema, handler):
+        return {"anyOf": [handler(schema), {"type": "integer", "minimum": 1000, "maximum": 9999}]}
 
 
 def _version_text(value: object) -> object:
@@ -50,6 +75,7 @@ Version = Annotated[
     str,
     BeforeValidator(_version_text),
     _matching(r"[0-9]{4}(-[a-z0-9]+)*", "a plan version like '2025'"),
+    _OrYear(),
 ]
 YearMonth = Annotated[str, _matching(r"[0-9]{4}-(0[1-9]|1[0-2])", "a month like '2023-11'")]
 Quarter = Annotated[str, _matching(r"[0-9]{4}-Q[1-4]", "a quarter like '2024-Q4'")]

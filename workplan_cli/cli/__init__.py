@@ -51,6 +51,7 @@ app = typer.Typer(
     name="workplan",
     help="Keep a government work plan as reviewed, versioned YAML data.",
     no_args_is_help=True,
+    add_completion=True,  # --install-completion; ids come from cli/complete.py
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -76,6 +77,15 @@ def _register() -> None:
     from workplan_cli.cli import listing, show, stakeholders, status, validate
 
     for module in (status, listing, show, stakeholders, validate):
+        module.register(app)
+    _register_tools()
+
+
+def _register_tools() -> None:
+    """Registers the commands that take the plan elsewhere: schema and export."""
+    from workplan_cli.cli import schema
+
+    for module in (schema,):
         module.register(app)
 
 
