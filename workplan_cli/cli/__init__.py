@@ -11,6 +11,11 @@ from typer.core import TyperGroup
 from workplan_cli import __version__
 from workplan_cli.errors import WorkplanError
 
+try:  # typer >= 0.2x carries its own click; its usage errors derive from TyperException
+    from typer import TyperException as _ClickError
+except ImportError:  # pragma: no cover - older typer on top of click
+    from click import ClickException as _ClickError
+
 EXIT_ERROR = 1
 EXIT_INTERNAL = 3
 
@@ -21,6 +26,8 @@ class _Group(TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, _ClickError):
+            raise  # exits and usage errors that a command raises on purpose: click handles them
         except WorkplanError as e:
             _print_error(str(e))
             ctx.exit(EXIT_ERROR)
@@ -83,9 +90,9 @@ def _register() -> None:
 
 def _register_tools() -> None:
     """Registers the commands that take the plan elsewhere: schema and export."""
-    from workplan_cli.cli import schema
+    from workplan_cli.cli import export, schema
 
-    for module in (schema,):
+    for module in (schema, export):
         module.register(app)
 
 
