@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from workplan_cli import __version__
 from workplan_cli.model import Activity, ActivityRef, HistoryEntry, Plan, Status
 
 # RFC 5545 event status for each activity status.
@@ -38,7 +37,7 @@ def ics_export(plan: Plan, refs: list[ActivityRef], fallback_stamp: dt.datetime)
     from icalendar import Calendar
 
     calendar = Calendar()
-    calendar.add("prodid", f"-//workplan//workplan {__version__}//EN")
+    calendar.add("prodid", "-//workplan//workplan//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"{plan.plan.title} ({plan.version})")

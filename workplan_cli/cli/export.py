@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from workplan_cli.cli import complete
 from workplan_cli.cli.common import (
     AreaOption,
     LeadOption,
@@ -48,6 +49,7 @@ def export(
             "--reporting-org",
             help="iati: the stakeholder id that publishes (default: the plan's facilitator).",
             show_default=False,
+            autocompletion=complete.stakeholder_ids,
         ),
     ] = None,
     iati_ref: Annotated[
