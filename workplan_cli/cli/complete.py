@@ -16,15 +16,21 @@ Choice = tuple[str, str]  # (value, help text shown by zsh and fish)
 def plan_versions(ctx: Any, incomplete: str) -> list[Choice]:
     """Returns the repository's plan versions that start with `incomplete`, newest first."""
     try:
-        repo = _repo(ctx)
-        found = []
-        for version in reversed(repo.plan_paths()):
-            if version.startswith(incomplete):
-                status = _raw(repo.plan_paths()[version]).get("plan", {}).get("status")
-                found.append((version, f"plan {version}" + (f", {status}" if status else "")))
-        return found
+        paths = _repo(ctx).plan_paths()
+        return [
+            (version, f"plan {version}{_status_of(paths[version])}")
+            for version in reversed(paths)
+            if version.startswith(incomplete)
+        ]
     except Exception:
         return []
+
+
+def _status_of(path) -> str:
+    try:
+        return f", {_raw(path)['plan']['status']}"
+    except Exception:  # a file in the middle of an edit still has a version in its name
+        return ""
 
 
 def activity_ids(ctx: Any, incomplete: str) -> list[Choice]:
