@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 from typer.testing import CliRunner
@@ -103,7 +104,7 @@ def test_completion_never_raises(repo):
         completion.topic_ids,
         completion.stakeholder_ids,
     ):
-        assert function(object(), "") == []
+        assert function(SimpleNamespace(params={"repo": 42}), "") == []  # a TypeError inside
 
 
 def test_an_invalid_plan_still_completes(repo):
