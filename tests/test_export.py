@@ -155,3 +155,14 @@ def test_bad_filters_and_places_are_one_clear_error(cli, repo, tmp_path):
     out = cli("export", "-o", str(tmp_path / "missing" / "x.json"), code=1)
     assert out.stderr.startswith("Error: ") and "no folder" in out.stderr
     assert cli("export", "--format", "pdf", code=2).stdout == ""
+
+
+def test_output_dash_is_stdout_and_a_symlink_is_written_through(cli, repo, tmp_path):
+    assert cli("export", "-f", "csv", "-o", "-").stdout.startswith("id,title,")
+    target = tmp_path / "real.csv"
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    cli("export", "-f", "csv", "-o", str(link))
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8").startswith("id,title,")

@@ -15,7 +15,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
     An existing file keeps its permissions; a new one gets the usual 0666 less the umask.
     """
-    path = Path(path)
+    path = Path(os.path.realpath(path))  # through a symlink to its target, as `>` would
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise WorkplanError(f"{path}: cannot write, no folder {folder}")

@@ -106,7 +106,7 @@ def _render(format, plan, people, refs, filters, reporting_org, iati_ref) -> byt
 
 
 def _write(data: bytes, output: Optional[Path]) -> None:
-    if output is None:
+    if output is None or str(output) == "-":
         sys.stdout.flush()
         sys.stdout.buffer.write(data)  # bytes as made: CRLF in csv and ics must stay CRLF
         sys.stdout.buffer.flush()

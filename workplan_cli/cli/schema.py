@@ -41,7 +41,7 @@ def schema(
 
 def write_or_print(text: str, output: Optional[Path]) -> None:
     """Writes the text to `output` atomically, or prints it when no file is named."""
-    if output is None:
+    if output is None or str(output) == "-":
         sys.stdout.write(text)  # as is: a rich console would wrap long lines
         return
     from workplan_cli.atomic import write_atomic
