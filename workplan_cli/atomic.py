@@ -11,7 +11,7 @@ from workplan_cli.errors import WorkplanError
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Returns nothing; writes `data` to `path` through a synced temporary file and a rename.
+    """Writes `data` to `path` atomically: a synced temporary file, then a rename.
 
     An existing file keeps its permissions; a new one gets the usual 0666 less the umask.
     """
