@@ -13,7 +13,7 @@ OutputOption = Annotated[
     typer.Option(
         "--output",
         "-o",
-        help="Write to this file (atomically) instead of printing.",
+        help="Write to this file (atomically) instead of printing; - prints.",
         dir_okay=False,
     ),
 ]
