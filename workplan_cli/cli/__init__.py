@@ -7,6 +7,7 @@ import sys
 
 import typer
 from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from workplan_cli import __version__
 from workplan_cli.errors import WorkplanError
@@ -24,6 +25,10 @@ class _Group(TyperGroup):
         except WorkplanError as e:
             _print_error(str(e))
             ctx.exit(EXIT_ERROR)
+        except typer.Exit:
+            raise  # typer.Exit(code) from a command: its code is the answer, not a bug
+        except TyperException:
+            raise  # usage errors (an unknown STATUS) and --help: typer reports them, exit code 2
         except (KeyboardInterrupt, BrokenPipeError):
             ctx.exit(130 if sys.exc_info()[0] is KeyboardInterrupt else EXIT_ERROR)
         except Exception as e:
