@@ -155,7 +155,7 @@ class Plain:
 def compose(text: str) -> Node:
     """Returns the root node of one document, with marks that index into `text`."""
     try:
-        root = YAML().compose(text)
+        root = YAML(typ="safe", pure=True).compose(text)  # marks, styles; no comment work
     except MarkedYAMLError as e:
         raise _syntax_error(e) from None
     except (YAMLError, RecursionError) as e:
