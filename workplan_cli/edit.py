@@ -121,8 +121,11 @@ def set_status(
     text = load.decode(data, name)
     entry = history_entry(activity, request)
     try:
-        new_text = yamlio.replace_scalar(text, (*loc, "status"), request.status.value)
-        new_text = yamlio.append_item(new_text, (*loc, "history"), entry)
+        new_text = yamlio.splice(
+            text,
+            scalars=[((*loc, "status"), request.status.value)],
+            items=[((*loc, "history"), entry)],
+        )
     except yamlio.SpliceError as e:
         raise WorkplanError(f"{name}: cannot update {activity.id} in place: {e}") from None
     _check_only_intended(text, new_text, loc, entry, name)

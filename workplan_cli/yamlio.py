@@ -212,14 +212,33 @@ def _scalar(value: Any) -> str:
     return value.text if isinstance(value, Plain) else double_quoted(str(value))
 
 
+Splice = tuple[int, int, str]  # replace text[start:end] by the string
+
+
+def splice(
+    text: str,
+    scalars: Sequence[tuple[Sequence[str | int], str]] = (),
+    items: Sequence[tuple[Sequence[str | int], list[tuple[str, Any]]]] = (),
+) -> str:
+    """Returns `text` with scalars replaced and list items appended, composing it once.
+
+    Each scalar keeps its quote style; see `append_item` for the items.
+    """
+    root = compose(text)
+    splices = [_scalar_splice(root, loc, value) for loc, value in scalars]
+    splices += [_item_splice(text, root, loc, item) for loc, item in items]
+    splices.sort(reverse=True)
+    for (_, end, _), (next_start, _, _) in zip(splices[1:], splices, strict=False):
+        if end > next_start:
+            raise SpliceError("two edits of the same place")
+    for start, end, new in splices:  # from the end, so that earlier marks stay valid
+        text = text[:start] + new + text[end:]
+    return text
+
+
 def replace_scalar(text: str, loc: Sequence[str | int], value: str) -> str:
     """Returns `text` with the scalar at `loc` replaced by `value`, in the same quote style."""
-    node = _walk(compose(text), loc)[-1][1]
-    if not isinstance(node, ScalarNode) or node.style not in (None, "'", '"'):
-        raise SpliceError(f"{_render(loc)} is not written as a one-line scalar; edit it by hand")
-    quote = node.style or ""
-    new = double_quoted(value) if quote == '"' else quote + value + quote
-    return text[: node.start_mark.index] + new + text[node.end_mark.index :]
+    return splice(text, scalars=[(loc, value)])
 
 
 def append_item(text: str, loc: Sequence[str | int], item: list[tuple[str, Any]]) -> str:
@@ -229,7 +248,19 @@ def append_item(text: str, loc: Sequence[str | int], item: list[tuple[str, Any]]
     added as the mapping's last key). New lines follow the indentation of the surrounding
     entries and the line ending of the place they go.
     """
-    root = compose(text)
+    return splice(text, items=[(loc, item)])
+
+
+def _scalar_splice(root: Node, loc: Sequence[str | int], value: str) -> Splice:
+    node = _walk(root, loc)[-1][1]
+    if not isinstance(node, ScalarNode) or node.style not in (None, "'", '"'):
+        raise SpliceError(f"{_render(loc)} is not written as a one-line scalar; edit it by hand")
+    quote = node.style or ""
+    new = double_quoted(value) if quote == '"' else quote + value + quote
+    return node.start_mark.index, node.end_mark.index, new
+
+
+def _item_splice(text: str, root: Node, loc: Sequence[str | int], item) -> Splice:
     parent_steps = _walk(root, loc[:-1])
     parent = parent_steps[-1][1]
     if not isinstance(parent, MappingNode):
@@ -241,7 +272,7 @@ def append_item(text: str, loc: Sequence[str | int], item: list[tuple[str, Any]]
     if not isinstance(seq, SequenceNode):
         raise SpliceError(f"{_render(loc)} is not a list")
     if parent.flow_style or (seq.flow_style and seq.value):
-        return _append_flow(text, seq, item)
+        return _append_flow(seq, item)
     if seq.value:
         return _append_block(text, seq, key, item)
     return _fill_empty(text, parent_steps, key, seq, item)  # `key: []` in a block mapping
@@ -258,12 +289,11 @@ def _flow(item: list[tuple[str, Any]]) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
-def _append_flow(text: str, seq: SequenceNode, item: list[tuple[str, Any]]) -> str:
+def _append_flow(seq: SequenceNode, item: list[tuple[str, Any]]) -> Splice:
     if seq.value:
         at = seq.value[-1].end_mark.index
-        return text[:at] + ", " + _flow(item) + text[at:]
-    start, end = seq.start_mark.index, seq.end_mark.index
-    return text[:start] + "[" + _flow(item) + "]" + text[end:]
+        return at, at, ", " + _flow(item)
+    return seq.start_mark.index, seq.end_mark.index, "[" + _flow(item) + "]"
 
 
 def _block(item: list[tuple[str, Any]], dash: int, key_offset: int, seq_offset: int) -> list[str]:
@@ -301,14 +331,14 @@ def _layout(text: str, key: Node, seq: SequenceNode) -> tuple[int, int, int]:
     return dash, last.start_mark.column - dash, dash - key.start_mark.column
 
 
-def _append_block(text: str, seq: SequenceNode, key: Node, item: list[tuple[str, Any]]) -> str:
+def _append_block(text: str, seq: SequenceNode, key: Node, item: list[tuple[str, Any]]) -> Splice:
     dash, key_offset, seq_offset = _layout(text, key, seq)
     return _insert_lines(
         text, _end_of_content(text, seq), _block(item, dash, key_offset, seq_offset)
     )
 
 
-def _fill_empty(text, parent_steps, key: Node, seq: SequenceNode, item) -> str:
+def _fill_empty(text, parent_steps, key: Node, seq: SequenceNode, item) -> Splice:
     """Turns `key: []` into `key:` followed by a block list holding `item`."""
     between = text[key.end_mark.index : seq.start_mark.index]
     line_end = text.find("\n", seq.end_mark.index)
@@ -317,9 +347,9 @@ def _fill_empty(text, parent_steps, key: Node, seq: SequenceNode, item) -> str:
         raise SpliceError(f"cannot rewrite the empty list at line {seq.start_mark.line + 1}")
     _, key_offset, seq_offset = _enclosing_layout(text, parent_steps)
     lines = _block(item, key.start_mark.column + seq_offset, key_offset, seq_offset)
-    head = text[: key.end_mark.index] + ":" + text[seq.end_mark.index :]
-    at = len(head) if line_end < 0 else line_end - (seq.end_mark.index - key.end_mark.index - 1) + 1
-    return _insert_lines(head, at, lines)
+    at, _, new = _insert_lines(text, len(text) if line_end < 0 else line_end + 1, lines)
+    # One splice from the key's end: `: []  # comment` becomes `:  # comment`, then the lines.
+    return key.end_mark.index, at, ":" + text[seq.end_mark.index : at] + new
 
 
 def _enclosing_layout(text: str, steps: list[tuple[Node | None, Node]]) -> tuple[int, int, int]:
@@ -332,7 +362,7 @@ def _enclosing_layout(text: str, steps: list[tuple[Node | None, Node]]) -> tuple
     return 0, 2, 2  # the file gives no example: two spaces, the common style
 
 
-def _add_key(text, steps, name: str, item) -> str:
+def _add_key(text, steps, name: str, item) -> Splice:
     """Adds `name:` with a block list holding `item` as the last key of the mapping."""
     mapping = steps[-1][1]
     if mapping.flow_style:
@@ -356,13 +386,13 @@ def _end_of_content(text: str, node: Node) -> int:
     return len(text) if line_end < 0 else line_end + 1
 
 
-def _insert_lines(text: str, at: int, lines: list[str]) -> str:
-    """Returns `text` with whole lines inserted at `at`, the start of a line or the end of text."""
+def _insert_lines(text: str, at: int, lines: list[str]) -> Splice:
+    """Returns the splice that inserts whole lines at `at`, a line's start or the text's end."""
     newline = _newline_near(text, at)
     block = newline.join(lines)
-    if at == len(text) and not text.endswith("\n"):
-        return text + newline + block  # keep a file that has no final line break without one
-    return text[:at] + block + newline + text[at:]
+    if at == len(text) and text and not text.endswith("\n"):
+        return at, at, newline + block  # a file without a final line break stays without one
+    return at, at, block + newline
 
 
 def _newline_near(text: str, at: int) -> str:
