@@ -20,16 +20,17 @@ def lock_path(path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
     """Holds the lock of `path` (waiting up to `timeout` seconds) while the block runs."""
     from filelock import FileLock, Timeout
 
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
     lock = FileLock(str(lock_path(path)), timeout=timeout)
     try:
         lock.acquire()
     except Timeout:
         raise WorkplanError(
-            f"another workplan command has held the lock on {path.name} for {timeout:.0f} s "
+            f"another workplan command has held the lock on {path.name} for {timeout:g} s "
             f"({lock_path(path)}); try again"
         ) from None
     except OSError as e:
