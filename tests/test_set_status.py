@@ -209,3 +209,20 @@ def test_plan_option_names_a_version_or_a_file(repo, cli):
 
 def test_help_shows_an_example(cli):
     assert "workplan set-status 1.3.2 completed" in cli("set-status", "--help").stdout
+
+
+def test_any_note_loads_back_exactly(repo, cli):
+    note = "  Zeile 1: «ü» # kein Kommentar\n- \"quoted\" \\ 'single'\n\tend  "
+    cli(
+        "set-status",
+        "1.3.2",
+        "completed",
+        "--note",
+        note,
+        "--by",
+        "Wanjiků: Ñ",
+        "--on",
+        "2024-10-12",
+    )
+    entry = _activity(repo, "1.3.2").history[0]
+    assert (entry.note, entry.by) == (note, "Wanjiků: Ñ")

@@ -380,7 +380,10 @@ def _end_of_content(text: str, node: Node) -> int:
         last = node.value[-1]
         node = last[1] if isinstance(last, tuple) else last
     end = node.end_mark.index
-    if isinstance(node, ScalarNode) and node.style in ("|", ">") and text[end - 1 : end] == "\n":
+    if isinstance(node, ScalarNode) and node.style in ("|", ">"):
+        if text[end - 1 : end] != "\n":
+            # A line break added after it would become part of its value.
+            raise SpliceError("the file ends inside a block scalar (| or >) without a line break")
         return end  # a block scalar's end already includes its line break
     line_end = text.find("\n", end)
     return len(text) if line_end < 0 else line_end + 1
