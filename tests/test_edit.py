@@ -1,5 +1,4 @@
-"""The pure edit: any note, author, evidence and status loads back exactly, and only the
-intended lines of the file change (hypothesis property tests)."""
+"""The pure edit (hypothesis): any update loads back exactly and changes only its own lines."""
 
 from __future__ import annotations
 

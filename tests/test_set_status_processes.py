@@ -1,5 +1,4 @@
-"""set-status across processes: concurrent updates are all kept, and a killed writer never
-leaves a broken file."""
+"""set-status across processes: no concurrent update is lost, no killed writer breaks the file."""
 
 from __future__ import annotations
 
