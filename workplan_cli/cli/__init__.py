@@ -82,13 +82,25 @@ def _register() -> None:
         listing,
         revise,
         schema,
+        set_status,
         show,
         stakeholders,
         status,
         validate,
     )
 
-    for module in (status, listing, show, stakeholders, validate, diff, revise, schema, export):
+    for module in (
+        status,
+        listing,
+        show,
+        stakeholders,
+        validate,
+        set_status,
+        diff,
+        revise,
+        schema,
+        export,
+    ):
         module.register(app)
 
 
