@@ -11,6 +11,7 @@ import textwrap
 import pytest
 
 from workplan_cli import fileio
+from workplan_cli.errors import WorkplanError
 
 
 def test_write_keeps_the_mode_and_leaves_no_temporary_file(tmp_path):
@@ -41,7 +42,7 @@ def test_a_failed_write_keeps_the_old_file_and_removes_the_temporary_one(tmp_pat
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(WorkplanError, match=r"plan.yaml: cannot write \(No space left on device\)"):
         fileio.write_atomic(path, b"new\n")
     assert path.read_bytes() == b"old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.yaml"]

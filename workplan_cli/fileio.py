@@ -41,27 +41,53 @@ def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
         lock.release()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replaces the file's content by `data` in one step, keeping its mode.
+def write_atomic(path: Path, data: bytes, replace: bool = True) -> None:
+    """Writes `data` to `path` in one step: readers and crashes see the whole old file or the
+    whole new one, never a part.
 
-    Readers and crashes see the whole old file or the whole new one, never a mix: the data
-    goes to a temporary file in the same folder, is flushed to disk, then renamed over the file.
+    The data goes to a temporary file in the same folder, is flushed to disk, then renamed over
+    the file (an existing file keeps its mode; a new one gets 0666 less the umask). A symlink's
+    target is replaced, not the link. With `replace=False` an existing file is an error, even
+    one that appears while writing (the temporary file is hard-linked, which fails if the name
+    is taken).
     """
-    path = Path(os.path.realpath(path))  # replace a symlink's target, not the symlink
-    mode = stat.S_IMODE(path.stat().st_mode)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    path = Path(os.path.realpath(path))
+    if not path.parent.is_dir():
+        raise WorkplanError(f"{path}: cannot write, no folder {path.parent}")
+    if not replace and path.exists():
+        raise WorkplanError(f"{path.name} already exists (use --force to replace it)")
+    mode = _mode_of(path)
+    try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as e:
+        raise WorkplanError(f"{path}: cannot write ({e.strerror})") from None
     try:
         with os.fdopen(fd, "wb") as file:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
         os.chmod(temp, mode)  # mkstemp creates 0600
-        os.replace(temp, path)
-    except BaseException:
+        if replace:
+            os.replace(temp, path)
+        else:
+            os.link(temp, path)
+    except FileExistsError:
+        raise WorkplanError(f"{path.name} already exists (use --force to replace it)") from None
+    except OSError as e:
+        raise WorkplanError(f"{path}: cannot write ({e.strerror})") from None
+    finally:
         with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+            os.unlink(temp)  # after a rename or a link the name is gone or redundant
     _fsync_folder(path.parent)
+
+
+def _mode_of(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -111,7 +111,7 @@ def _write(data: bytes, output: Optional[Path]) -> None:
         sys.stdout.buffer.write(data)  # bytes as made: CRLF in csv and ics must stay CRLF
         sys.stdout.buffer.flush()
         return
-    from workplan_cli.atomic import write_atomic
+    from workplan_cli.fileio import write_atomic
 
     write_atomic(output, data)
 

@@ -44,7 +44,7 @@ def write_or_print(text: str, output: Optional[Path]) -> None:
     if output is None or str(output) == "-":
         sys.stdout.write(text)  # as is: a rich console would wrap long lines
         return
-    from workplan_cli.atomic import write_atomic
+    from workplan_cli.fileio import write_atomic
 
     write_atomic(output, text.encode("utf-8"))
 

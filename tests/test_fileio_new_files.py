@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from workplan_cli import atomic
+from workplan_cli import fileio as atomic
 from workplan_cli.errors import WorkplanError
 
 
