@@ -17,6 +17,7 @@ def terminal(monkeypatch):
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=True, width=80, color_system="standard")
     monkeypatch.setattr(output, "console", lambda: console)
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
     return buffer
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import os
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -24,7 +24,9 @@ def console():
 
 
 def is_terminal() -> bool:
-    return console().is_terminal
+    """Whether output goes to a terminal (asking rich only when it might: rich is slow to load)."""
+    maybe = sys.stdout.isatty() or os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE")
+    return bool(maybe) and console().is_terminal
 
 
 def echo(text: str = "", style: str | None = None) -> None:
@@ -35,6 +37,8 @@ def echo(text: str = "", style: str | None = None) -> None:
 
 
 def print_json(data) -> None:
+    import json
+
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 

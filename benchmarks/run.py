@@ -1,0 +1,179 @@
+"""Runs every speed measurement of the "Fast at every size" issue and prints figure, ratio, target.
+
+    python benchmarks/run.py [--runs 7] [--sizes 2000,10000] [--commits 500] [--only NAME...]
+
+Each ratio compares two commands run side by side, alternating, in this one run; figures are
+medians of `--runs` runs. Peak memory is the largest resident set of the child process.
+Needs PyYAML for the reference parser (`pip install -e '.[bench]'`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from make_plan import make_repo  # noqa: E402
+
+PY = sys.executable
+WORKPLAN = [PY, "-m", "workplan_cli"]
+STACK = "import typer, pydantic, ruamel.yaml, rich.console, rich.table"
+
+
+def run(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int]:
+    """Returns (seconds, peak resident memory in MB) of one run; stops if the command fails."""
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        cmd,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    stderr = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{stderr.decode()}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def compare(
+    runs: int, cwd: Path, a: list[str], b: list[str], env_a=None, env_b=None, prepare=None
+) -> tuple[float, float]:
+    """Returns the median times of commands a and b, run alternately."""
+    times_a, times_b = [], []
+    for _ in range(runs):
+        if prepare:
+            prepare()
+        times_a.append(run(a, cwd, env_a)[0])
+        if prepare:
+            prepare()
+        times_b.append(run(b, cwd, env_b)[0])
+    return statistics.median(times_a), statistics.median(times_b)
+
+
+def report(name: str, value: float, base: float, target: float, unit: str = "s") -> None:
+    ratio = value / base
+    verdict = "ok" if ratio <= target else "MISSED"
+    print(
+        f"{name:<58} {value:7.3f} {unit} / {base:7.3f} {unit} = {ratio:5.2f}x "
+        f"(target <= {target}x) {verdict}",
+        flush=True,
+    )
+
+
+def bench_startup(runs: int, work: Path) -> None:
+    repo = work / "shipped"
+    shutil.copytree(ROOT / "data", repo / "data")
+    cache = {"WORKPLAN_CACHE_DIR": str(work / "cache-shipped")}
+    help_, typer_ = compare(runs, repo, [*WORKPLAN, "--help"], [PY, "-c", "import typer"])
+    report("workplan --help vs import typer", help_, typer_, 1.5)
+    run([*WORKPLAN, "status"], repo, cache)  # the first run fills the cache
+    for args in (["status"], ["diff", "2024", "2025"]):
+        mine, stack = compare(runs, repo, WORKPLAN + args, [PY, "-c", STACK], env_a=cache)
+        report(f"workplan {' '.join(args)} (shipped data) vs import stack", mine, stack, 1.25)
+        cold, stack = compare(
+            runs, repo, WORKPLAN + args, [PY, "-c", STACK], env_a={"WORKPLAN_NO_CACHE": "1"}
+        )
+        print(f"{'  the same without the cache':<58} {cold:7.3f} s ({cold / stack:4.2f}x)")
+
+
+def bench_size(runs: int, work: Path, size: int) -> None:
+    repo = make_repo(work / f"plan-{size}", size)
+    plan = repo / "data" / "workplan-2024.yaml"
+    parse = [
+        PY,
+        "-c",
+        "import sys, yaml; yaml.load(open(sys.argv[1], encoding='utf-8').read(), "
+        "Loader=yaml.CSafeLoader)",
+        str(plan),
+    ]
+    nocache = {"WORKPLAN_NO_CACHE": "1"}
+    validate, pyyaml = compare(runs, repo, [*WORKPLAN, "validate"], parse, env_a=nocache)
+    report(f"{size} activities: validate vs PyYAML CSafeLoader", validate, pyyaml, 1.3)
+
+    cache_dir = work / f"cache-{size}"
+    cache = {"WORKPLAN_CACHE_DIR": str(cache_dir)}
+    firsts, seconds = [], []
+    for _ in range(max(3, runs // 2)):
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        firsts.append(run([*WORKPLAN, "status"], repo, cache)[0])
+        seconds.append(run([*WORKPLAN, "status"], repo, cache)[0])
+    report(
+        f"{size} activities: status, second run vs first",
+        statistics.median(seconds),
+        statistics.median(firsts),
+        0.3,
+    )
+
+    original = plan.read_bytes()
+    statuses = iter(["in-progress", "completed"] * runs * 2)
+    ids = [
+        line.split('"')[1]
+        for line in original.decode().splitlines()
+        if line.startswith('          - id: "')
+    ]
+
+    def restore() -> None:
+        plan.write_bytes(original)
+
+    target = ids[len(ids) // 2]
+    setter = [
+        *WORKPLAN,
+        "set-status",
+        target,
+        next(statuses),
+        "--on",
+        "2024-12-01",
+        "--by",
+        "B",
+        "--force",
+    ]
+    set_status, validate = compare(
+        runs, repo, setter, [*WORKPLAN, "validate"], env_a=nocache, env_b=nocache, prepare=restore
+    )
+    report(f"{size} activities: set-status vs validate", set_status, validate, 2.0)
+    restore()
+    _, peak = run([*WORKPLAN, "status"], repo, nocache)
+    _, peak_validate = run([*WORKPLAN, "validate"], repo, nocache)
+    print(
+        f"{f'{size} activities: peak memory of status / validate':<58} {peak} MB / "
+        f"{peak_validate} MB (target <= 300 MB)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--sizes", default="2000,10000")
+    parser.add_argument("--only", nargs="*", default=["startup", "size", "log"])
+    args = parser.parse_args()
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cores, "
+        f"load {os.getloadavg()[0]:.2f}, {time.strftime('%Y-%m-%d %H:%M')}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        if "startup" in args.only:
+            bench_startup(args.runs, work)
+        if "size" in args.only:
+            for size in (int(s) for s in args.sizes.split(",")):
+                bench_size(args.runs, work, size)
+
+
+if __name__ == "__main__":
+    main()
