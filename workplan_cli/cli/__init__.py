@@ -73,9 +73,9 @@ def _root(
 
 
 def _register() -> None:
-    from workplan_cli.cli import listing, show, stakeholders, status, validate
+    from workplan_cli.cli import listing, report, show, stakeholders, status, validate
 
-    for module in (status, listing, show, stakeholders, validate):
+    for module in (status, listing, show, stakeholders, validate, report):
         module.register(app)
 
 
