@@ -179,10 +179,12 @@ class _BoundedSandbox(SandboxedEnvironment):
 
     def call(__self, __context, __obj, *args, **kwargs):  # jinja2's own signature
         _check_arguments(getattr(__obj, "__name__", "call"), args, kwargs)
-        if isinstance(getattr(__obj, "__self__", None), str) and __obj.__name__.startswith(
-            "format"
+        method = getattr(__obj, "__wrapped__", __obj)  # the sandbox wraps str.format
+        if isinstance(getattr(method, "__self__", None), str) and method.__name__ in (
+            "format",
+            "format_map",
         ):
-            _check_format(__obj.__self__)
+            _check_format(method.__self__)
         return super().call(__context, __obj, *args, **kwargs)
 
 
