@@ -21,11 +21,11 @@ class _Group(TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
+            raise  # typer's own exits and usage errors (exit 2)
         except WorkplanError as e:
             _print_error(str(e))
             ctx.exit(EXIT_ERROR)
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise  # exits and usage errors (exit 2) that the command line itself reports
         except (KeyboardInterrupt, BrokenPipeError):
             ctx.exit(130 if sys.exc_info()[0] is KeyboardInterrupt else EXIT_ERROR)
         except Exception as e:
