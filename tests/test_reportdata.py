@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -44,8 +45,8 @@ def test_status_on_follows_the_history(loaded, day, expected):
 def test_status_before_a_first_entry_without_from_is_planned(loaded):
     plan, _ = loaded
     activity = _activity(plan)
-    first = activity.history[0].model_copy(update={"from_": None})
-    changed = activity.model_copy(update={"history": [first, *activity.history[1:]]})
+    first = replace(activity.history[0], from_=None)
+    changed = replace(activity, history=[first, *activity.history[1:]])
     assert status_on(changed, dt.date(2024, 1, 1)) is Status.PLANNED
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
 
 from workplan_cli import yamlio
 from workplan_cli.checks import Finding, check_plan, check_stakeholders, render_loc
@@ -13,7 +12,7 @@ from workplan_cli.model import Plan, StakeholderFile
 
 MAX_BYTES = 20 * 1024 * 1024
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 _TOP_KEYS = {
     Plan: "schema_version, plan and areas",
@@ -87,11 +86,21 @@ def _validate(model: type[M], data: Any, text: str, name: str) -> M:
                 )
             ]
         )
+    from pydantic import ValidationError
+
     try:
-        return model.model_validate(data)
+        return _adapter(model).validate_python(data)
     except ValidationError as e:
         problems = [_problem_of(err) for err in e.errors(include_url=False)]
         raise InvalidFileError(_locate(problems, text, name)) from None
+
+
+@cache
+def _adapter(model: type):
+    """Returns pydantic's validator for a model class, built once per process."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(model)
 
 
 def _raise_findings(findings: list[Finding], text: str, name: str) -> None:
@@ -105,9 +114,9 @@ def _problem_of(err: dict) -> tuple[tuple, bool, str]:
     loc = tuple(err["loc"])
     kind = err["type"]
     value = err.get("input")
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         return loc, True, f"unknown key {loc[-1]!r}"
-    if kind == "missing":
+    if kind in ("missing", "missing_keyword_argument"):
         return loc[:-1], False, f"missing required key {loc[-1]!r}"
     if kind == "enum":
         expected = ", ".join(_enum_values(err))

@@ -1,13 +1,17 @@
-"""The plan and stakeholder models (pydantic, no I/O)."""
+"""The plan and stakeholder models: plain frozen dataclasses, validated by pydantic in load.py.
+
+The classes import nothing of pydantic, so a command that reads a cached plan never pays for it:
+the constraints below (`Rule`, `Coerce`, `NotEmpty`) tell pydantic what to check only when it
+builds its validator, and pydantic reads each class's `__pydantic_config__`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
-from typing import Annotated, NamedTuple
-
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Annotated, Any, NamedTuple
 
 from workplan_cli.vocab import (  # noqa: F401  (re-exported: the models' vocabularies)
     IATI_STATUS,
@@ -22,15 +26,54 @@ from workplan_cli.vocab import (  # noqa: F401  (re-exported: the models' vocabu
 SCHEMA_VERSION = 1
 
 
-def _matching(pattern: str, what: str):
-    regex = re.compile(pattern)
+@dataclass(frozen=True)
+class Rule:
+    """A text must match `pattern` (whole); the error says it is not `what`."""
 
-    def check(value: str) -> str:
-        if not regex.fullmatch(value):
-            raise ValueError(f"{value!r} is not {what}")
+    pattern: str
+    what: str
+
+    def check(self, value: str) -> str:
+        if not re.fullmatch(self.pattern, value):
+            raise ValueError(f"{value!r} is not {self.what}")
         return value
 
-    return AfterValidator(check)
+    def __get_pydantic_core_schema__(self, source: Any, handler: Callable) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Callable) -> Any:
+        out = handler(schema)
+        out["pattern"] = f"^{self.pattern}$"
+        return out
+
+
+@dataclass(frozen=True)
+class Coerce:
+    """Turns a value into another before validation (an unquoted `version: 2024`, say)."""
+
+    convert: Callable[[Any], Any]
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Callable) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(self.convert, handler(source))
+
+
+@dataclass(frozen=True)
+class NotEmpty:
+    """A text or list with at least one character or item."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Callable) -> Any:
+        schema = handler(source)
+        schema["min_length"] = 1
+        return schema
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Callable) -> Any:
+        out = handler(schema)
+        out["minItems" if out.get("type") == "array" else "minLength"] = 1
+        return out
 
 
 def _version_text(value: object) -> object:
@@ -38,51 +81,62 @@ def _version_text(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-AreaId = Annotated[str, _matching(r"[1-9][0-9]*", "an area id like '2'")]
-TopicId = Annotated[str, _matching(r"[1-9][0-9]*\.[1-9][0-9]*", "a topic id like '1.3'")]
+AreaId = Annotated[str, Rule(r"[1-9][0-9]*", "an area id like '2'")]
+TopicId = Annotated[str, Rule(r"[1-9][0-9]*\.[1-9][0-9]*", "a topic id like '1.3'")]
 ActivityId = Annotated[
-    str, _matching(r"[1-9][0-9]*\.[1-9][0-9]*\.[1-9][0-9]*", "an activity id like '1.3.2'")
+    str, Rule(r"[1-9][0-9]*\.[1-9][0-9]*\.[1-9][0-9]*", "an activity id like '1.3.2'")
 ]
 Slug = Annotated[
-    str, _matching(r"[a-z0-9]+(-[a-z0-9]+)*", "an id of lower-case letters, digits and dashes")
+    str, Rule(r"[a-z0-9]+(-[a-z0-9]+)*", "an id of lower-case letters, digits and dashes")
 ]
 Version = Annotated[
-    str,
-    BeforeValidator(_version_text),
-    _matching(r"[0-9]{4}(-[a-z0-9]+)*", "a plan version like '2025'"),
+    str, Coerce(_version_text), Rule(r"[0-9]{4}(-[a-z0-9]+)*", "a plan version like '2025'")
 ]
-YearMonth = Annotated[str, _matching(r"[0-9]{4}-(0[1-9]|1[0-2])", "a month like '2023-11'")]
-Quarter = Annotated[str, _matching(r"[0-9]{4}-Q[1-4]", "a quarter like '2024-Q4'")]
-Text = Annotated[str, Field(min_length=1)]
+YearMonth = Annotated[str, Rule(r"[0-9]{4}-(0[1-9]|1[0-2])", "a month like '2023-11'")]
+Quarter = Annotated[str, Rule(r"[0-9]{4}-Q[1-4]", "a quarter like '2024-Q4'")]
+Country = Annotated[str, Rule(r"[A-Z]{2}", "an ISO 3166 alpha-2 code like 'KE'")]
+Text = Annotated[str, NotEmpty()]
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+def alias(name: str) -> str:
+    """Returns a field's key in the files: `from_` is written `from`."""
+    return name.rstrip("_")
 
 
-class HistoryEntry(Model):
+# What pydantic reads: unknown keys are errors; keys are the fields' aliases.
+_CONFIG = {"extra": "forbid", "alias_generator": alias}
+_model = dataclass(frozen=True, slots=True, kw_only=True)
+
+
+@_model
+class HistoryEntry:
     """One dated change of an activity's status."""
 
+    __pydantic_config__ = _CONFIG
+
     date: dt.date
-    from_: Status | None = Field(default=None, alias="from")
+    from_: Status | None = None
     to: Status
     note: str | None = None
     by: str | None = None
-    evidence: list[Text] = []
+    evidence: list[Text] = field(default_factory=list)
 
 
-class Activity(Model):
+@_model
+class Activity:
+    __pydantic_config__ = _CONFIG
+
     id: ActivityId
     title: Text
     text: Text
     kind: Kind
     status: Status
-    lead: list[Slug] = []
-    stakeholders: list[Slug] = []
+    lead: list[Slug] = field(default_factory=list)
+    stakeholders: list[Slug] = field(default_factory=list)
     start: dt.date | None = None
     end: dt.date | None = None
-    evidence: list[Text] = []
-    history: list[HistoryEntry] = []
+    evidence: list[Text] = field(default_factory=list)
+    history: list[HistoryEntry] = field(default_factory=list)
 
     def all_evidence(self) -> list[str]:
         """Returns the activity's own evidence, then what its history entries recorded."""
@@ -92,41 +146,59 @@ class Activity(Model):
         return found
 
 
-class Topic(Model):
+@_model
+class Topic:
+    __pydantic_config__ = _CONFIG
+
     id: TopicId
     title: Text
-    objectives: list[Text] = Field(min_length=1)
-    activities: list[Activity] = []
+    objectives: Annotated[list[Text], NotEmpty()]
+    activities: list[Activity] = field(default_factory=list)
 
 
-class Area(Model):
+@_model
+class Area:
+    __pydantic_config__ = _CONFIG
+
     id: AreaId
     title: Text
-    topics: list[Topic] = []
+    topics: list[Topic] = field(default_factory=list)
 
 
-class Mou(Model):
+@_model
+class Mou:
+    __pydantic_config__ = _CONFIG
+
     month: YearMonth
     text: str | None = None
 
 
-class Signing(Model):
+@_model
+class Signing:
+    __pydantic_config__ = _CONFIG
+
     date: dt.date
     occasion: str | None = None
 
 
-class Review(Model):
+@_model
+class Review:
+    __pydantic_config__ = _CONFIG
+
     due: Quarter
     text: str | None = None
 
 
-class PlanMeta(Model):
+@_model
+class PlanMeta:
+    __pydantic_config__ = _CONFIG
+
     id: Slug
     title: Text
     dialogue: Text
     version: Version
     status: PlanStatus
-    parties: list[Slug] = Field(min_length=1)
+    parties: Annotated[list[Slug], NotEmpty()]
     facilitator: Slug | None = None
     mou: Mou | None = None
     signed: Signing | None = None
@@ -134,7 +206,7 @@ class PlanMeta(Model):
     review: Review | None = None
     supersedes: Version | None = None
     note: str | None = None
-    preamble: list[Text] = []
+    preamble: list[Text] = field(default_factory=list)
 
 
 class ActivityRef(NamedTuple):
@@ -145,10 +217,13 @@ class ActivityRef(NamedTuple):
     activity: Activity
 
 
-class Plan(Model):
+@_model
+class Plan:
+    __pydantic_config__ = _CONFIG
+
     schema_version: int
     plan: PlanMeta
-    areas: list[Area] = Field(min_length=1)
+    areas: Annotated[list[Area], NotEmpty()]
 
     @property
     def version(self) -> str:
@@ -169,13 +244,14 @@ class Plan(Model):
         return None
 
 
-class Stakeholder(Model):
+@_model
+class Stakeholder:
+    __pydantic_config__ = _CONFIG
+
     id: Slug
     name: Text
     short_name: str | None = None
-    country: Annotated[str, _matching(r"[A-Z]{2}", "an ISO 3166 alpha-2 code like 'KE'")] | None = (
-        None
-    )
+    country: Country | None = None
     type: StakeholderType
     kind: StakeholderKind
     note: str | None = None
@@ -185,7 +261,10 @@ class Stakeholder(Model):
         return self.short_name or self.name
 
 
-class StakeholderFile(Model):
+@_model
+class StakeholderFile:
+    __pydantic_config__ = _CONFIG
+
     schema_version: int
     stakeholders: list[Stakeholder]
 

@@ -59,6 +59,7 @@ def _known(what: str, value: str | None, known: list[str], version: str) -> None
 
 def _suggest(value: str, known: list[str]) -> str:
     close = difflib.get_close_matches(value, known, n=3, cutoff=0.5)
+    close.sort(key=known.index)  # in the plan's own order, which reads better than by score
     return f"; did you mean {', '.join(close)}?" if close else ""
 
 

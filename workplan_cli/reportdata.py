@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from workplan_cli.model import (
     STATUSES,
@@ -44,17 +45,16 @@ def plan_as_of(plan: Plan, day: dt.date) -> Plan:
         topics = []
         for topic in area.topics:
             activities = [
-                a.model_copy(
-                    update={
-                        "status": status_on(a, day),
-                        "history": [h for h in a.history if h.date <= day],
-                    }
+                replace(
+                    a,
+                    status=status_on(a, day),
+                    history=[h for h in a.history if h.date <= day],
                 )
                 for a in topic.activities
             ]
-            topics.append(topic.model_copy(update={"activities": activities}))
-        areas.append(area.model_copy(update={"topics": topics}))
-    return plan.model_copy(update={"areas": areas})
+            topics.append(replace(topic, activities=activities))
+        areas.append(replace(area, topics=topics))
+    return replace(plan, areas=areas)
 
 
 def status_label(status: str) -> str:

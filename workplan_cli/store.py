@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from workplan_cli import load
+from workplan_cli import cache
 from workplan_cli.errors import (
     InvalidFileError,
     Problem,
@@ -59,6 +59,24 @@ def _is_repo(folder: Path) -> bool:
     return data.is_dir() and any(PLAN_FILE.fullmatch(p.name) for p in data.iterdir())
 
 
+def parse_plan(data: bytes, name: str, stakeholder_ids=None) -> Plan:
+    """Returns the validated plan in `data`, from the cache when these bytes were seen before."""
+    key = cache.key_of("plan", data, stakeholder_ids)
+    return cache.cached(Plan, key, lambda: _load().parse_plan(data, name, stakeholder_ids))
+
+
+def parse_stakeholders(data: bytes, name: str) -> StakeholderFile:
+    """Returns the validated stakeholders file in `data`, from the cache when possible."""
+    key = cache.key_of("stakeholders", data)
+    return cache.cached(StakeholderFile, key, lambda: _load().parse_stakeholders(data, name))
+
+
+def _load():
+    from workplan_cli import load  # ruamel.yaml and pydantic: only when something is parsed
+
+    return load
+
+
 def read_bytes(path: Path) -> bytes:
     """Returns a file's bytes, or raises a WorkplanError that names it."""
     try:
@@ -108,16 +126,16 @@ class Repo:
 
     def load_stakeholders(self) -> StakeholderFile:
         path = self.stakeholders_path
-        return load.parse_stakeholders(read_bytes(path), display_path(path))
+        return parse_stakeholders(read_bytes(path), display_path(path))
 
     def load_plan(self, name: str | None = None) -> Plan:
         """Returns the plan named (default: the current one), validated against the stakeholders."""
-        path = self.plan_path(name) if name else self.current_plan_path()
-        stakeholders = self.load_stakeholders()
-        return self.load_plan_file(path, set(stakeholders.by_id()))
+        ids = set(self.load_stakeholders().by_id())
+        path = self.plan_path(name) if name else self.current_plan_path(ids)
+        return self.load_plan_file(path, ids)
 
     def load_plan_file(self, path: Path, stakeholder_ids=None) -> Plan:
-        plan = load.parse_plan(read_bytes(path), display_path(path), stakeholder_ids)
+        plan = parse_plan(read_bytes(path), display_path(path), stakeholder_ids)
         match = PLAN_FILE.fullmatch(path.name)
         if match and match["version"] != plan.version:
             raise InvalidFileError(
@@ -132,12 +150,12 @@ class Repo:
             )
         return plan
 
-    def current_plan_path(self) -> Path:
+    def current_plan_path(self, stakeholder_ids=None) -> Path:
         """Returns the newest plan that is not a draft (the newest of all if every one is)."""
         paths = self.plan_paths()
-        for version in reversed(paths):
-            if _plan_status(paths[version]) != PlanStatus.DRAFT.value:
-                return paths[version]
+        for path in reversed(paths.values()):
+            if _plan_status(path, stakeholder_ids) != PlanStatus.DRAFT.value:
+                return path
         return paths[next(reversed(paths))]
 
     def validate(self) -> list[Problem]:
@@ -158,12 +176,137 @@ class Repo:
         return problems
 
 
-def _plan_status(path: Path) -> str | None:
+def _plan_status(path: Path, stakeholder_ids) -> str | None:
     """Returns plan.status as written, or None when the file cannot tell (it is then loaded
     in full, and its problems reported)."""
     try:
-        data = load.parse_raw(read_bytes(path), display_path(path))
+        data = read_bytes(path)
+        return parse_plan(data, display_path(path), stakeholder_ids).plan.status.value
+    except InvalidFileError:
+        pass  # an invalid plan may still say plainly that it is a draft
     except WorkplanError:
         return None
-    meta = data.get("plan") if isinstance(data, dict) else None
+    try:
+        raw = _load().parse_raw(data, display_path(path))
+    except WorkplanError:
+        return None
+    meta = raw.get("plan") if isinstance(raw, dict) else None
     return meta.get("status") if isinstance(meta, dict) else None
+
+
+# --- Plan sides for `workplan diff`: a version, a file, or GITREV:VERSION -----------------------
+
+_VERSION_TEXT = re.compile(r"[0-9]{4}(?:-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: a validated plan, the stakeholders it was read with, and names."""
+
+    name: str  # as the user gave it: 2024, HEAD~1:2024, plans/old.yaml
+    source: str  # where it was read: data/workplan-2024.yaml, data/workplan-2024.yaml at 1a2b3c4d
+    plan: Plan
+    stakeholders: StakeholderFile
+    working_copy_version: str | None = None  # a version read from the working copy
+
+
+def load_side(repo: Repo, spec: str) -> Side:
+    """Returns the plan that `spec` names: a version, a file path, or GITREV:VERSION."""
+    if Path(spec).is_file() or (":" not in spec and spec.endswith((".yaml", ".yml"))):
+        path = Path(spec)
+        stakeholders = repo.load_stakeholders()
+        plan = repo.load_plan_file(path, set(stakeholders.by_id()))
+        return Side(spec, display_path(path), plan, stakeholders)
+    if ":" in spec:
+        rev, _, version = spec.rpartition(":")
+        return _git_side(repo, spec, rev, version)
+    path = repo.plan_path(spec)
+    stakeholders = repo.load_stakeholders()
+    plan = repo.load_plan_file(path, set(stakeholders.by_id()))
+    return Side(spec, display_path(path), plan, stakeholders, working_copy_version=spec)
+
+
+def _git_side(repo: Repo, spec: str, rev: str, version: str) -> Side:
+    from workplan_cli import gitio
+
+    if not _VERSION_TEXT.fullmatch(version):
+        raise UnknownPlanError(
+            f"{spec!r}: {version!r} is not a plan version (write GITREV:VERSION, e.g. HEAD~1:2024)"
+        )
+    gitio.check_revision_text(rev)
+    top = gitio.toplevel(repo.root)
+    commit = gitio.resolve(rev, repo.root)
+    plan_rel = _relative(repo.data_dir / f"workplan-{version}.yaml", top)
+    people_rel = _relative(repo.stakeholders_path, top)
+    try:
+        plan_bytes = gitio.read_blob(commit, plan_rel, top)
+    except gitio.FileAbsentError:
+        raise UnknownPlanError(
+            f"no plan version {version!r} at git revision {rev!r} "
+            f"({plan_rel} does not exist at {commit[:12]})"
+        ) from None
+    people = parse_stakeholders(gitio.read_blob(commit, people_rel, top), f"{rev}:{people_rel}")
+    plan = parse_plan(plan_bytes, f"{rev}:{plan_rel}", set(people.by_id()))
+    if plan.version != version:
+        raise InvalidFileError(
+            [
+                Problem(
+                    f"{rev}:{plan_rel}",
+                    f"plan.version is {plan.version!r} but the file name says {version!r}",
+                    path="plan.version",
+                )
+            ]
+        )
+    return Side(spec, f"{plan_rel} at {commit[:12]}", plan, people)
+
+
+def _relative(path: Path, top: Path) -> str:
+    try:
+        return path.resolve().relative_to(top.resolve()).as_posix()
+    except ValueError:
+        raise WorkplanError(f"{display_path(path)} is outside the git work tree {top}") from None
+
+
+# --- Writing a new plan file (workplan revise) -------------------------------------------------
+
+
+def write_new_file(path: Path, text: str, force: bool = False) -> None:
+    """Writes a whole file atomically; refuses to replace an existing one unless `force`.
+
+    Temp file in the same folder, fsync, then rename (or, without force, a hard link that fails
+    if the name is taken, so that two runs cannot both win), fsync the folder.
+    """
+    import tempfile
+
+    if path.exists() and not force:
+        raise WorkplanError(f"{display_path(path)} already exists (use --force to replace it)")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a new file gets the usual mode
+        if force:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise WorkplanError(
+                    f"{display_path(path)} already exists (use --force to replace it)"
+                ) from None
+        _fsync_dir(path.parent)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

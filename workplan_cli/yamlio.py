@@ -9,6 +9,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from workplan_cli.errors import WorkplanError
 
@@ -45,6 +46,11 @@ def parse(text: str) -> Any:
         data = _safe_yaml().load(text)
     except MarkedYAMLError as e:
         raise _syntax_error(e) from None
+    except ReaderError as e:
+        line, column = _place(text, e.position)
+        raise YamlSyntaxError(
+            f"character U+{e.character:04X} is not allowed in YAML ({e.reason})", line, column
+        ) from None
     except YAMLError as e:  # several documents in one file, and the like
         raise YamlSyntaxError(str(e).strip().splitlines()[0]) from None
     except RecursionError:
@@ -65,22 +71,36 @@ def _syntax_error(e: MarkedYAMLError) -> YamlSyntaxError:
     return YamlSyntaxError(problem, mark.line + 1, mark.column + 1)
 
 
+def _place(text: str, index: int) -> tuple[int, int]:
+    """Returns the 1-based line and column of a character index."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
 def _check_shape(data: Any, text: str) -> None:
-    """Refuses containers used twice (aliases: a "billion laughs" hides there) and deep nesting."""
+    """Refuses containers used twice (aliases: a "billion laughs" hides there), keys that are
+    not text, and deep nesting."""
     seen: set[int] = set()
-    stack: list[tuple[Any, int]] = [(data, 0)]
+    stack: list[tuple[Any, tuple]] = [(data, ())]
     while stack:
-        value, depth = stack.pop()
+        value, path = stack.pop()
         if not isinstance(value, (dict, list)):
             continue
         if id(value) in seen:
             line, column = _first_alias(text)
             raise YamlSyntaxError("anchors and aliases are not allowed in plan files", line, column)
         seen.add(id(value))
-        if depth > MAX_DEPTH:
+        if len(path) > MAX_DEPTH:
             raise YamlSyntaxError(f"nesting is too deep (more than {MAX_DEPTH} levels)")
-        children = value.values() if isinstance(value, dict) else value
-        stack.extend((child, depth + 1) for child in children)
+        if isinstance(value, list):
+            stack.extend((child, (*path, i)) for i, child in enumerate(value))
+            continue
+        for key, child in value.items():
+            if not isinstance(key, str):
+                place = Locator(text).find(path)
+                line, column = place or (None, None)
+                raise YamlSyntaxError(f"keys must be text, found {key!r}", line, column)
+            stack.append((child, (*path, key)))
 
 
 def _first_alias(text: str) -> tuple[int | None, int | None]:
@@ -133,3 +153,32 @@ def find_all(text: str, locs: Iterable[tuple[Sequence[str | int], bool]]) -> lis
     """Returns the places of several paths, composing the document once."""
     locator = Locator(text)
     return [locator.find(loc, at_key) for loc, at_key in locs]
+
+
+# --- Node marks for text splices (workplan revise) ----------------------------------------------
+
+
+def node_marks(text: str, locs: Iterable[Sequence[str | int]]) -> list[tuple[int | None, int, int]]:
+    """Returns (key start, value start, value end) character indexes for each path.
+
+    The key start is None for a list item. A path that the document does not hold raises
+    KeyError. A block value's end may run past its last line into the blank lines and comments
+    that follow it; callers trim to the last line of content.
+    """
+    root = YAML().compose(text)
+    out = []
+    for loc in locs:
+        node, key = root, None
+        for part in loc:
+            child = _child(node, part) if node is not None else None
+            if child is None:
+                raise KeyError(loc)
+            key, node = child
+        out.append(
+            (
+                key.start_mark.index if key is not None else None,
+                node.start_mark.index,
+                node.end_mark.index,
+            )
+        )
+    return out

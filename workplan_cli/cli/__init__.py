@@ -79,6 +79,14 @@ def _register() -> None:
 
     for module in (status, listing, show, stakeholders, validate, report):
         module.register(app)
+    _register_review()
+
+
+def _register_review() -> None:
+    from workplan_cli.cli import diff, revise
+
+    diff.register(app)
+    revise.register(app)
 
 
 _register()

@@ -18,6 +18,7 @@ from workplan_cli.cli.common import (
 from workplan_cli.cli.output import (
     Column,
     echo,
+    is_terminal,
     markdown_table,
     percent,
     print_json,
@@ -30,6 +31,9 @@ COLUMNS = (
     + [Column(s.replace("-", " ").capitalize(), right=True) for s in STATUSES]
     + [Column("Total", right=True), Column("Progress", right=True)]
 )
+
+# A terminal is often 80 columns wide: there the counts share one column, naming their status.
+COMPACT = [Column("ID"), Column("Area / topic"), Column("Activities"), Column("Progress")]
 
 
 def status(
@@ -58,11 +62,13 @@ def status(
     if format is Format.JSON:
         print_json(views.status_view(the_plan, rows, total, filters))
         return
+    compact = is_terminal() and format is Format.TABLE
+    cells = _compact_cells if compact else _cells
     table = [
-        _cells(row.id, row.title if row.level == "area" else "  " + row.title, row.tally)
+        cells(row.id, row.title if row.level == "area" else "  " + row.title, row.tally)
         for row in rows
     ]
-    table.append(_cells("", "All activities shown", total))
+    table.append(cells("", "All activities shown", total))
     header = _header(the_plan)
     if format is Format.MARKDOWN:
         echo(f"## {header[0]}\n\n{header[1]}\n")
@@ -72,12 +78,24 @@ def status(
     echo(header[1])
     echo()
     bold = frozenset(i for i, r in enumerate(rows) if r.level == "area") | {len(rows)}
-    print_table(COLUMNS, table, bold)
+    print_table(COMPACT if compact else COLUMNS, table, bold)
 
 
 def _cells(ident: str, title: str, tally) -> list[str]:
     counts = [str(tally.counts[s]) for s in STATUSES]
     return [ident, title, *counts, str(tally.total), percent(tally.progress)]
+
+
+def _compact_cells(ident: str, title: str, tally) -> list[str]:
+    counts = ", ".join(f"{tally.counts[s]} {s}" for s in STATUSES if tally.counts[s])
+    filled = round((tally.progress or 0) * 10)
+    bar = "#" * filled + "." * (10 - filled)
+    return [
+        ident,
+        title,
+        f"{tally.total}: {counts}" if counts else "0",
+        f"{bar} {percent(tally.progress)}",
+    ]
 
 
 def _header(plan) -> tuple[str, str]:

@@ -1,0 +1,173 @@
+"""Writes a synthetic, valid plan repository of any size: `python benchmarks/make_plan.py 2000 DIR`.
+
+The plan looks like the shipped one: folded text of realistic length, comments, quoted ids,
+flow lists, and a status history on some activities. The stakeholders file is the shipped one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS = [
+    "digital",
+    "dialogue",
+    "expert",
+    "exchange",
+    "workshop",
+    "policy",
+    "data",
+    "protection",
+    "cyber",
+    "security",
+    "innovation",
+    "startup",
+    "investment",
+    "infrastructure",
+    "public",
+    "services",
+    "government",
+    "stakeholders",
+    "cooperation",
+    "capacity",
+    "building",
+    "regulation",
+    "sandboxing",
+    "artificial",
+    "intelligence",
+    "internet",
+    "governance",
+    "multilateral",
+    "fora",
+    "students",
+    "industry",
+    "associations",
+    "civil",
+    "society",
+    "Kenya",
+    "Germany",
+]
+STAKEHOLDERS = [
+    "giz",
+    "igf",
+    "public-authorities",
+    "business",
+    "civil-society",
+    "academia",
+    "students",
+]
+KINDS = ["expert-exchange", "workshop", "conference", "joint-position", "innovation-challenge"]
+FLOW = [("planned", "in-progress"), ("in-progress", "completed"), ("planned", "postponed")]
+
+
+def sentence(rng: random.Random, words: int) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def folded(text: str, indent: int) -> str:
+    pad = " " * indent
+    return ">-\n" + "\n".join(pad + line for line in textwrap.wrap(text, 96 - indent))
+
+
+def make_plan(activities: int, seed: int = 1) -> str:
+    """Returns the text of a valid plan file with about `activities` activities."""
+    rng = random.Random(seed)
+    areas = max(3, activities // 400)
+    topics = 8
+    per_topic = max(1, round(activities / (areas * topics)))
+    out = [
+        "# yaml-language-server: $schema=../schema/workplan.schema.json",
+        f"# Synthetic plan with {areas * topics * per_topic} activities, for benchmarks only.",
+        "schema_version: 1",
+        "",
+        "plan:",
+        "  id: synthetic-dialogue",
+        "  title: Synthetic Work Plan",
+        "  dialogue: Synthetic Digital Dialogue",
+        '  version: "2024"',
+        "  status: signed",
+        "  parties: [micde, bmdv]",
+        "  facilitator: giz",
+        "  signed:",
+        "    date: 2024-02-13",
+        "    occasion: synthetic signing",
+        "",
+        "areas:",
+    ]
+    for a in range(1, areas + 1):
+        out += [f'  - id: "{a}"', f"    title: {sentence(rng, 5)[:-1]}", "    topics:"]
+        for t in range(1, topics + 1):
+            out += [
+                f'      - id: "{a}.{t}"',
+                f"        title: {sentence(rng, 4)[:-1]}",
+                "        objectives:",
+                "          - " + folded(sentence(rng, 25), 12),
+                "        activities:",
+            ]
+            for i in range(1, per_topic + 1):
+                out += activity(rng, f"{a}.{t}.{i}")
+    return "\n".join(out) + "\n"
+
+
+def activity(rng: random.Random, ident: str) -> list[str]:
+    lines = []
+    if rng.random() < 0.2:
+        lines.append(f"          # {sentence(rng, 10)}")
+    stakeholders = ", ".join(rng.sample(STAKEHOLDERS, rng.randint(1, 3)))
+    history = []
+    status = "planned"
+    if rng.random() < 0.3:
+        before, status = rng.choice(FLOW)
+        if before != "planned":
+            history.append(("2024-03-01", "planned", before))
+        history.append(("2024-06-15", before, status))
+    lines += [
+        f'          - id: "{ident}"',
+        f"            title: {sentence(rng, 6)[:-1]}",
+        "            text: " + folded(sentence(rng, rng.randint(15, 45)), 14),
+        f"            kind: {rng.choice(KINDS)}",
+        f"            status: {status}",
+        "            lead: [micde, bmdv]",
+        f"            stakeholders: [{stakeholders}]",
+    ]
+    if history:
+        lines.append("            history:")
+        for date, before, after in history:
+            lines += [
+                f"              - date: {date}",
+                f"                from: {before}",
+                f"                to: {after}",
+                f"                note: {sentence(rng, 8)[:-1]}",
+            ]
+    else:
+        lines.append("            history: []")
+    lines.append("")
+    return lines
+
+
+def make_repo(folder: Path, activities: int, seed: int = 1) -> Path:
+    """Writes data/workplan-2024.yaml and data/stakeholders.yaml under `folder`."""
+    data = folder / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "workplan-2024.yaml").write_text(make_plan(activities, seed), encoding="utf-8")
+    shutil.copy(ROOT / "data" / "stakeholders.yaml", data / "stakeholders.yaml")
+    return folder
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("activities", type=int)
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    make_repo(args.folder, args.activities, args.seed)
+    print(args.folder / "data" / "workplan-2024.yaml")
+
+
+if __name__ == "__main__":
+    main()

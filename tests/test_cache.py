@@ -1,0 +1,127 @@
+"""The cache of validated models: used only for the same bytes, never when stale or corrupt."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import DATA
+from workplan_cli import cache, load, store
+from workplan_cli.errors import InvalidFileError
+from workplan_cli.model import Plan
+from workplan_cli.snapshot import from_plain, to_plain
+
+PLAN = (DATA / "workplan-2024.yaml").read_bytes()
+IDS = {
+    "micde",
+    "bmdv",
+    "giz",
+    "igf",
+    "public-authorities",
+    "business",
+    "civil-society",
+    "academia",
+    "students",
+}
+HISTORY = PLAN.replace(
+    b"            status: planned\n            lead: [micde, bmdv]\n            stakeholders: [giz, students]\n            history: []",
+    b"            status: completed\n            lead: [micde, bmdv]\n            stakeholders: [giz, students]\n"
+    b"            start: 2024-10-01\n"
+    b"            history:\n              - {date: 2024-10-12, from: planned, to: completed, note: 'x: y', evidence: [a]}",
+    1,
+)
+
+
+def entries() -> list:
+    return sorted(cache.cache_dir().rglob("*.json"))
+
+
+def fresh_process(monkeypatch):
+    monkeypatch.setattr(cache, "_memory", {})
+
+
+@pytest.mark.parametrize("data", [PLAN, HISTORY], ids=["shipped", "with-history"])
+def test_snapshot_round_trip_is_exact(data):
+    plan = load.parse_plan(data, "p.yaml", IDS)
+    assert from_plain(Plan, json.loads(json.dumps(to_plain(plan)))) == plan
+
+
+def test_second_read_comes_from_the_cache(monkeypatch):
+    first = store.parse_plan(HISTORY, "p.yaml", IDS)
+    assert len(entries()) == 1
+    fresh_process(monkeypatch)
+    monkeypatch.setattr(load, "parse_plan", lambda *a: pytest.fail("parsed again"))
+    assert store.parse_plan(HISTORY, "p.yaml", IDS) == first
+
+
+def test_changed_bytes_are_parsed_again(monkeypatch):
+    store.parse_plan(PLAN, "p.yaml", IDS)
+    fresh_process(monkeypatch)
+    changed = store.parse_plan(HISTORY, "p.yaml", IDS)
+    assert changed.find("1.3.2").activity.status.value == "completed"
+    assert len(entries()) == 2
+
+
+def test_references_are_checked_again_when_stakeholders_change(monkeypatch):
+    store.parse_plan(PLAN, "p.yaml", IDS)
+    fresh_process(monkeypatch)
+    with pytest.raises(InvalidFileError, match="unknown stakeholder 'igf'"):
+        store.parse_plan(PLAN, "p.yaml", IDS - {"igf"})
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda raw: raw[: len(raw) // 2],  # cut short
+        lambda raw: raw.replace(b'"completed"', b'"cancelled"', 1),  # payload changed
+        lambda raw: b"not json\n" + raw.partition(b"\n")[2],  # header broken
+        lambda raw: b"",
+    ],
+    ids=["truncated", "tampered", "bad-header", "empty"],
+)
+def test_corrupt_entries_are_never_used(monkeypatch, damage):
+    store.parse_plan(HISTORY, "p.yaml", IDS)
+    [entry] = entries()
+    entry.write_bytes(damage(entry.read_bytes()))
+    fresh_process(monkeypatch)
+    plan = store.parse_plan(HISTORY, "p.yaml", IDS)
+    assert plan.find("1.3.2").activity.status.value == "completed"
+    assert plan == load.parse_plan(HISTORY, "p.yaml", IDS)
+    # and the entry was written anew
+    fresh_process(monkeypatch)
+    monkeypatch.setattr(load, "parse_plan", lambda *a: pytest.fail("parsed again"))
+    assert store.parse_plan(HISTORY, "p.yaml", IDS) == plan
+
+
+def test_a_foreign_entry_is_not_used(monkeypatch):
+    store.parse_plan(PLAN, "p.yaml", IDS)
+    [entry] = entries()
+    other = cache.key_of("plan", HISTORY, IDS)
+    target = entry.parent.parent / other[:2] / f"{other}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(entry.read_bytes())  # the 2024 plan's entry under the other file's key
+    fresh_process(monkeypatch)
+    plan = store.parse_plan(HISTORY, "p.yaml", IDS)
+    assert plan.find("1.3.2").activity.status.value == "completed"
+
+
+def test_invalid_files_are_not_cached():
+    with pytest.raises(InvalidFileError):
+        store.parse_plan(PLAN.replace(b"kind: workshop", b"kind: meeting"), "p.yaml", IDS)
+    assert entries() == []
+
+
+def test_cache_can_be_turned_off(monkeypatch):
+    monkeypatch.setenv("WORKPLAN_NO_CACHE", "1")
+    assert cache.cache_dir() is None
+    store.parse_plan(PLAN, "p.yaml", IDS)
+    monkeypatch.delenv("WORKPLAN_NO_CACHE")
+    assert entries() == []
+
+
+def test_unwritable_cache_only_costs_time(monkeypatch, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("WORKPLAN_CACHE_DIR", str(blocker / "cache"))
+    assert store.parse_plan(PLAN, "p.yaml", IDS).version == "2024"

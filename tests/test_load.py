@@ -1,0 +1,286 @@
+"""Loading plan and stakeholder files: every kind of bad input gets one located message."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.conftest import DATA
+from workplan_cli.errors import InvalidFileError
+from workplan_cli.load import parse_plan, parse_stakeholders
+
+PLAN = (DATA / "workplan-2024.yaml").read_text(encoding="utf-8")
+IDS = {
+    "micde",
+    "bmdv",
+    "giz",
+    "igf",
+    "public-authorities",
+    "business",
+    "civil-society",
+    "academia",
+    "students",
+}
+NAME = "data/workplan-2024.yaml"
+
+
+def problems(text: str | bytes, ids=IDS) -> list[str]:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    with pytest.raises(InvalidFileError) as info:
+        parse_plan(data, NAME, ids)
+    return [str(p) for p in info.value.problems]
+
+
+def one(text, ids=IDS) -> str:
+    found = problems(text, ids)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def replace_once(old: str, new: str, text: str = PLAN) -> str:
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+def line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def test_shipped_plan_loads():
+    plan = parse_plan(PLAN.encode(), NAME, IDS)
+    assert plan.find("1.3.2").activity.title.startswith("Cyber security")
+
+
+def test_unknown_status_names_line_column_path_and_choices():
+    text = replace_once("status: planned", "status: complted")
+    line = line_of(text, "complted")
+    assert one(text) == (
+        f"{NAME}:{line}:21: areas[0].topics[0].activities[0].status: 'complted' is not one of "
+        "planned, in-progress, completed, postponed, cancelled"
+    )
+
+
+def test_unknown_key_points_at_the_key():
+    text = replace_once(
+        "            kind: expert-exchange\n",
+        "            kind: expert-exchange\n            leed: [bmdv]\n",
+    )
+    line = line_of(text, "leed")
+    assert (
+        one(text) == f"{NAME}:{line}:13: areas[0].topics[0].activities[1].leed: unknown key 'leed'"
+    )
+
+
+def test_missing_key_points_at_the_mapping():
+    text = replace_once("            kind: joint-position\n", "")
+    line = line_of(text, '- id: "1.1.1"')
+    assert one(text) == (
+        f"{NAME}:{line}:13: areas[0].topics[0].activities[0]: missing required key 'kind'"
+    )
+
+
+def test_wrong_type():
+    text = replace_once("title: Data policy", "title: [Data policy]")
+    line = line_of(text, "[Data policy]")
+    assert one(text) == (
+        f"{NAME}:{line}:16: areas[0].topics[1].title: Input should be a valid string, found a list"
+    )
+
+
+def test_unquoted_id_is_explained():
+    text = replace_once('id: "1.2"', "id: 1.2")
+    assert one(text).endswith(
+        'areas[0].topics[1].id: ids must be quoted strings: write "1.2" '
+        "(unquoted, 1.10 reads as the number 1.1)"
+    )
+
+
+def test_malformed_id():
+    text = replace_once('id: "1.3.2"', 'id: "1.3.x"')
+    assert one(text).endswith("activities[1].id: '1.3.x' is not an activity id like '1.3.2'")
+
+
+def test_duplicate_activity_id():
+    text = replace_once('id: "1.3.3"', 'id: "1.3.2"')
+    line = line_of(text, 'id: "1.3.3"') if 'id: "1.3.3"' in text else None
+    message = one(text)
+    assert "duplicate activity id '1.3.2' (also at areas[0].topics[2].activities[1].id)" in message
+    assert line is None
+    assert message.startswith(f"{NAME}:")
+
+
+def test_activity_id_must_start_with_its_topic_id():
+    text = replace_once('id: "1.2.1"', 'id: "1.4.1"')
+    assert one(text).endswith(
+        "areas[0].topics[1].activities[0].id: activity id '1.4.1' does not start with its "
+        "topic's id '1.2.'"
+    )
+
+
+def test_dangling_reference():
+    text = replace_once("stakeholders: [giz, igf]", "stakeholders: [giz, igff]")
+    line = line_of(text, "igff")
+    assert one(text) == (
+        f"{NAME}:{line}:33: areas[0].topics[0].activities[0].stakeholders[1]: unknown "
+        "stakeholder 'igff' (not in stakeholders.yaml)"
+    )
+
+
+def test_impossible_date():
+    text = replace_once("date: 2024-02-13", "date: 2024-02-30")
+    assert one(text).endswith(
+        "plan.signed.date: Input should be a valid date or datetime, day value is outside "
+        "expected range, found '2024-02-30'"
+    )
+
+
+def test_duplicate_yaml_key():
+    text = replace_once("  facilitator: giz\n", "  facilitator: giz\n  facilitator: bmdv\n")
+    line = line_of(text, "facilitator: bmdv")
+    assert one(text) == (
+        f'{NAME}:{line}:3: found duplicate key "facilitator" with value "bmdv" '
+        '(original value: "giz")'
+    )
+
+
+def test_yaml_syntax_error():
+    text = replace_once(
+        "  dialogue: Kenyan-German Digital Dialogue", "  dialogue: Kenyan-German: Digital Dialogue"
+    )
+    line = line_of(text, "Kenyan-German: Digital")
+    assert one(text) == f"{NAME}:{line}:26: mapping values are not allowed in this context"
+
+
+def test_tab_indentation():
+    text = replace_once('  version: "2024"', '\tversion: "2024"')
+    line = line_of(text, "\tversion")
+    assert one(text).startswith(f"{NAME}:{line}:1: found a tab character that violates indentation")
+
+
+def test_non_utf8_bytes_are_located():
+    data = PLAN.encode().replace(b"Data policy", b"Data p\xf6licy", 1)
+    line = line_of(PLAN, "Data policy")
+    offset = data.index(b"\xf6")
+    assert one(data) == (
+        f"{NAME}:{line}:22: not UTF-8 text: byte 0xf6 at offset {offset} cannot be decoded"
+    )
+
+
+def test_bom_and_crlf_simply_work():
+    data = b"\xef\xbb\xbf" + PLAN.replace("\n", "\r\n").encode()
+    plan = parse_plan(data, NAME, IDS)
+    assert (
+        plan.find("3.1.2").activity.text
+        == "Expert exchange on the integration of government databases."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "expected a mapping with keys schema_version, plan and areas, found an empty file"),
+        (
+            "# only a comment\n",
+            "expected a mapping with keys schema_version, plan and areas, found an empty file",
+        ),
+        (
+            "- a\n- b\n",
+            "1:1: expected a mapping with keys schema_version, plan and areas, found a list",
+        ),
+        (
+            "just text\n",
+            "1:1: expected a mapping with keys schema_version, plan and areas, found a string",
+        ),
+    ],
+)
+def test_not_a_mapping(text, message):
+    assert one(text) == f"{NAME}:{message}" if message[0].isdigit() else f"{NAME}: {message}"
+
+
+def test_python_tags_are_refused_not_run(tmp_path):
+    marker = tmp_path / "ran"
+    text = replace_once(
+        "  facilitator: giz", f"  facilitator: !!python/object/apply:os.system ['touch {marker}']"
+    )
+    line = line_of(text, "!!python")
+    assert one(text) == (
+        f"{NAME}:{line}:16: tags such as 'tag:yaml.org,2002:python/object/apply:os.system' "
+        "are not allowed"
+    )
+    assert not marker.exists()
+
+
+def test_alias_bomb_is_refused_quickly():
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
+    )
+    started = time.perf_counter()
+    message = one(bomb)
+    assert message == f"{NAME}:2:8: anchors and aliases are not allowed in plan files"
+    assert time.perf_counter() - started < 5  # minutes, were it walked
+
+
+def test_deep_nesting():
+    text = "a: " + "[" * 5000 + "]" * 5000 + "\n"
+    assert "nesting is too deep" in one(text)
+
+
+def test_several_problems_are_all_reported():
+    text = replace_once("status: planned", "status: done")
+    text = replace_once("kind: workshop", "kind: meeting", text)
+    assert len(problems(text)) == 2
+
+
+def test_history_must_agree_with_status():
+    text = replace_once(
+        "            status: planned\n            lead: [micde, bmdv]\n            stakeholders: [giz, students]\n            history: []",
+        "            status: planned\n            lead: [micde, bmdv]\n            stakeholders: [giz, students]\n"
+        "            history:\n              - {date: 2024-05-01, from: planned, to: in-progress}",
+    )
+    assert one(text).endswith(
+        "areas[0].topics[2].activities[1].status: status is 'planned' but the last history entry "
+        "moved it to 'in-progress'"
+    )
+
+
+def test_history_in_date_order_and_chained():
+    text = replace_once(
+        "            status: planned\n            lead: [micde, bmdv]\n            stakeholders: [giz, students]\n            history: []",
+        "            status: completed\n            lead: [micde, bmdv]\n            stakeholders: [giz, students]\n"
+        "            history:\n"
+        "              - {date: 2024-05-01, from: planned, to: in-progress}\n"
+        "              - {date: 2024-04-01, from: postponed, to: completed}",
+    )
+    found = problems(text)
+    assert any(
+        "history[1].date: history entry dated 2024-04-01 comes after one dated 2024-05-01" in p
+        for p in found
+    ), found
+    assert any(
+        "history[1].from: 'from' is 'postponed' but the entry before moved the activity "
+        "to 'in-progress'" in p
+        for p in found
+    ), found
+
+
+def test_stakeholder_file_duplicate_ids():
+    text = (DATA / "stakeholders.yaml").read_text(encoding="utf-8")
+    text = text.replace("  - id: igf", "  - id: giz", 1)
+    with pytest.raises(InvalidFileError) as info:
+        parse_stakeholders(text.encode(), "data/stakeholders.yaml")
+    [problem] = info.value.problems
+    assert str(problem).endswith(
+        "stakeholders[3].id: duplicate stakeholder id 'giz' (first used by stakeholders[2])"
+    )
+
+
+def test_keys_must_be_text():
+    assert one("? [a, b]\n: c\n") == f"{NAME}:1:1: keys must be text, found ('a', 'b')"
+    assert one("plan:\n  1: x\n") == f"{NAME}:2:3: keys must be text, found 1"
+
+
+def test_control_characters_are_located():
+    assert one(b"a: 1\nb:\n  c: [1, \x01]\n") == (
+        f"{NAME}:3:10: character U+0001 is not allowed in YAML (control characters are not allowed)"
+    )

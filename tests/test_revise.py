@@ -1,0 +1,221 @@
+"""`workplan revise`: a draft that keeps the old file's comments, validates, never clobbers."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+import pytest
+
+from workplan_cli.revise import header
+from workplan_cli.store import find_repo
+
+
+def set_status(path: Path, ident: str, status: str) -> None:
+    """Gives one activity a status and the history entry that leads to it."""
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f'- id: "{ident}"')
+    block_end = text.index("history: []", start) + len("history: []")
+    block = text[start:block_end]
+    block = block.replace("status: planned", f"status: {status}")
+    block = block.replace(
+        "history: []", f"history: [{{date: 2024-10-01, from: planned, to: {status}}}]"
+    )
+    path.write_text(text[:start] + block + text[block_end:], encoding="utf-8")
+
+
+@pytest.fixture
+def repo(repo: Path) -> Path:
+    """The shipped repository copy without its 2025 draft, so that revise can make it again."""
+    (repo / "data/workplan-2025.yaml").unlink()
+    return repo
+
+
+def comments(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip().startswith("#")]
+
+
+def test_revise_changes_only_the_metadata_and_keeps_every_comment(repo, cli):
+    old = (repo / "data/workplan-2024.yaml").read_text(encoding="utf-8")
+    result = cli("revise", "2024", "2025")
+    assert "Wrote data/workplan-2025.yaml: draft 2025, superseding 2024, 17 activities." in (
+        result.stdout
+    )
+    new = (repo / "data/workplan-2025.yaml").read_text(encoding="utf-8")
+    removed, added = [], []
+    for line in difflib.ndiff(old.splitlines(), new.splitlines()):
+        if line.startswith("- "):
+            removed.append(line[2:].strip())
+        elif line.startswith("+ "):
+            added.append(line[2:].strip())
+    assert removed == [
+        'version: "2024"',
+        "status: signed",
+        "signed:",
+        "date: 2024-02-13",
+        "occasion: first Stakeholder Meeting of the Kenyan-German Digital Dialogue",
+    ]
+    assert added == [
+        *header("2024", "2025").splitlines(),
+        'version: "2025"',
+        'supersedes: "2024"',
+        'note: "Draft revision of Work Plan 2024, started with `workplan revise`; '
+        'not agreed by the parties."',
+        "status: draft",
+    ]
+    assert new.startswith("# yaml-language-server")  # the modeline stays first
+    assert set(comments(old)) <= set(comments(new))
+
+
+def test_revised_plan_validates_and_the_signed_plan_stays_current(repo, cli):
+    cli("revise", "2024", "2025")
+    cli("validate")
+    plan = find_repo(repo).load_plan("2025")
+    assert (plan.plan.status.value, plan.plan.supersedes, plan.plan.signed) == (
+        "draft",
+        "2024",
+        None,
+    )
+    assert "Version 2024, signed on 2024-02-13" in cli("status").stdout
+
+
+def test_revise_refuses_to_overwrite_unless_forced(repo, cli):
+    cli("revise", "2024", "2025")
+    target = repo / "data/workplan-2025.yaml"
+    target.write_text(target.read_text(encoding="utf-8") + "# my edits\n", encoding="utf-8")
+    result = cli("revise", "2024", "2025", code=1)
+    assert result.stderr == (
+        "Error: data/workplan-2025.yaml already exists (use --force to replace it)\n"
+    )
+    assert target.read_text(encoding="utf-8").endswith("# my edits\n")
+    cli("revise", "2024", "2025", "--force")
+    assert not target.read_text(encoding="utf-8").endswith("# my edits\n")
+    assert not [p for p in (repo / "data").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_history_and_status_are_carried_over_by_default(repo, cli):
+    set_status(repo / "data/workplan-2024.yaml", "1.3.2", "completed")
+    cli("revise", "2024", "2025")
+    activity = find_repo(repo).load_plan("2025").find("1.3.2").activity
+    assert activity.status.value == "completed"
+    assert [(h.date.isoformat(), h.to.value) for h in activity.history] == [
+        ("2024-10-01", "completed")
+    ]
+
+
+def test_drop_completed_and_cancelled_removes_them_with_their_comments(repo, cli):
+    source = repo / "data/workplan-2024.yaml"
+    set_status(source, "1.1.3", "completed")  # last of its topic, a comment above it
+    set_status(source, "1.2.1", "cancelled")  # the only activity of topic 1.2
+    set_status(source, "1.3.2", "completed")  # in the middle of topic 1.3
+    set_status(source, "2.2.5", "cancelled")  # the last two of 2.2, both with comments
+    set_status(source, "2.2.6", "cancelled")
+    result = cli("revise", "2024", "2025", "--drop-completed", "--drop-cancelled")
+    assert "Left out: 1.1.3, 1.2.1, 1.3.2, 2.2.5, 2.2.6." in result.stdout
+    cli("validate")
+    plan = find_repo(repo).load_plan("2025")
+    ids = [ref.activity.id for ref in plan.activities()]
+    assert ids == [
+        "1.1.1",
+        "1.1.2",
+        "1.3.1",
+        "1.3.3",
+        "2.1.1",
+        "2.1.2",
+        "2.2.1",
+        "2.2.2",
+        "2.2.3",
+        "2.2.4",
+        "3.1.1",
+        "3.1.2",
+    ]
+    text = (repo / "data/workplan-2025.yaml").read_text(encoding="utf-8")
+    assert "Multi-stakeholder" not in text  # the comment of 1.1.3 went with it
+    assert "State actors" not in text
+    assert "stands alone after a page break" not in text
+    assert "The source runs two sentences" in text  # the comment of topic 2.2 stays
+    assert "Area 3 has no topic heading" in text
+    assert re.search(r'id: "1.2"\n(.*\n){5}\s+activities: \[\]\n\n', text)
+    # Items keep one blank line between them, and none is left doubled.
+    assert "\n\n\n" not in text
+
+
+def test_only_cancelled_dropped_when_asked(repo, cli):
+    source = repo / "data/workplan-2024.yaml"
+    set_status(source, "1.3.2", "completed")
+    set_status(source, "1.3.3", "cancelled")
+    cli("revise", "2024", "2025", "--drop-cancelled")
+    ids = [ref.activity.id for ref in find_repo(repo).load_plan("2025").activities()]
+    assert "1.3.2" in ids
+    assert "1.3.3" not in ids
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("2031", "2032"), "Error: no plan version '2031' in data (versions: 2024)\n"),
+        (("2024", "20x5"), "Error: '20x5' is not a plan version like '2025'\n"),
+        (("2024", "2024"), "Error: data/workplan-2024.yaml already exists"),
+    ],
+)
+def test_revise_bad_input(repo, cli, args, message):
+    result = cli("revise", *args, code=1)
+    assert result.stderr.startswith(message)
+    assert sorted(p.name for p in (repo / "data").iterdir()) == [
+        "stakeholders.yaml",
+        "workplan-2024.yaml",
+    ]
+
+
+def test_revise_refuses_an_invalid_source(repo, cli):
+    source = repo / "data/workplan-2024.yaml"
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("kind: workshop", "kind: party", 1),
+        encoding="utf-8",
+    )
+    result = cli("revise", "2024", "2025", code=1)
+    assert "data/workplan-2024.yaml:" in result.stderr
+    assert "'party' is not one of" in result.stderr
+    assert not (repo / "data/workplan-2025.yaml").exists()
+
+
+SMALL = """\
+schema_version: 1
+plan:
+  id: p
+  title: Plan
+  dialogue: Dialogue
+  version: '2025'   # quoted with single quotes
+  status: signed
+  parties: [micde]
+  # the signing
+  signed:
+    date: 2025-02-01
+  supersedes: "2024"
+  note: >-
+    An old note
+    over two lines.
+  preamble: [Text.]
+areas:
+  - id: "1"
+    title: Area
+    topics:
+      - id: "1.1"
+        title: Topic
+        objectives: [Objective.]
+"""
+
+
+def test_existing_supersedes_and_note_are_replaced_in_place():
+    from workplan_cli.load import parse_plan
+    from workplan_cli.revise import draft_note, revise_text
+
+    plan = parse_plan(SMALL.encode(), "small.yaml")
+    text, dropped = revise_text(SMALL, plan, "2026")
+    assert dropped == []
+    assert text == header("2025", "2026") + SMALL.replace("'2025'", '"2026"').replace(
+        "status: signed", "status: draft"
+    ).replace("  # the signing\n  signed:\n    date: 2025-02-01\n", "").replace(
+        'supersedes: "2024"', 'supersedes: "2025"'
+    ).replace(">-\n    An old note\n    over two lines.", f'"{draft_note("2025")}"')

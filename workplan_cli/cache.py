@@ -1,0 +1,101 @@
+"""A cache of validated models, keyed by the exact bytes they came from.
+
+An entry holds the model as plain JSON (see snapshot.py), never pickled code. It is used only
+when its recorded key matches the key asked for (file bytes, tool version, schema version and,
+for plans, the stakeholder ids references were checked against) and the payload's checksum
+matches; anything else counts as a miss and the entry is rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Collection
+from pathlib import Path
+from typing import TypeVar
+
+from workplan_cli import __version__
+from workplan_cli.model import SCHEMA_VERSION
+from workplan_cli.snapshot import from_plain, to_plain
+
+T = TypeVar("T")
+FORMAT = 1  # of the entries themselves
+_memory: dict[str, object] = {}  # this process's models by key: a file read twice parses once
+
+
+def cache_dir() -> Path | None:
+    """Returns the folder for entries, or None when caching is off (WORKPLAN_NO_CACHE)."""
+    if os.environ.get("WORKPLAN_NO_CACHE"):
+        return None
+    if os.environ.get("WORKPLAN_CACHE_DIR"):
+        return Path(os.environ["WORKPLAN_CACHE_DIR"])
+    if sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    elif os.name == "nt":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home()))
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "workplan"
+
+
+def key_of(kind: str, data: bytes, context: Collection[str] | None = None) -> str:
+    """Returns the key of a model of `kind` parsed from `data` (checked against `context`)."""
+    digest = hashlib.sha256()
+    header = {
+        "format": FORMAT,
+        "tool": __version__,
+        "schema": SCHEMA_VERSION,
+        "kind": kind,
+        "context": None if context is None else sorted(context),
+    }
+    digest.update(json.dumps(header, sort_keys=True).encode())
+    digest.update(b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def cached(cls: type[T], key: str, parse: Callable[[], T]) -> T:
+    """Returns the model stored under `key`, or parses it (and stores it when that succeeds)."""
+    if key in _memory:
+        return _memory[key]  # type: ignore[return-value]
+    folder = cache_dir()
+    path = None if folder is None else folder / f"v{FORMAT}" / key[:2] / f"{key}.json"
+    model = _read(cls, path, key) if path else None
+    if model is None:
+        model = parse()
+        if path:
+            _write(path, key, to_plain(model))
+    _memory[key] = model
+    return model
+
+
+def _read(cls: type[T], path: Path, key: str) -> T | None:
+    try:
+        raw = path.read_bytes()
+        head, _, payload = raw.partition(b"\n")
+        header = json.loads(head)
+        if header != {"key": key, "sha256": hashlib.sha256(payload).hexdigest()}:
+            return None
+        return from_plain(cls, json.loads(payload))
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None  # absent, unreadable, corrupt or foreign: parse again
+
+
+def _write(path: Path, key: str, plain: object) -> None:
+    payload = json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode()
+    head = json.dumps({"key": key, "sha256": hashlib.sha256(payload).hexdigest()}).encode()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(head + b"\n" + payload)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass  # a cache that cannot be written only costs time

@@ -1,0 +1,64 @@
+"""`workplan revise OLD NEW`: start the next revision of a plan as a draft."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from workplan_cli.cli.common import RepoOption, open_repo
+from workplan_cli.cli.output import echo
+
+
+def revise(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The plan version to start from.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="The new version, e.g. 2025.")],
+    drop_completed: Annotated[
+        bool,
+        typer.Option("--drop-completed/--keep-completed", help="Leave completed activities out."),
+    ] = False,
+    drop_cancelled: Annotated[
+        bool,
+        typer.Option("--drop-cancelled/--keep-cancelled", help="Leave cancelled activities out."),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace data/workplan-NEW.yaml if it exists.")
+    ] = False,
+    repo: RepoOption = None,
+) -> None:
+    """Create data/workplan-NEW.yaml: a draft that supersedes OLD, with its activities.
+
+    Status and history of every activity carried over are kept as they are; the old file's
+    comments stay where their activity or key stays.
+
+    Example: workplan revise 2024 2025 --drop-cancelled
+    """
+    from workplan_cli import load
+    from workplan_cli.errors import WorkplanError
+    from workplan_cli.revise import ReviseOptions, revise_text
+    from workplan_cli.store import PLAN_FILE, display_path, read_bytes, write_new_file
+
+    store = open_repo(repo)
+    target = store.data_dir / f"workplan-{new}.yaml"
+    if not PLAN_FILE.fullmatch(target.name):
+        raise WorkplanError(f"{new!r} is not a plan version like '2025'")
+    if target.exists() and not force:
+        raise WorkplanError(f"{display_path(target)} already exists (use --force to replace it)")
+    source = store.plan_path(old)
+    ids = set(store.load_stakeholders().by_id())
+    plan = store.load_plan_file(source, ids)
+    text = load.decode(read_bytes(source), display_path(source))
+    options = ReviseOptions(drop_completed=drop_completed, drop_cancelled=drop_cancelled)
+    new_text, dropped = revise_text(text, plan, new, options)
+    load.parse_plan(new_text.encode("utf-8"), display_path(target), ids)
+    write_new_file(target, new_text, force=force)
+    kept = sum(1 for _ in plan.activities()) - len(dropped)
+    echo(
+        f"Wrote {display_path(target)}: draft {new}, superseding {plan.version}, {kept} activities."
+    )
+    if dropped:
+        echo(f"Left out: {', '.join(dropped)}.")
+
+
+def register(app) -> None:
+    app.command()(revise)
