@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
+from tests.conftest import git
 from tests.reportplans import add_history, make_hostile
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "report"
@@ -177,3 +178,44 @@ def test_a_hostile_template_fails_cleanly(repo, cli):
 def test_usage_errors_of_any_command_exit_2(repo, cli):
     result = cli("status", "--status", "bogus", code=2)
     assert "internal error" not in result.stderr
+
+
+def test_since_adds_what_changed(repo, cli):
+    out = cli("report", "--plan", "2025", "--since", "2024").stdout
+    section = out.split("## Changes since 2024\n", 1)[1].split("\n## 1 ", 1)[0]
+    assert (
+        "Comparing 2024 (data/workplan-2024.yaml) with 2025 (data/workplan-2025.yaml)." in section
+    )
+    assert "| Activities | 1 | 1 | 4 | 5 |" in section
+    assert (
+        "    - *moved:* 2.2.2 International conference on data-driven urban development "
+        "(renumbered from 2.2.3)" in section
+    )
+    assert "      - *changed:* status: planned → postponed" in section
+    html = MarkdownIt("commonmark").enable("table").render(section)
+    assert "<h" not in html.split("<table>")[1]  # nothing in the outline became a heading
+    assert "<del>" not in html and "<s>" not in html  # ~~ is GFM; commonmark leaves it as text
+
+
+def test_since_a_git_revision_in_html(git_repo, cli):
+    add_history(git_repo)
+    git(git_repo, "commit", "-qam", "1.1.1 completed")
+    out = cli("report", "-f", "html", "--since", "HEAD~1:2024", "--area", "1").stdout
+    section = out.split('<section id="changes">', 1)[1].split("</section>", 1)[0]
+    assert "<h2>Changes since HEAD~1:2024</h2>" in section
+    assert ", only area 1." in section
+    assert (
+        '<span class="change change-changed">changed</span> status: planned → completed' in section
+    )
+    assert section.count('<li class="depth-') == 10  # area, topic, activity, 3 fields, 4 entries
+
+
+def test_since_the_same_plan_shows_no_differences(repo, cli):
+    out = cli("report", "--since", "2024").stdout
+    assert "## Changes since 2024\n\nComparing 2024 (data/workplan-2024.yaml) with 2024" in out
+    assert "\nNo differences.\n" in out
+
+
+def test_since_an_unknown_revision_is_an_error(git_repo, cli):
+    result = cli("report", "--since", "nosuch:2024", code=1)
+    assert result.stderr.startswith("Error: ")

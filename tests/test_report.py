@@ -30,6 +30,15 @@ def test_md_makes_one_line():
     assert md("a\nb\n\n  c") == "a b c"
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["1.1.1 Title", "2024.", "1. x", "1) x", "# h", "- x", "+ x", "> q", "---", "===", "-bmdv"],
+)
+def test_md_at_a_line_start_shows_literally(text):
+    html = _html_of_markdown(md(text) + "\n")
+    assert html == f"<p>{text.replace('>', '&gt;')}</p>\n"
+
+
 def test_md_block_keeps_line_breaks_and_escapes_line_starts():
     text = "first *x*\n# not a heading\n- not a list\n1. not a list\n\nnew paragraph"
     html = _html_of_markdown(md_block(text))

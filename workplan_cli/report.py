@@ -137,7 +137,9 @@ def _environment(choice: TemplateChoice, autoescape: bool) -> jinja2.Environment
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~&])")
-_MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|[0-9]+[.)])")
+# What makes a line start a block: a heading, a list item, a quote, a rule or an underline.
+_MD_NUMBERED = re.compile(r"[0-9]{1,9}(?=[.)](\s|$))")
+_MD_BLOCK_START = re.compile(r"#{1,6}(\s|$)|[-+](\s|$)|>|[-=][-= ]*$")
 
 
 def md(text) -> str:
@@ -157,8 +159,12 @@ def md_block(text) -> str:
 
 
 def _md_line(text: str) -> str:
+    """Returns one line (no leading space) escaped; a block marker at its start too."""
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(r"\1\\\2", text)
+    numbered = _MD_NUMBERED.match(text)
+    if numbered:
+        return text[: numbered.end()] + "\\" + text[numbered.end() :]
+    return "\\" + text if _MD_BLOCK_START.match(text) else text
 
 
 # --- The sandbox for a user's template ------------------------------------------------------

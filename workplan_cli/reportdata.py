@@ -225,3 +225,45 @@ def _plan_header(plan: Plan, people: dict) -> dict:
         "supersedes": meta.supersedes,
         "note": meta.note,
     }
+
+
+def changes_context(diff, old, new) -> dict:
+    """Returns what changed between two plans (a `diff.PlanDiff` and its two sides) as plain data
+    for a report's "changes" section: a summary and the diff's outline as indented rows."""
+    from workplan_cli import diffrender
+
+    rows: list[dict] = []
+
+    def walk(node, depth: int) -> None:
+        words = diffrender.shorten(node.words) if node.words else None
+        rows.append(
+            {
+                "depth": depth,
+                "change": diffrender.WORDS_OF_MARKS.get(node.mark),
+                "label": node.label,
+                "words": [{"op": w.op, "text": w.text} for w in words] if words else None,
+            }
+        )
+        for child in node.children:
+            walk(child, depth + 1)
+
+    for node in diffrender.outline(diff):
+        walk(node, 0)
+    summary = [
+        {"level": level, "counts": [{"change": c, "count": n} for c, n in counts.items()]}
+        for level, counts in diff.counts().items()
+        if any(counts.values())
+    ]
+    return {
+        "old": _side(old),
+        "new": _side(new),
+        "heading": diffrender.heading(diff, old, new),
+        "identical": diff.empty,
+        "kinds": list(diffrender.MARKS),
+        "summary": summary,
+        "rows": rows,
+    }
+
+
+def _side(side) -> dict:
+    return {"name": side.name, "source": side.source, "version": side.plan.plan.version}

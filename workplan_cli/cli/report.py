@@ -54,6 +54,15 @@ def report(
             help="Report the state on this date (YYYY-MM-DD), computed from the status histories.",
         ),
     ] = None,
+    since: Annotated[
+        Optional[str],
+        typer.Option(
+            "--since",
+            metavar="PLAN",
+            help="Add what changed since this plan: a version (2024), a file, or GITREV:VERSION.",
+            show_default=False,
+        ),
+    ] = None,
     format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="markdown, html (one file) or pdf.")
     ] = ReportFormat.MARKDOWN,
@@ -87,7 +96,10 @@ def report(
     stakeholders = store.load_stakeholders()
     filters = make_filters(area, topic, status, lead, stakeholder)
     query.check_filters(filters, the_plan, stakeholders)
-    context = reportdata.build_context(the_plan, stakeholders, filters, as_of=as_of)
+    changes = _changes(store, since, plan or the_plan.version, area, topic) if since else None
+    context = reportdata.build_context(
+        the_plan, stakeholders, filters, as_of=as_of, changes=changes
+    )
     choice = report.choose_template(format.value, store.root, template)
     text = report.render(choice, context, format.value)
     data = report.html_to_pdf(text) if format is ReportFormat.PDF else text.encode()
@@ -98,6 +110,17 @@ def report(
     from workplan_cli.outfile import write_atomic
 
     write_atomic(output, data)
+
+
+def _changes(store, since: str, current: str, area, topic) -> dict:
+    """Returns the "changes since" data: the diff of the reported plan against `since`."""
+    from workplan_cli import reportdata
+    from workplan_cli.diff import diff_plans, narrow
+    from workplan_cli.store import load_side
+
+    old, new = load_side(store, since), load_side(store, current)
+    result = diff_plans(old.plan, new.plan, old.stakeholders, new.stakeholders)
+    return reportdata.changes_context(narrow(result, area, topic), old, new)
 
 
 def register(app) -> None:
