@@ -219,3 +219,10 @@ def test_since_the_same_plan_shows_no_differences(repo, cli):
 def test_since_an_unknown_revision_is_an_error(git_repo, cli):
     result = cli("report", "--since", "nosuch:2024", code=1)
     assert result.stderr.startswith("Error: ")
+
+
+def test_output_keeps_the_mode_of_the_file_it_replaces(repo, cli):
+    Path("report.md").write_text("old\n")
+    os.chmod("report.md", 0o640)
+    cli("report", "-o", "report.md")
+    assert os.stat("report.md").st_mode & 0o777 == 0o640

@@ -25,6 +25,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(f.fileno())
         os.chmod(temp, mode)  # mkstemp makes 0600; a report is as readable as any new file
         os.replace(temp, path)
+        _fsync_folder(folder)
     except OSError as e:
         Path(temp).unlink(missing_ok=True)
         raise WorkplanError(f"{path}: cannot be written ({e.strerror or e})") from None
@@ -37,3 +38,12 @@ def _default_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def _fsync_folder(folder: Path) -> None:
+    # The rename is durable only once the folder itself is on disk (RELIABILITY.md).
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
