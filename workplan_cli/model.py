@@ -45,7 +45,7 @@ class Rule:
 
     def __get_pydantic_json_schema__(self, schema: Any, handler: Callable) -> Any:
         out = handler(schema)
-        out["pattern"] = f"^{self.pattern}$"
+        out["pattern"] = f"^(?:{self.pattern})$"
         return out
 
 
@@ -76,6 +76,14 @@ class NotEmpty:
         return out
 
 
+@dataclass(frozen=True)
+class OrYear:
+    """JSON Schema only: a version may also be written as an unquoted year (see _version_text)."""
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Callable) -> Any:
+        return {"anyOf": [handler(schema), {"type": "integer", "minimum": 1000, "maximum": 9999}]}
+
+
 def _version_text(value: object) -> object:
     # `version: 2024` without quotes is harmless, unlike an unquoted id such as 1.10.
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
@@ -90,7 +98,10 @@ Slug = Annotated[
     str, Rule(r"[a-z0-9]+(-[a-z0-9]+)*", "an id of lower-case letters, digits and dashes")
 ]
 Version = Annotated[
-    str, Coerce(_version_text), Rule(r"[0-9]{4}(-[a-z0-9]+)*", "a plan version like '2025'")
+    str,
+    Coerce(_version_text),
+    Rule(r"[0-9]{4}(-[a-z0-9]+)*", "a plan version like '2025'"),
+    OrYear(),
 ]
 YearMonth = Annotated[str, Rule(r"[0-9]{4}-(0[1-9]|1[0-2])", "a month like '2023-11'")]
 Quarter = Annotated[str, Rule(r"[0-9]{4}-Q[1-4]", "a quarter like '2024-Q4'")]

@@ -22,7 +22,7 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
-            raise  # typer's own exits and usage errors (exit 2)
+            raise  # exits and usage errors that a command raises on purpose (exit 2)
         except WorkplanError as e:
             _print_error(str(e))
             ctx.exit(EXIT_ERROR)
@@ -53,6 +53,7 @@ app = typer.Typer(
     name="workplan",
     help="Keep a government work plan as reviewed, versioned YAML data.",
     no_args_is_help=True,
+    add_completion=True,  # --install-completion; ids come from cli/complete.py
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -75,18 +76,34 @@ def _root(
 
 
 def _register() -> None:
-    from workplan_cli.cli import listing, report, show, stakeholders, status, validate
+    from workplan_cli.cli import (
+        diff,
+        export,
+        listing,
+        report,
+        revise,
+        schema,
+        set_status,
+        show,
+        stakeholders,
+        status,
+        validate,
+    )
 
-    for module in (status, listing, show, stakeholders, validate, report):
+    for module in (
+        status,
+        listing,
+        show,
+        stakeholders,
+        validate,
+        set_status,
+        diff,
+        revise,
+        schema,
+        export,
+        report,
+    ):
         module.register(app)
-    _register_review()
-
-
-def _register_review() -> None:
-    from workplan_cli.cli import diff, revise
-
-    diff.register(app)
-    revise.register(app)
 
 
 _register()

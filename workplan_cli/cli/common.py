@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from workplan_cli.cli import complete
 from workplan_cli.vocab import Status
 
 RepoOption = Annotated[
@@ -26,23 +27,43 @@ PlanOption = Annotated[
         "-p",
         help="Plan version (2025) or file path (default: the newest plan that is not a draft).",
         show_default=False,
+        autocompletion=complete.plan_versions,
     ),
 ]
-AreaOption = Annotated[Optional[str], typer.Option("--area", "-a", help="Only this area, e.g. 2.")]
+AreaOption = Annotated[
+    Optional[str],
+    typer.Option("--area", "-a", help="Only this area, e.g. 2.", autocompletion=complete.area_ids),
+]
 TopicOption = Annotated[
-    Optional[str], typer.Option("--topic", "-t", help="Only this topic, e.g. 1.3.")
+    Optional[str],
+    typer.Option(
+        "--topic", "-t", help="Only this topic, e.g. 1.3.", autocompletion=complete.topic_ids
+    ),
 ]
 StatusOption = Annotated[
     Optional[Status], typer.Option("--status", "-s", help="Only activities with this status.")
 ]
 LeadOption = Annotated[
     Optional[str],
-    typer.Option("--lead", help="Only activities this stakeholder id leads, e.g. bmdv."),
+    typer.Option(
+        "--lead",
+        help="Only activities this stakeholder id leads, e.g. bmdv.",
+        autocompletion=complete.stakeholder_ids,
+    ),
 ]
 StakeholderOption = Annotated[
     Optional[str],
     typer.Option(
-        "--stakeholder", help="Only activities this stakeholder id leads or takes part in."
+        "--stakeholder",
+        help="Only activities this stakeholder id leads or takes part in.",
+        autocompletion=complete.stakeholder_ids,
+    ),
+]
+
+ActivityIdArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID", help="Activity id, e.g. 1.3.2.", autocompletion=complete.activity_ids
     ),
 ]
 

@@ -107,7 +107,7 @@ def report(
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    from workplan_cli.outfile import write_atomic
+    from workplan_cli.fileio import write_atomic
 
     write_atomic(output, data)
 

@@ -35,8 +35,9 @@ def revise(
     """
     from workplan_cli import load
     from workplan_cli.errors import WorkplanError
+    from workplan_cli.fileio import write_atomic
     from workplan_cli.revise import ReviseOptions, revise_text
-    from workplan_cli.store import PLAN_FILE, display_path, read_bytes, write_new_file
+    from workplan_cli.store import PLAN_FILE, display_path, read_bytes
 
     store = open_repo(repo)
     target = store.data_dir / f"workplan-{new}.yaml"
@@ -51,7 +52,7 @@ def revise(
     options = ReviseOptions(drop_completed=drop_completed, drop_cancelled=drop_cancelled)
     new_text, dropped = revise_text(text, plan, new, options)
     load.parse_plan(new_text.encode("utf-8"), display_path(target), ids)
-    write_new_file(target, new_text, force=force)
+    write_atomic(target, new_text.encode("utf-8"), replace=force)
     kept = sum(1 for _ in plan.activities()) - len(dropped)
     echo(
         f"Wrote {display_path(target)}: draft {new}, superseding {plan.version}, {kept} activities."

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Annotated
 
-import typer
-
-from workplan_cli.cli.common import Format, FormatOption, PlanOption, RepoOption, open_repo
+from workplan_cli.cli.common import (
+    ActivityIdArgument,
+    Format,
+    FormatOption,
+    PlanOption,
+    RepoOption,
+    open_repo,
+)
 from workplan_cli.cli.output import echo, print_json
 
 
 def show(
-    activity_id: Annotated[str, typer.Argument(metavar="ID", help="Activity id, e.g. 1.3.2.")],
+    activity_id: ActivityIdArgument,
     plan: PlanOption = None,
     format: FormatOption = Format.TABLE,
     repo: RepoOption = None,

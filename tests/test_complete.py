@@ -1,0 +1,128 @@
+"""Shell completion through typer's own machinery: ids from the repository, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import pytest
+from typer.testing import CliRunner
+
+from workplan_cli.cli import app
+from workplan_cli.cli import complete as completion
+
+
+def _complete(words: str, shell: str = "bash", **env: str) -> list[str]:
+    """Returns what the shell would offer for the last word of `workplan WORDS`."""
+    parts = words.split(" ")
+    result = CliRunner().invoke(
+        app,
+        [],
+        prog_name="workplan",
+        env={
+            "_WORKPLAN_COMPLETE": f"complete_{shell}",
+            "COMP_WORDS": f"workplan {words}",
+            "COMP_CWORD": str(len(parts)),
+            "_TYPER_COMPLETE_ARGS": f"workplan {words}",
+            **env,
+        },
+    )
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    return [line for line in result.stdout.splitlines() if line]
+
+
+@pytest.fixture
+def two_plans(repo):
+    """Adds a 2025 draft in which activity 3.1.2 became 3.1.9."""
+    text = (repo / "data" / "workplan-2024.yaml").read_text(encoding="utf-8")
+    for old, new in (
+        ('version: "2024"', 'version: "2025"'),
+        ("status: signed", "status: draft"),
+        ('- id: "3.1.2"', '- id: "3.1.9"'),
+    ):
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    (repo / "data" / "workplan-2025.yaml").write_text(text, encoding="utf-8")
+    return repo
+
+
+def test_show_completes_activity_ids(repo):
+    assert _complete("show 1.3") == ["1.3.1", "1.3.2", "1.3.3"]
+    assert _complete("show 3") == ["3.1.1", "3.1.2"]
+
+
+def test_activity_ids_come_from_the_plan_named(two_plans):
+    assert _complete("show 3.1") == ["3.1.1", "3.1.2"]  # the newest plan that is not a draft
+    assert _complete("show --plan 2025 3.1") == ["3.1.1", "3.1.9"]
+
+
+def test_plan_versions_newest_first(two_plans):
+    assert _complete("status --plan ") == ["2025", "2024"]
+    assert _complete("list -p 2024") == ["2024"]
+
+
+def test_zsh_shows_titles_and_plan_status(two_plans):
+    out = _complete("status --plan 2025", shell="zsh")
+    assert out == ['_arguments \'*: :(("2025":"plan 2025, draft"))\'']
+    out = _complete("show 1.3.2", shell="zsh")
+    assert out == [
+        '_arguments \'*: :(("1.3.2":"Cyber security innovation challenge or hackathon"))\''
+    ]
+
+
+def test_stakeholder_ids_for_lead_and_stakeholder(repo):
+    assert _complete("status --lead b") == ["bmdv", "business"]
+    assert _complete("list --stakeholder s") == ["students"]
+    assert _complete("export --reporting-org g") == ["giz"]
+
+
+def test_areas_and_topics(repo):
+    assert _complete("status --area ") == ["1", "2", "3"]
+    assert _complete("list --topic 2.") == ["2.1", "2.2"]
+
+
+def test_repo_option_and_environment_name_the_repository(repo, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # outside the repository
+    assert _complete("show 1.1") == []
+    assert _complete(f"show --repo {repo} 1.1") == ["1.1.1", "1.1.2", "1.1.3"]
+    assert _complete("show 1.1", WORKPLAN_REPO=str(repo)) == ["1.1.1", "1.1.2", "1.1.3"]
+
+
+def test_completion_never_raises(repo):
+    (repo / "data" / "stakeholders.yaml").write_text("stakeholders: [unclosed\n", encoding="utf-8")
+    assert _complete("status --lead ") == []
+    assert _complete("show --plan 2099 1.") == []
+    (repo / "data" / "workplan-2024.yaml").write_bytes(b"\xff\xfe not yaml")
+    assert _complete("show 1.") == []
+    assert _complete("status --plan ") == ["2025", "2024"]  # from file names alone
+    for function in (
+        completion.plan_versions,
+        completion.activity_ids,
+        completion.area_ids,
+        completion.topic_ids,
+        completion.stakeholder_ids,
+    ):
+        assert function(SimpleNamespace(params={"repo": 42}), "") == []  # a TypeError inside
+
+
+def test_an_invalid_plan_still_completes(repo):
+    path = repo / "data" / "workplan-2024.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("status: planned", "status: x", 1))
+    assert _complete("show 1.1.") == ["1.1.1", "1.1.2", "1.1.3"]
+
+
+def test_importing_the_command_line_stays_light():
+    code = (
+        "import sys, workplan_cli.cli; "
+        "heavy = ('pydantic', 'ruamel.yaml', 'icalendar', 'lxml', 'rich', 'workplan_cli.store'); "
+        "print(','.join(m for m in heavy if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
+
+
+def test_install_completion_is_offered(cli):
+    out = cli("--help").stdout
+    assert "--install-completion" in out and "--show-completion" in out

@@ -1,0 +1,129 @@
+"""The pure edit (hypothesis): any update loads back exactly and changes only its own lines."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import DATA
+from workplan_cli import edit, load, yamlio
+from workplan_cli.errors import WorkplanError
+from workplan_cli.vocab import Status
+
+GOLDEN = Path(__file__).parent / "golden" / "set_status"
+SHIPPED = (DATA / "workplan-2024.yaml").read_bytes()
+BASES = {
+    "shipped": SHIPPED,
+    "shipped-crlf-bom": b"\xef\xbb\xbf" + SHIPPED.replace(b"\n", b"\r\n"),
+    **{
+        case: (GOLDEN / case / "before.yaml").read_bytes()
+        for case in (
+            "comments",
+            "flow_history",
+            "indent4",
+            "quoted_and_block",
+            "zero_indent",
+            "existing_history_crlf_no_final_newline",
+        )
+    },
+}
+IDS = {"micde", "bmdv", "giz", "igf", "public-authorities", "business", "civil-society"}
+IDS |= {"academia", "students"}
+
+texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=80)
+tricky = st.sampled_from(
+    ["", " leading", "trailing ", "a: b", "# not a comment", "'", '"', "\\", "\n", "\r\n", "- x",
+     "{[,]}", "null", "~", "yes", "1.10", "2024-10-12", "&a *a", "!!python/object", "\t", "\x85",
+     "\u2028", "\ufeff", "é ü 中文 🎉", "|", ">-", "%", "@", "`"]
+)  # fmt: skip
+notes = st.lists(st.one_of(texts, tricky), max_size=4).map("".join)
+
+
+@st.composite
+def requests(draw):
+    base = draw(st.sampled_from(sorted(BASES)))
+    plan = load.parse_plan(BASES[base], base, IDS)
+    ids = [ref.activity.id for ref in plan.activities()]
+    request = edit.Request(
+        activity_id=draw(st.sampled_from(ids)),
+        status=draw(st.sampled_from(list(Status))),
+        on=draw(st.dates(dt.date(2024, 12, 1), dt.date(2030, 12, 31))),
+        note=draw(st.none() | notes),
+        by=draw(st.none() | notes),
+        evidence=tuple(draw(st.lists(notes.filter(str.strip), max_size=3))),
+        force=True,
+    )
+    return base, plan, request
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(requests())
+def test_any_update_loads_back_and_changes_only_its_lines(case):
+    base, old_plan, request = case
+    old = BASES[base]
+    result = edit.set_status(old, base, request, IDS)
+    new_plan = load.parse_plan(result.new, base, IDS)
+
+    # The activity holds exactly what was asked for; every other activity is unchanged.
+    before = {r.activity.id: r.activity for r in old_plan.activities()}
+    after = {r.activity.id: r.activity for r in new_plan.activities()}
+    changed = after.pop(request.activity_id)
+    was = before.pop(request.activity_id)
+    assert after == before
+    assert new_plan.plan == old_plan.plan
+    assert changed.status == request.status
+    assert changed.history[:-1] == was.history
+    entry = changed.history[-1]
+    assert (entry.date, entry.from_, entry.to) == (request.on, was.status, request.status)
+    assert entry.note == (request.note or None)
+    assert entry.by == (request.by or None)
+    assert tuple(entry.evidence) == request.evidence
+    assert dataclasses.replace(changed, status=was.status, history=was.history) == was
+
+    _assert_only_intended_lines(old, result.new)
+
+
+def _assert_only_intended_lines(old: bytes, new: bytes) -> None:
+    """Old lines are kept byte for byte, but for the status line and a `history: [...]` line."""
+    assert new.startswith(b"\xef\xbb\xbf") == old.startswith(b"\xef\xbb\xbf")
+    old_lines, new_lines = old.split(b"\n"), new.split(b"\n")
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    touched = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            touched += old_lines[i1:i2]
+            crlf = old_lines[i1 - 1 if i1 else 0].endswith(b"\r")
+            for j in range(j1, min(j2, len(new_lines) - 1)):  # the last line has no ending
+                assert new_lines[j].endswith(b"\r") == crlf, new_lines[j]  # the file's own
+    assert len(touched) <= 2, touched
+    for line in touched:
+        assert b"status:" in line or b"history:" in line, line
+
+
+@given(st.text(st.characters(exclude_categories=("Cs",))))
+def test_double_quoted_loads_back_exactly(value):
+    assert yamlio.parse(f"k: {yamlio.double_quoted(value)}\n") == {"k": value}
+
+
+def test_splice_refuses_a_block_scalar_status():
+    text = "a:\n  status: |\n    planned\n"
+    with pytest.raises(yamlio.SpliceError, match="not written as a one-line scalar"):
+        yamlio.replace_scalar(text, ("a", "status"), "completed")
+
+
+def test_surrogates_in_a_note_are_refused():
+    request = edit.Request("1.3.2", Status.COMPLETED, dt.date(2024, 10, 12), note="bad \udcff")
+    with pytest.raises(WorkplanError, match="--note holds bytes that are not valid text"):
+        edit.set_status(SHIPPED, "x", request, IDS)
+
+
+def test_commit_message():
+    change = edit.Edit("1.3.2", b"", b"", Status.PLANNED, Status.COMPLETED)
+    assert edit.commit_message(change, "Held\n") == "1.3.2: planned -> completed\n\nHeld\n"
+    assert edit.commit_message(change, None) == "1.3.2: planned -> completed\n"

@@ -1,0 +1,169 @@
+"""`workplan export --format json|csv`: the whole plan as JSON, a row per activity as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import jsonschema
+import pytest
+from pydantic import TypeAdapter
+
+from tests.conftest import ROOT
+from tests.exporting import NOTE_1_3_2, add_dates, check_golden
+from workplan_cli.exports import CSV_COLUMNS
+from workplan_cli.model import Plan, StakeholderFile
+from workplan_cli.store import find_repo
+
+
+@pytest.fixture
+def dated(repo):
+    add_dates(repo)
+    return repo
+
+
+def _json(cli, *args) -> dict:
+    return json.loads(cli("export", "--format", "json", *args).stdout)
+
+
+def _ids(document: dict) -> list[str]:
+    return [
+        a["id"]
+        for area in document["workplan"]["areas"]
+        for topic in area["topics"]
+        for a in topic["activities"]
+    ]
+
+
+def test_json_is_the_whole_plan_in_the_plan_files_shape(cli, dated):
+    document = _json(cli)
+    assert list(document) == ["export_version", "filters", "workplan", "stakeholders"]
+    assert document["export_version"] == 1
+    assert set(document["filters"].values()) == {None}
+    store = find_repo(dated)
+    assert TypeAdapter(Plan).validate_python(document["workplan"]) == store.load_plan()
+    people = {"schema_version": 1, "stakeholders": document["stakeholders"]}
+    assert TypeAdapter(StakeholderFile).validate_python(people) == store.load_stakeholders()
+    history = document["workplan"]["areas"][0]["topics"][2]["activities"][1]["history"]
+    assert history[0] == {
+        "date": "2024-05-02",
+        "from": "planned",
+        "to": "in-progress",
+        "note": NOTE_1_3_2,
+        "by": "giz",
+        "evidence": [],
+    }
+
+
+def test_json_workplan_is_valid_for_the_committed_schema(cli, dated):
+    schema = json.loads((ROOT / "schema" / "workplan.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    assert list(validator.iter_errors(_json(cli)["workplan"])) == []
+
+
+def test_json_keeps_only_what_the_filters_keep(cli, dated):
+    document = _json(cli, "--status", "completed")
+    assert document["filters"]["status"] == "completed"
+    assert _ids(document) == ["1.3.2"]
+    assert [a["id"] for a in document["workplan"]["areas"]] == ["1"]
+    area_only = _json(cli, "--area", "3")
+    assert [t["id"] for a in area_only["workplan"]["areas"] for t in a["topics"]] == ["3.1"]
+    assert _ids(area_only) == ["3.1.1", "3.1.2"]
+    assert _ids(_json(cli, "--stakeholder", "students")) == ["1.3.2", "2.2.6"]
+
+
+def test_json_golden(cli, dated):
+    check_golden("topic-1.3.json", cli("export", "--topic", "1.3").stdout.encode("utf-8"))
+
+
+def _rows(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_csv_reads_back_one_row_per_activity(cli, dated, tmp_path):
+    target = tmp_path / "plan.csv"
+    cli("export", "--format", "csv", "-o", str(target))
+    raw = target.read_bytes()
+    assert raw.startswith(b"id,title,area,")  # no BOM: plain UTF-8
+    text = raw.decode("utf-8")
+    assert csv.reader(io.StringIO(text, newline="")).__next__() == list(CSV_COLUMNS)
+    rows = _rows(text)
+    assert len(rows) == 17
+    row = next(r for r in rows if r["id"] == "1.3.2")
+    assert row == {
+        "id": "1.3.2",
+        "title": "Cyber security innovation challenge or hackathon",
+        "area": "1",
+        "area_title": "Internet Governance, Data Policy and Cybersecurity",
+        "topic": "1.3",
+        "topic_title": row["topic_title"],
+        "objectives": row["objectives"],
+        "status": "completed",
+        "kind": "innovation-challenge",
+        "lead": "micde; bmdv",
+        "stakeholders": "giz; students",
+        "start": "2024-09-16",
+        "end": "2024-09-18",
+        "last_update": "2024-09-18",
+        "last_note": "Held with three teams.",
+        "text": "Pilot an innovation challenge or hackathon on cyber security with students "
+        "from Kenya and Germany.",
+    }
+    plan = find_repo(dated).load_plan()
+    assert row["objectives"] == "\n".join(plan.find("1.3.2").topic.objectives)
+    untouched = next(r for r in rows if r["id"] == "1.1.1")
+    assert (untouched["start"], untouched["last_update"], untouched["last_note"]) == ("", "", "")
+
+
+def test_csv_quotes_commas_quotes_and_line_breaks(cli, dated):
+    out = cli("export", "--format", "csv", "--status", "in-progress").stdout
+    assert _rows(out) == []
+    # put the awkward note last in the history so that last_note carries it
+    text = (dated / "data" / "workplan-2024.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "                note: Held with three teams.\n", '                note: "a, \\"b\\"\\nc"\n'
+    )
+    (dated / "data" / "workplan-2024.yaml").write_text(text, encoding="utf-8")
+    out = cli("export", "--format", "csv", "--topic", "1.3").stdout
+    assert '"a, ""b""\nc"' in out
+    assert [r["last_note"] for r in _rows(out) if r["id"] == "1.3.2"] == ['a, "b"\nc']
+    assert NOTE_1_3_2  # the first entry's note is not the last update
+
+
+def test_csv_golden_of_the_shipped_plan(cli, repo, tmp_path):
+    target = tmp_path / "plan.csv"
+    cli("export", "-f", "csv", "-o", str(target))
+    check_golden("plan-2024.csv", target.read_bytes())
+    assert target.read_bytes().count(b"\r\n") == 18  # header and 17 rows, CRLF as RFC 4180
+
+
+def test_output_file_replaces_atomically_and_keeps_mode(cli, repo, tmp_path):
+    target = tmp_path / "out.json"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o600)
+    cli("export", "-o", str(target))
+    assert json.loads(target.read_text(encoding="utf-8"))["export_version"] == 1
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json", "plans"]
+
+
+def test_bad_filters_and_places_are_one_clear_error(cli, repo, tmp_path):
+    out = cli("export", "--lead", "bmvd", code=1)
+    assert out.stderr == "Error: no stakeholder 'bmvd' in stakeholders.yaml; did you mean bmdv?\n"
+    out = cli("export", "-o", str(tmp_path / "missing" / "x.json"), code=1)
+    assert out.stderr.startswith("Error: ") and "no folder" in out.stderr
+    assert cli("export", "--format", "pdf", code=2).stdout == ""
+
+
+def test_output_dash_is_stdout_and_a_symlink_is_written_through(cli, repo, tmp_path):
+    assert cli("export", "-f", "csv", "-o", "-").stdout.startswith("id,title,")
+    target = tmp_path / "real.csv"
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    cli("export", "-f", "csv", "-o", str(link))
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8").startswith("id,title,")

@@ -1,0 +1,124 @@
+"""`workplan export --format iati`: IATI 2.03 activity XML, valid against the official XSD."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from tests.exporting import add_dates, check_golden, iati_xsd
+from workplan_cli.iati import iati_export
+from workplan_cli.store import find_repo
+
+REF = "XX-TEST-1"  # a made-up organisation identifier, for the tests only
+XSD = iati_xsd()
+needs_xsd = pytest.mark.skipif(XSD is None, reason="shared/iati-2.03 is not beside the repository")
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return etree.XMLSchema(etree.parse(str(XSD)))
+
+
+@pytest.fixture
+def dated(repo):
+    add_dates(repo)
+    return repo
+
+
+def _export(cli, tmp_path, *args) -> etree._Element:
+    target = tmp_path / "plan.xml"
+    cli("export", "--format", "iati", "--iati-ref", REF, "-o", str(target), *args)
+    return etree.parse(str(target)).getroot()
+
+
+def _activity(root, ident: str):
+    (found,) = root.xpath(f"iati-activity[iati-identifier='{REF}-ke-de-digital-dialogue-{ident}']")
+    return found
+
+
+@needs_xsd
+def test_shipped_plan_is_valid_iati(cli, repo, tmp_path, schema):
+    root = _export(cli, tmp_path)
+    assert schema.validate(root), schema.error_log
+    assert root.get("version") == "2.03"
+    assert len(root.findall("iati-activity")) == 17
+
+
+@needs_xsd
+def test_dated_plan_is_valid_iati(cli, dated, tmp_path, schema):
+    root = _export(cli, tmp_path)
+    assert schema.validate(root), schema.error_log
+
+
+def test_activity_carries_status_organisations_areas_and_objectives(cli, dated, tmp_path):
+    root = _export(cli, tmp_path)
+    hackathon = _activity(root, "1.3.2")
+    assert hackathon.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    assert hackathon.findtext("title/narrative") == (
+        "1.3.2 Cyber security innovation challenge or hackathon"
+    )
+    reporter = hackathon.find("reporting-org")
+    assert (reporter.get("ref"), reporter.get("type")) == (REF, "15")  # GIZ, the facilitator
+    assert hackathon.find("activity-status").get("code") == "3"  # completed -> Finalisation
+    orgs = [
+        (o.get("role"), o.get("type"), o.findtext("narrative"))
+        for o in hackathon.findall("participating-org")
+    ]
+    assert [o[:2] for o in orgs] == [("2", "10"), ("2", "10"), ("4", "15"), ("4", "80")]
+    assert orgs[1][2] == "Federal Ministry for Digital and Transport"
+    descriptions = {
+        d.get("type"): d.findtext("narrative") for d in hackathon.findall("description")
+    }
+    assert descriptions["1"].startswith("Pilot an innovation challenge")
+    plan = find_repo(dated).load_plan()
+    assert descriptions["2"] == "\n".join(plan.find("1.3.2").topic.objectives)
+    dates = [(d.get("type"), d.get("iso-date")) for d in hackathon.findall("activity-date")]
+    assert dates == [
+        ("1", "2024-09-16"),
+        ("2", "2024-05-02"),
+        ("3", "2024-09-18"),
+        ("4", "2024-09-18"),
+    ]
+    sector = hackathon.find("sector")
+    assert (sector.get("vocabulary"), sector.get("code")) == ("99", "1.3")
+    tag = hackathon.find("tag")
+    assert (tag.get("vocabulary"), tag.get("code")) == ("99", "area-1")
+    assert tag.findtext("narrative") == "Internet Governance, Data Policy and Cybersecurity"
+
+
+def test_statuses_map_to_the_activity_status_codelist(cli, dated, tmp_path):
+    root = _export(cli, tmp_path)
+    assert _activity(root, "2.2.1").find("activity-status").get("code") == "5"  # cancelled
+    assert _activity(root, "1.1.1").find("activity-status").get("code") == "1"  # pipeline
+
+
+def test_an_undated_activity_takes_the_signing_date_and_says_so(cli, repo, tmp_path):
+    (date,) = _activity(_export(cli, tmp_path), "1.1.1").findall("activity-date")
+    assert (date.get("type"), date.get("iso-date")) == ("1", "2024-02-13")
+    assert "no date" in date.findtext("narrative")
+
+
+def test_filters_and_reporting_org(cli, repo, tmp_path):
+    root = _export(cli, tmp_path, "--area", "3", "--reporting-org", "bmdv")
+    assert len(root.findall("iati-activity")) == 2
+    reporter = root.find("iati-activity/reporting-org")
+    assert reporter.get("type") == "10"
+    assert reporter.findtext("narrative") == "Federal Ministry for Digital and Transport"
+
+
+def test_iati_errors(cli, repo):
+    out = cli("export", "--format", "iati", code=2)
+    assert "--format iati needs --iati-ref REF" in out.stderr
+    out = cli("export", "-f", "iati", "--iati-ref", "has space", code=1)
+    assert out.stderr.startswith("Error: 'has space' is not an IATI organisation identifier")
+    out = cli("export", "-f", "iati", "--iati-ref", REF, "--reporting-org", "nobody", code=1)
+    assert out.stderr == "Error: no stakeholder 'nobody' in stakeholders.yaml\n"
+    out = cli("export", "-f", "iati", "--iati-ref", REF, "--status", "completed", code=1)
+    assert out.stderr == "Error: no activities to export: IATI needs at least one\n"
+
+
+def test_iati_golden(dated):
+    store = find_repo(dated)
+    plan = store.load_plan()
+    data = iati_export(plan, list(plan.activities()), store.load_stakeholders(), "giz", REF)
+    check_golden("dated-iati.xml", data)

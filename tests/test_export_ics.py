@@ -1,0 +1,84 @@
+"""`workplan export --format ics`: dated activities and history entries as calendar events."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from icalendar import Calendar
+
+from tests.exporting import NOTE_1_3_2, add_dates, check_golden
+from workplan_cli.ics import ics_export
+from workplan_cli.store import find_repo
+
+PLAN_ID = "ke-de-digital-dialogue"
+
+
+@pytest.fixture
+def dated(repo):
+    add_dates(repo)
+    return repo
+
+
+def _events(data: bytes) -> dict:
+    calendar = Calendar.from_ical(data)
+    return {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+
+
+def _export(cli, tmp_path, *args) -> bytes:
+    target = tmp_path / "plan.ics"
+    cli("export", "--format", "ics", "-o", str(target), *args)
+    return target.read_bytes()
+
+
+def test_ics_parses_back_with_stable_uids(cli, dated, tmp_path):
+    events = _events(_export(cli, tmp_path))
+    assert sorted(events) == [
+        f"activity-1.3.2@{PLAN_ID}.workplan",
+        f"activity-2.2.1@{PLAN_ID}.workplan",
+        f"history-1.3.2-1@{PLAN_ID}.workplan",
+        f"history-1.3.2-2@{PLAN_ID}.workplan",
+        f"history-2.2.1-1@{PLAN_ID}.workplan",
+    ]
+    hackathon = events[f"activity-1.3.2@{PLAN_ID}.workplan"]
+    assert str(hackathon["summary"]) == "1.3.2 Cyber security innovation challenge or hackathon"
+    assert hackathon.decoded("dtstart") == dt.date(2024, 9, 16)
+    assert hackathon.decoded("dtend") == dt.date(2024, 9, 19)  # all-day: the end is exclusive
+    assert str(hackathon["status"]) == "CONFIRMED"
+    # DTSTAMP: the last revision of the information, so the export is the same each time
+    assert hackathon.decoded("dtstamp") == dt.datetime(2024, 9, 18, tzinfo=dt.UTC)
+    assert "Pilot an innovation challenge" in str(hackathon["description"])
+    call = events[f"history-1.3.2-1@{PLAN_ID}.workplan"]
+    assert call.decoded("dtstart") == dt.date(2024, 5, 2)
+    assert str(call["summary"]).startswith("1.3.2 planned -> in-progress: ")
+    assert NOTE_1_3_2 in str(call["description"])
+    assert "By: giz" in str(call["description"])
+    only_start = events[f"activity-2.2.1@{PLAN_ID}.workplan"]
+    assert only_start.decoded("dtstart") == dt.date(2024, 6, 3)
+    assert only_start.decoded("dtend") == dt.date(2024, 6, 4)
+    assert str(only_start["status"]) == "CANCELLED"
+
+
+def test_ics_is_the_same_on_every_export(cli, dated, tmp_path):
+    assert _export(cli, tmp_path) == _export(cli, tmp_path)
+
+
+def test_ics_follows_the_filters(cli, dated, tmp_path):
+    events = _events(_export(cli, tmp_path, "--status", "cancelled"))
+    assert sorted(events) == [
+        f"activity-2.2.1@{PLAN_ID}.workplan",
+        f"history-2.2.1-1@{PLAN_ID}.workplan",
+    ]
+
+
+def test_shipped_plan_has_no_dated_events(cli, repo, tmp_path):
+    calendar = Calendar.from_ical(_export(cli, tmp_path))
+    assert calendar.walk("VEVENT") == []
+    assert str(calendar["x-wr-calname"]).startswith("Work Plan of the Kenyan-German")
+
+
+def test_ics_golden(dated):
+    plan = find_repo(dated).load_plan()
+    data = ics_export(plan, list(plan.activities()), dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    assert b"\r\n" in data and data.count(b"\n") == data.count(b"\r\n")
+    check_golden("dated.ics", data)

@@ -1,0 +1,228 @@
+"""`workplan set-status`: the command's options, rules and messages on real files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import git
+from workplan_cli.store import find_repo
+
+PLAN = Path("data") / "workplan-2024.yaml"
+
+
+def _activity(repo: Path, ident: str):
+    return find_repo(repo).load_plan("2024").find(ident).activity
+
+
+def test_records_status_and_history(repo, cli):
+    result = cli(
+        "set-status", "1.3.2", "completed", "--note", "Hackathon held", "--on", "2024-10-12",
+        "--by", "A. Coordinator", "-e", "https://example.org/report", "-e", "Photos",
+    )  # fmt: skip
+    assert result.stdout == "1.3.2: planned -> completed (data/workplan-2024.yaml)\n"
+    activity = _activity(repo, "1.3.2")
+    assert activity.status.value == "completed"
+    [entry] = activity.history
+    assert (entry.date, entry.from_.value, entry.to.value) == (
+        dt.date(2024, 10, 12),
+        "planned",
+        "completed",
+    )
+    assert (entry.note, entry.by, entry.evidence) == (
+        "Hackathon held",
+        "A. Coordinator",
+        ["https://example.org/report", "Photos"],
+    )
+
+
+def test_on_defaults_to_today(repo, cli):
+    cli("set-status", "1.1.1", "in-progress", "--by", "X")
+    assert _activity(repo, "1.1.1").history[0].date == dt.date.today()
+
+
+def test_dry_run_prints_the_diff_and_writes_nothing(repo, cli):
+    before = (repo / PLAN).read_bytes()
+    result = cli(
+        "set-status", "1.3.2", "completed", "--note", "Hackathon held", "--on", "2024-10-12",
+        "--by", "A. Coordinator", "--dry-run",
+    )  # fmt: skip
+    assert (repo / PLAN).read_bytes() == before
+    assert result.stdout == (
+        "--- a/data/workplan-2024.yaml\n"
+        "+++ b/data/workplan-2024.yaml\n"
+        "@@ -174,10 +174,15 @@\n"
+        "               Pilot an innovation challenge or hackathon on cyber security with "
+        "students from\n"
+        "               Kenya and Germany.\n"
+        "             kind: innovation-challenge\n"
+        "-            status: planned\n"
+        "+            status: completed\n"
+        "             lead: [micde, bmdv]\n"
+        "             stakeholders: [giz, students]\n"
+        "-            history: []\n"
+        "+            history:\n"
+        "+              - date: 2024-10-12\n"
+        "+                from: planned\n"
+        "+                to: completed\n"
+        '+                note: "Hackathon held"\n'
+        '+                by: "A. Coordinator"\n'
+        " \n"
+        '           - id: "1.3.3"\n'
+        "             title: Gender dimension of cyber threats and online violence\n"
+    )  # fmt: skip
+
+
+def test_dry_run_and_commit_do_not_mix(repo, cli):
+    result = cli("set-status", "1.3.2", "completed", "--dry-run", "--commit", code=2)
+    assert "--dry-run" in result.stderr
+
+
+def test_commit_holds_only_the_plan_file(git_repo, cli):
+    (git_repo / "data" / "stakeholders.yaml").write_text(
+        (git_repo / "data" / "stakeholders.yaml").read_text() + "# an unrelated edit\n"
+    )
+    git(git_repo, "add", "data/stakeholders.yaml")  # staged, yet it must not ride along
+    git(git_repo, "config", "user.name", "Test Author")
+    git(git_repo, "config", "user.email", "author@example.org")
+    result = cli(
+        "set-status", "1.3.2", "completed", "--note", "Hackathon held with students",
+        "--on", "2024-10-12", "--commit",
+    )  # fmt: skip
+    assert "committed " in result.stdout
+    assert git(git_repo, "log", "-1", "--format=%B") == (
+        "1.3.2: planned -> completed\n\nHackathon held with students\n\n"
+    )
+    files = git(git_repo, "show", "--name-only", "--format=", "HEAD").split()
+    assert files == ["data/workplan-2024.yaml"]
+    assert "M  data/stakeholders.yaml" in git(git_repo, "status", "--porcelain")
+    assert _activity(git_repo, "1.3.2").history[0].by == "Test Author"  # git's user.name
+
+
+def test_commit_refuses_when_the_file_has_other_changes(git_repo, cli):
+    plan = git_repo / PLAN
+    plan.write_bytes(plan.read_bytes() + b"# a reviewer's unrelated edit\n")
+    before = plan.read_bytes()
+    head = git(git_repo, "rev-parse", "HEAD")
+    result = cli("set-status", "1.3.2", "completed", "--commit", code=1)
+    assert result.stderr.startswith("Error: data/workplan-2024.yaml has uncommitted changes")
+    assert plan.read_bytes() == before
+    assert git(git_repo, "rev-parse", "HEAD") == head
+
+
+def test_commit_outside_git_is_an_error(repo, cli, monkeypatch):
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(repo.parent))
+    before = (repo / PLAN).read_bytes()
+    result = cli("set-status", "1.3.2", "completed", "--commit", code=1)
+    assert "not in a git repository" in result.stderr
+    assert (repo / PLAN).read_bytes() == before
+
+
+def test_by_is_left_out_when_git_has_no_name(repo, cli, monkeypatch):
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(repo.parent))
+    cli("set-status", "1.3.2", "in-progress", "--on", "2024-05-01")
+    assert _activity(repo, "1.3.2").history[0].by is None
+    assert "by:" not in (repo / PLAN).read_text()
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "why"),
+    [
+        ("completed", "in-progress", "1.3.2 is completed; moving it to in-progress reopens"),
+        ("cancelled", "planned", "1.3.2 is cancelled; moving it to planned reopens"),
+        ("in-progress", "in-progress", "1.3.2 is already in-progress; add --force"),
+    ],
+)
+def test_transitions_that_need_force(repo, cli, first, second, why):
+    cli("set-status", "1.3.2", first, "--on", "2024-05-01", "--by", "X")
+    before = (repo / PLAN).read_bytes()
+    result = cli("set-status", "1.3.2", second, "--on", "2024-06-01", "--by", "X", code=1)
+    assert result.stderr.startswith(f"Error: {why}")
+    assert "--force" in result.stderr
+    assert (repo / PLAN).read_bytes() == before
+    cli("set-status", "1.3.2", second, "--on", "2024-06-01", "--by", "X", "--force")
+    assert [h.to.value for h in _activity(repo, "1.3.2").history] == [first, second]
+
+
+def test_unknown_id_suggests_the_nearest(repo, cli):
+    result = cli("set-status", "1.3.9", "completed", code=1)
+    assert result.stderr == (
+        "Error: no activity '1.3.9' in plan 2024; did you mean 1.3.1, 1.3.2, 1.3.3?\n"
+    )
+
+
+@pytest.mark.parametrize("date", ["2024-02-30", "12.10.2024", "2024-1-5", "tomorrow"])
+def test_bad_date(repo, cli, date):
+    before = (repo / PLAN).read_bytes()
+    result = cli("set-status", "1.3.2", "completed", "--on", date, code=1)
+    assert result.stderr == (
+        f"Error: --on {date!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-10-12\n"
+    )
+    assert (repo / PLAN).read_bytes() == before
+
+
+def test_date_before_the_last_entry_is_refused(repo, cli):
+    cli("set-status", "1.3.2", "in-progress", "--on", "2024-05-01", "--by", "X")
+    result = cli("set-status", "1.3.2", "completed", "--on", "2024-04-30", code=1)
+    assert "is dated 2024-05-01; --on 2024-04-30 is earlier" in result.stderr
+
+
+def test_unknown_status_is_a_usage_error(repo, cli):
+    result = cli("set-status", "1.3.2", "done", code=2)
+    assert "'done' is not one of" in result.stderr
+
+
+def test_empty_evidence_is_refused(repo, cli):
+    result = cli("set-status", "1.3.2", "completed", "-e", " ", code=1)
+    assert result.stderr == "Error: --evidence must not be empty\n"
+
+
+def test_an_invalid_file_is_not_touched(repo, cli):
+    plan = repo / PLAN
+    plan.write_text(plan.read_text().replace("status: planned", "status: complted", 1))
+    before = plan.read_bytes()
+    result = cli("set-status", "1.3.2", "completed", code=1)
+    assert "'complted' is not one of" in result.stderr
+    assert plan.read_bytes() == before
+
+
+def test_the_file_mode_is_kept(repo, cli):
+    plan = repo / PLAN
+    plan.chmod(0o640)
+    cli("set-status", "1.3.2", "completed", "--by", "X")
+    assert stat.S_IMODE(plan.stat().st_mode) == 0o640
+    assert not [p for p in plan.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_plan_option_names_a_version_or_a_file(repo, cli):
+    cli("set-status", "1.3.2", "completed", "--plan", "2024", "--by", "X")
+    cli("set-status", "1.3.1", "completed", "--plan", str(repo / PLAN), "--by", "X")
+    result = cli("set-status", "1.3.1", "completed", "--plan", "2031", code=1)
+    assert "no plan version '2031'" in result.stderr
+
+
+def test_help_shows_an_example(cli):
+    assert "workplan set-status 1.3.2 completed" in cli("set-status", "--help").stdout
+
+
+def test_any_note_loads_back_exactly(repo, cli):
+    note = "  Zeile 1: «ü» # kein Kommentar\n- \"quoted\" \\ 'single'\n\tend  "
+    cli(
+        "set-status",
+        "1.3.2",
+        "completed",
+        "--note",
+        note,
+        "--by",
+        "Wanjiků: Ñ",
+        "--on",
+        "2024-10-12",
+    )
+    entry = _activity(repo, "1.3.2").history[0]
+    assert (entry.note, entry.by) == (note, "Wanjiků: Ñ")

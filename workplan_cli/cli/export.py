@@ -1,0 +1,120 @@
+"""`workplan export`: the plan as JSON, CSV, iCalendar or IATI 2.03 XML."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from workplan_cli.cli import complete
+from workplan_cli.cli.common import (
+    AreaOption,
+    LeadOption,
+    PlanOption,
+    RepoOption,
+    StakeholderOption,
+    StatusOption,
+    TopicOption,
+    make_filters,
+    open_repo,
+)
+from workplan_cli.cli.schema import OutputOption
+
+
+class ExportFormat(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+    ICS = "ics"
+    IATI = "iati"
+
+
+def export(
+    ctx: typer.Context,
+    format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="What to write.")
+    ] = ExportFormat.JSON,
+    output: OutputOption = None,
+    plan: PlanOption = None,
+    area: AreaOption = None,
+    topic: TopicOption = None,
+    status: StatusOption = None,
+    lead: LeadOption = None,
+    stakeholder: StakeholderOption = None,
+    reporting_org: Annotated[
+        Optional[str],
+        typer.Option(
+            "--reporting-org",
+            help="iati: the stakeholder id that publishes (default: the plan's facilitator).",
+            show_default=False,
+            autocompletion=complete.stakeholder_ids,
+        ),
+    ] = None,
+    iati_ref: Annotated[
+        Optional[str],
+        typer.Option(
+            "--iati-ref",
+            help="iati: the publisher's IATI organisation identifier (required for iati).",
+            show_default=False,
+        ),
+    ] = None,
+    repo: RepoOption = None,
+) -> None:
+    """Export the plan's activities: json (the whole plan), csv (a row per activity),
+    ics (dated activities and history as calendar events) or iati (IATI 2.03 XML).
+
+    Takes the same filters as `status`. Output goes to stdout, or atomically to -o FILE.
+
+    Example: workplan export --format csv --area 2 -o area2.csv
+    """
+    from workplan_cli import query
+
+    if format is ExportFormat.IATI and not iati_ref:
+        ctx.fail("--format iati needs --iati-ref REF, the publisher's IATI organisation identifier")
+    store = open_repo(repo)
+    the_plan = store.load_plan(plan)
+    people = store.load_stakeholders()
+    filters = make_filters(area, topic, status, lead, stakeholder)
+    query.check_filters(filters, the_plan, people)
+    refs = query.select(the_plan, filters)
+    data = _render(format, the_plan, people, refs, filters, reporting_org, iati_ref)
+    _write(data, output)
+
+
+def _render(format, plan, people, refs, filters, reporting_org, iati_ref) -> bytes:
+    import datetime as dt
+
+    if format is ExportFormat.JSON:
+        from workplan_cli.exports import json_export
+
+        return json_export(plan, people, refs, filters).encode("utf-8")
+    if format is ExportFormat.CSV:
+        from workplan_cli.exports import csv_export
+
+        return csv_export(refs).encode("utf-8")
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if format is ExportFormat.ICS:
+        from workplan_cli.ics import ics_export
+
+        return ics_export(plan, refs, fallback_stamp=now)
+    from workplan_cli.iati import iati_export
+
+    publisher = reporting_org or plan.plan.facilitator or plan.plan.parties[0]
+    return iati_export(plan, refs, people, publisher, iati_ref, generated=now)
+
+
+def _write(data: bytes, output: Optional[Path]) -> None:
+    if output is None or str(output) == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)  # bytes as made: CRLF in csv and ics must stay CRLF
+        sys.stdout.buffer.flush()
+        return
+    from workplan_cli.fileio import write_atomic
+
+    write_atomic(output, data)
+
+
+def register(app) -> None:
+    app.command()(export)

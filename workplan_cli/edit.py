@@ -1,0 +1,201 @@
+"""Status changes as pure text edits: transition rules, the history entry, the spliced file."""
+
+from __future__ import annotations
+
+import codecs
+import copy
+import datetime as dt
+import difflib
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from workplan_cli import load, query, yamlio
+from workplan_cli.errors import WorkplanError
+from workplan_cli.model import Activity, Plan
+from workplan_cli.vocab import Status
+
+CLOSED = (Status.COMPLETED, Status.CANCELLED)
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a user asks for: move one activity to a status, with what to record about it."""
+
+    activity_id: str
+    status: Status
+    on: dt.date
+    note: str | None = None
+    by: str | None = None
+    evidence: tuple[str, ...] = ()
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A planned change of one file: its bytes before and after, and what moved."""
+
+    activity_id: str
+    old: bytes
+    new: bytes
+    from_: Status
+    to: Status
+    loc: tuple = field(default=())
+
+
+def parse_date(text: str) -> dt.date:
+    """Returns the date that YYYY-MM-DD text names, or raises WorkplanError."""
+    try:
+        if _DATE.fullmatch(text):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise WorkplanError(f"--on {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-10-12")
+
+
+def check_transition(activity: Activity, request: Request) -> None:
+    """Raises WorkplanError when the change needs --force and was not forced."""
+    current, new = activity.status, request.status
+    if request.force:
+        return
+    if new == current:
+        raise WorkplanError(
+            f"{activity.id} is already {current.value}; add --force to record it again "
+            "(for example to add a note)"
+        )
+    if current in CLOSED:
+        raise WorkplanError(
+            f"{activity.id} is {current.value}; moving it to {new.value} reopens a closed "
+            "activity: add --force if that is what you mean"
+        )
+
+
+def check_request(activity: Activity, request: Request) -> None:
+    """Raises WorkplanError for a date out of order or text that cannot be recorded."""
+    if activity.history and request.on < activity.history[-1].date:
+        last = activity.history[-1].date.isoformat()
+        raise WorkplanError(
+            f"the last history entry of {activity.id} is dated {last}; --on "
+            f"{request.on.isoformat()} is earlier (the history is kept in date order)"
+        )
+    for name, value in [("--note", request.note), ("--by", request.by)] + [
+        ("--evidence", e) for e in request.evidence
+    ]:
+        if value is not None and any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+            raise WorkplanError(f"{name} holds bytes that are not valid text")
+    if any(not e.strip() for e in request.evidence):
+        raise WorkplanError("--evidence must not be empty")
+
+
+def history_entry(activity: Activity, request: Request) -> list[tuple[str, object]]:
+    """Returns the new history entry as (key, value) pairs in the order they are written."""
+    entry: list[tuple[str, object]] = [
+        ("date", yamlio.Plain(request.on.isoformat())),
+        ("from", yamlio.Plain(activity.status.value)),
+        ("to", yamlio.Plain(request.status.value)),
+    ]
+    if request.note:
+        entry.append(("note", request.note))
+    if request.by:
+        entry.append(("by", request.by))
+    if request.evidence:
+        entry.append(("evidence", list(request.evidence)))
+    return entry
+
+
+def set_status(
+    data: bytes, name: str, request: Request, stakeholder_ids: Collection[str] | None = None
+) -> Edit:
+    """Returns the edit that records `request` in the plan file `data` (named `name`).
+
+    Only the status value changes and history lines are added; the result is checked to hold
+    exactly the intended values and to validate before it is returned.
+    """
+    plan = load.parse_plan(data, name, stakeholder_ids)
+    activity = query.find_activity(plan, request.activity_id).activity
+    check_transition(activity, request)
+    check_request(activity, request)
+    loc = _loc_of(plan, activity.id)
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+    text = load.decode(data, name)
+    entry = history_entry(activity, request)
+    try:
+        new_text = yamlio.splice(
+            text,
+            scalars=[((*loc, "status"), request.status.value)],
+            items=[((*loc, "history"), entry)],
+        )
+    except yamlio.SpliceError as e:
+        raise WorkplanError(f"{name}: cannot update {activity.id} in place: {e}") from None
+    _check_only_intended(text, new_text, loc, entry, name)
+    new = bom + new_text.encode("utf-8")
+    load.parse_plan(new, name, stakeholder_ids)
+    return Edit(activity.id, data, new, activity.status, request.status, loc)
+
+
+def _loc_of(plan: Plan, activity_id: str) -> tuple:
+    for a, area in enumerate(plan.areas):
+        for t, topic in enumerate(area.topics):
+            for i, activity in enumerate(topic.activities):
+                if activity.id == activity_id:
+                    return ("areas", a, "topics", t, "activities", i)
+    raise AssertionError(activity_id)  # found by query.find_activity just before
+
+
+def _check_only_intended(old: str, new: str, loc: tuple, entry: list, name: str) -> None:
+    """Raises WorkplanError unless `new` loads as `old` with just the intended values changed."""
+    expected = copy.deepcopy(yamlio.parse(old))
+    activity = expected
+    for part in loc:
+        activity = activity[part]
+    activity["status"] = next(v.text for k, v in entry if k == "to")
+    plain = {k: (v.text if isinstance(v, yamlio.Plain) else v) for k, v in entry}
+    activity.setdefault("history", []).append(plain)
+    try:
+        found = yamlio.parse(new)
+    except yamlio.YamlSyntaxError as e:
+        found = e
+    if found != expected:
+        raise WorkplanError(
+            f"{name}: the edit would change more than the status and history of the activity; "
+            "nothing was written (please report this as a bug)"
+        )
+
+
+def unified_diff(edit: Edit, name: str) -> str:
+    """Returns the edit as a unified diff of the file, line endings left out."""
+    old, new = (_lines(b) for b in (edit.old, edit.new))
+    # difflib.unified_diff cannot turn off "autojunk", which treats lines that recur often (in a
+    # plan: `lead: [micde, bmdv]`) as noise and then shows them as changed.
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    out = [f"--- a/{name}", f"+++ b/{name}"]
+    for group in matcher.get_grouped_opcodes(3):
+        i1, j1 = group[0][1], group[0][3]
+        i2, j2 = group[-1][2], group[-1][4]
+        out.append(f"@@ -{_range(i1, i2)} +{_range(j1, j2)} @@")
+        for tag, a1, a2, b1, b2 in group:
+            if tag == "equal":
+                out += [" " + line for line in old[a1:a2]]
+                continue
+            out += ["-" + line for line in old[a1:a2]]
+            out += ["+" + line for line in new[b1:b2]]
+    return "\n".join(out) + "\n" if len(out) > 2 else ""
+
+
+def _range(start: int, stop: int) -> str:
+    length = stop - start
+    if length == 1:
+        return str(start + 1)
+    return f"{start + 1 if length else start},{length}"
+
+
+def _lines(data: bytes) -> list[str]:
+    text = data.decode("utf-8-sig")
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+def commit_message(edit: Edit, note: str | None) -> str:
+    """Returns the commit message: '1.3.2: planned -> completed', then the note."""
+    subject = f"{edit.activity_id}: {edit.from_.value} -> {edit.to.value}"
+    return f"{subject}\n\n{note.strip()}\n" if note and note.strip() else subject + "\n"

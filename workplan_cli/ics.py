@@ -1,0 +1,112 @@
+"""The iCalendar export: dated activities and history entries as all-day events."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from workplan_cli.model import Activity, ActivityRef, HistoryEntry, Plan, Status
+
+# RFC 5545 event status for each activity status.
+EVENT_STATUS = {
+    Status.PLANNED: "TENTATIVE",
+    Status.IN_PROGRESS: "CONFIRMED",
+    Status.COMPLETED: "CONFIRMED",
+    Status.POSTPONED: "TENTATIVE",
+    Status.CANCELLED: "CANCELLED",
+}
+ONE_DAY = dt.timedelta(days=1)
+
+
+def activity_uid(plan: Plan, activity: Activity) -> str:
+    """Returns the activity event's UID: stable across exports and plan versions."""
+    return f"activity-{activity.id}@{plan.plan.id}.workplan"
+
+
+def history_uid(plan: Plan, activity: Activity, index: int) -> str:
+    """Returns the UID of the activity's history entry at `index` (0-based; histories only
+    grow at the end, so positions stay put)."""
+    return f"history-{activity.id}-{index + 1}@{plan.plan.id}.workplan"
+
+
+def ics_export(plan: Plan, refs: list[ActivityRef], fallback_stamp: dt.datetime) -> bytes:
+    """Returns an iCalendar file with an event for each dated activity and history entry.
+
+    DTSTAMP is when the information was last revised (RFC 5545 without METHOD): the latest of
+    the plan's signing and the activity's history dates; `fallback_stamp` when there is none.
+    """
+    from icalendar import Calendar
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//workplan//workplan//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"{plan.plan.title} ({plan.version})")
+    for ref in refs:
+        stamp = _stamp(plan, ref.activity, fallback_stamp)
+        if ref.activity.start or ref.activity.end:
+            calendar.add_component(_activity_event(plan, ref, stamp))
+        for index, entry in enumerate(ref.activity.history):
+            calendar.add_component(_history_event(plan, ref, index, entry, stamp))
+    return calendar.to_ical()
+
+
+def _stamp(plan: Plan, activity: Activity, fallback: dt.datetime) -> dt.datetime:
+    dates = [e.date for e in activity.history]
+    if plan.plan.signed:
+        dates.append(plan.plan.signed.date)
+    if not dates:
+        return fallback.astimezone(dt.UTC)
+    return dt.datetime.combine(max(dates), dt.time(), tzinfo=dt.UTC)
+
+
+def _activity_event(plan: Plan, ref: ActivityRef, stamp: dt.datetime):
+    from icalendar import Event
+
+    a = ref.activity
+    first = a.start or a.end
+    last = a.end or a.start
+    event = Event()
+    event.add("uid", activity_uid(plan, a))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", first)
+    event.add("dtend", last + ONE_DAY)  # all-day events end on the day after (exclusive)
+    event.add("summary", f"{a.id} {a.title}")
+    event.add("description", _describe(ref))
+    event.add("status", EVENT_STATUS[a.status])
+    event.add("categories", [f"{ref.area.id} {ref.area.title}", a.kind.value])
+    return event
+
+
+def _history_event(plan: Plan, ref: ActivityRef, index: int, entry: HistoryEntry, stamp):
+    from icalendar import Event
+
+    a = ref.activity
+    change = f"{entry.from_.value} -> {entry.to.value}" if entry.from_ else entry.to.value
+    lines = [f"{a.id} {a.title}", f"Status: {change}"]
+    if entry.by:
+        lines.append(f"By: {entry.by}")
+    if entry.note:
+        lines += ["", entry.note]
+    lines += [f"Evidence: {e}" for e in entry.evidence]
+    event = Event()
+    event.add("uid", history_uid(plan, a, index))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", entry.date)
+    event.add("dtend", entry.date + ONE_DAY)
+    event.add("summary", f"{a.id} {change}: {a.title}")
+    event.add("description", "\n".join(lines))
+    event.add("categories", [f"{ref.area.id} {ref.area.title}", "status-change"])
+    return event
+
+
+def _describe(ref: ActivityRef) -> str:
+    a = ref.activity
+    lines = [
+        f"Topic {ref.topic.id}: {ref.topic.title}",
+        f"Status: {a.status.value}",
+        f"Lead: {', '.join(a.lead) or '-'}",
+        f"Stakeholders: {', '.join(a.stakeholders) or '-'}",
+        "",
+        a.text,
+    ]
+    return "\n".join(lines)
