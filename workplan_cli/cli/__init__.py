@@ -80,6 +80,7 @@ def _register() -> None:
         diff,
         export,
         listing,
+        report,
         revise,
         schema,
         set_status,
@@ -100,6 +101,7 @@ def _register() -> None:
         revise,
         schema,
         export,
+        report,
     ):
         module.register(app)
 

@@ -1,0 +1,229 @@
+"""`workplan report` run for real: golden files, hostile text, filters, as-of, output files."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from tests.conftest import git
+from tests.reportplans import add_history, make_hostile
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "report"
+
+
+def _golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_markdown_golden(repo, cli):
+    _golden("report.md", cli("report").stdout)
+
+
+def test_html_golden(repo, cli):
+    _golden("report.html", cli("report", "--format", "html").stdout)
+
+
+def test_html_is_self_contained(repo, cli):
+    html = cli("report", "-f", "html").stdout
+    assert "<script" not in html
+    assert not re.search(r"""(src|href)\s*=|url\(|@import|@font-face""", html)
+    assert "Content-Security-Policy" in html
+    assert "@page { size: A4" in html
+    assert "<svg" in html
+
+
+def test_markdown_tables_are_well_formed(repo, cli):
+    html = MarkdownIt("commonmark").enable("table").render(cli("report").stdout)
+    assert html.count("<table>") == 3  # by status, by area, stakeholders
+    assert html.count("<h4>") == 17  # every activity
+
+
+def test_hostile_text_shows_literally_in_markdown(repo, cli):
+    make_hostile(repo)
+    out = cli("report").stdout
+    assert "\\{\\{ 7\\*7 \\}\\}" in out  # escaped, never evaluated
+    html = MarkdownIt("commonmark").enable("table").render(out)
+    assert "<script" not in html and "<em>" not in html and "<a " not in html
+    literal = "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} {% if x %} a|b *bold* _under_"
+    assert html.count(literal) == 6  # objective, heading, text, history by and note, evidence
+    assert "49" not in html
+    assert "second line" in html and "<h1># not" not in html
+    assert html.count("<table>") == 3
+
+
+def test_hostile_text_shows_literally_in_html(repo, cli):
+    make_hostile(repo)
+    out = cli("report", "-f", "html").stdout
+    assert "<script>" not in out and "alert(1)</script>" not in out
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} {% if x %} a|b *bold*"
+    assert out.count(escaped) == 6
+    assert "&amp;amp;" in out  # '&amp;' in the plan is shown as written
+
+
+def test_pdf_has_the_headings_and_shows_hostile_text_literally(repo, cli):
+    pytest.importorskip("weasyprint", exc_type=ImportError)
+    pypdf = pytest.importorskip("pypdf")
+    make_hostile(repo)
+    cli("report", "-f", "pdf", "-o", "report.pdf")
+    data = Path("report.pdf").read_bytes()
+    assert data.startswith(b"%PDF-")
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+    for heading in (
+        "Work Plan of the Kenyan-German Digital Dialogue",
+        "Overview",
+        "1 Internet Governance, Data Policy and Cybersecurity",
+        "2 Digital Innovation and Sustainable Growth",
+        "3 Digital Public Infrastructure and Services",
+        "Stakeholders",
+    ):
+        assert heading in text, heading
+    assert "<script>alert(1)</script> {{ 7*7 }}" in text
+    assert "second line" in text
+
+
+def test_pdf_needs_an_output_file(repo, cli):
+    result = cli("report", "-f", "pdf", code=2)
+    assert "pdf output needs a file" in result.stderr
+
+
+def test_pdf_without_weasyprint(repo, cli, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    result = cli("report", "-f", "pdf", "-o", "report.pdf", code=1)
+    assert "pip install 'workplan[pdf]'" in result.stderr
+    assert not Path("report.pdf").exists()
+
+
+def test_output_file_is_written_whole(repo, cli):
+    Path("out").mkdir()
+    Path("out/report.md").write_text("old\n")
+    assert cli("report", "-o", "out/report.md").stdout == ""
+    assert Path("out/report.md").read_text(encoding="utf-8") == cli("report").stdout
+    assert os.listdir("out") == ["report.md"]  # no temporary file left behind
+
+
+def test_output_into_a_missing_folder_is_an_error(repo, cli):
+    result = cli("report", "-o", "nowhere/report.md", code=1)
+    assert result.stderr.startswith("Error: ")
+    assert "nowhere/report.md: cannot write, no folder" in result.stderr
+
+
+def test_filters_narrow_the_report(repo, cli):
+    out = cli("report", "--area", "2", "--topic", "2.2").stdout
+    assert "## 2 Digital Innovation" in out
+    assert "### 2.2 " in out and "### 2.1 " not in out and "## 1 " not in out
+    assert "- **Selection:** area 2; topic 2.2" in out
+    out = cli("report", "--stakeholder", "igf").stdout
+    assert re.findall(r"^#### (\S+)", out, re.M) == ["1.1.1"]
+    assert "- **Selection:** stakeholder Internet Governance Forum (IGF)" in out
+    assert "No activity matches the selection." in cli("report", "--status", "completed").stdout
+
+
+def test_unknown_area_is_an_error(repo, cli):
+    result = cli("report", "--area", "9", code=1)
+    assert result.stderr == "Error: no area '9' in plan 2024 (areas: 1, 2, 3)\n"
+
+
+def test_as_of_reports_the_state_on_that_date(repo, cli):
+    add_history(repo)
+    now = cli("report", "--topic", "1.1").stdout
+    assert "- **Status:** Completed" in now
+    then = cli("report", "--topic", "1.1", "--as-of", "2024-07-01").stdout
+    assert "- **State shown:** as of 2024-07-01, from the status histories" in then
+    assert "- **Status:** Postponed" in then and "- **Status:** Completed" not in then
+    assert "(2 of 2 entries, newest first)" in then
+    assert "- 2024-06-15: In progress → Postponed: test entry two" in then
+    assert "test evidence B" not in then  # recorded by a later entry
+    assert "| Postponed | 1 |" in then
+    before = cli("report", "--as-of", "2024-01-01", "--status", "planned").stdout
+    assert "| **Total** | **17** |" in before
+
+
+def test_as_of_must_be_a_date(repo, cli):
+    result = cli("report", "--as-of", "2024-13-01", code=2)
+    assert "'2024-13-01' is not a date like 2024-10-31" in result.stderr
+
+
+def test_the_repository_template_overrides_the_default(repo, cli):
+    (repo / "templates").mkdir()
+    (repo / "templates" / "report.md.j2").write_text("Own: {{ plan.title }}\n")
+    assert cli("report").stdout == "Own: Work Plan of the Kenyan-German Digital Dialogue\n"
+    assert cli("report", "-f", "html").stdout.startswith("<!DOCTYPE html>")  # no html override
+    (repo / "mine.j2").write_text("Mine: {{ plan.version }}\n")
+    assert cli("report", "--template", "mine.j2").stdout == "Mine: 2024\n"
+
+
+def test_a_template_typo_fails_with_its_place(repo, cli):
+    Path("typo.j2").write_text("{{ plan.title }}\n{{ plan.titel }}\n")
+    result = cli("report", "--template", "typo.j2", code=1)
+    assert result.stderr == "Error: typo.j2:2: undefined: 'dict object' has no attribute 'titel'\n"
+    assert result.stdout == ""
+
+
+def test_a_hostile_template_fails_cleanly(repo, cli):
+    Path("evil.j2").write_text("{{ ().__class__.__bases__ }}\n{{ 'a' * 10**9 }}\n")
+    result = cli("report", "--template", "evil.j2", "-o", "out.md", code=1)
+    assert result.stderr.startswith("Error: evil.j2:1: access to attribute '__class__'")
+    assert not Path("out.md").exists()
+
+
+def test_usage_errors_of_any_command_exit_2(repo, cli):
+    result = cli("status", "--status", "bogus", code=2)
+    assert "internal error" not in result.stderr
+
+
+def test_since_adds_what_changed(repo, cli):
+    out = cli("report", "--plan", "2025", "--since", "2024").stdout
+    section = out.split("## Changes since 2024\n", 1)[1].split("\n## 1 ", 1)[0]
+    assert (
+        "Comparing 2024 (data/workplan-2024.yaml) with 2025 (data/workplan-2025.yaml)." in section
+    )
+    assert "| Activities | 1 | 1 | 4 | 5 |" in section
+    assert (
+        "    - *moved:* 2.2.2 International conference on data-driven urban development "
+        "(renumbered from 2.2.3)" in section
+    )
+    assert "      - *changed:* status: planned → postponed" in section
+    html = MarkdownIt("commonmark").enable("table").render(section)
+    assert "<h" not in html.split("<table>")[1]  # nothing in the outline became a heading
+    assert "<del>" not in html and "<s>" not in html  # ~~ is GFM; commonmark leaves it as text
+
+
+def test_since_a_git_revision_in_html(git_repo, cli):
+    add_history(git_repo)
+    git(git_repo, "commit", "-qam", "1.1.1 completed")
+    out = cli("report", "-f", "html", "--since", "HEAD~1:2024", "--area", "1").stdout
+    section = out.split('<section id="changes">', 1)[1].split("</section>", 1)[0]
+    assert "<h2>Changes since HEAD~1:2024</h2>" in section
+    assert ", only area 1." in section
+    assert (
+        '<span class="change change-changed">changed</span> status: planned → completed' in section
+    )
+    assert section.count('<li class="depth-') == 10  # area, topic, activity, 3 fields, 4 entries
+
+
+def test_since_the_same_plan_shows_no_differences(repo, cli):
+    out = cli("report", "--since", "2024").stdout
+    assert "## Changes since 2024\n\nComparing 2024 (data/workplan-2024.yaml) with 2024" in out
+    assert "\nNo differences.\n" in out
+
+
+def test_since_an_unknown_revision_is_an_error(git_repo, cli):
+    result = cli("report", "--since", "nosuch:2024", code=1)
+    assert result.stderr.startswith("Error: ")
+
+
+def test_output_keeps_the_mode_of_the_file_it_replaces(repo, cli):
+    Path("report.md").write_text("old\n")
+    os.chmod("report.md", 0o640)
+    cli("report", "-o", "report.md")
+    assert os.stat("report.md").st_mode & 0o777 == 0o640

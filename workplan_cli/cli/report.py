@@ -1,0 +1,127 @@
+"""`workplan report`: the plan and its progress as Markdown, self-contained HTML or PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from workplan_cli.cli.common import (
+    AreaOption,
+    LeadOption,
+    PlanOption,
+    RepoOption,
+    StakeholderOption,
+    StatusOption,
+    TopicOption,
+    make_filters,
+    open_repo,
+)
+
+
+class ReportFormat(StrEnum):
+    MARKDOWN = "markdown"
+    HTML = "html"
+    PDF = "pdf"
+
+
+def _as_of(value: Optional[str]) -> Optional[dt.date]:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date like 2024-10-31") from None
+
+
+def report(
+    plan: PlanOption = None,
+    area: AreaOption = None,
+    topic: TopicOption = None,
+    status: StatusOption = None,
+    lead: LeadOption = None,
+    stakeholder: StakeholderOption = None,
+    as_of: Annotated[
+        Optional[dt.date],
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            parser=_as_of,
+            help="Report the state on this date (YYYY-MM-DD), computed from the status histories.",
+        ),
+    ] = None,
+    since: Annotated[
+        Optional[str],
+        typer.Option(
+            "--since",
+            metavar="PLAN",
+            help="Add what changed since this plan: a version (2024), a file, or GITREV:VERSION.",
+            show_default=False,
+        ),
+    ] = None,
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="markdown, html (one file) or pdf.")
+    ] = ReportFormat.MARKDOWN,
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", help="Write the report to this file (pdf needs it)."),
+    ] = None,
+    template: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--template",
+            help="Render with this jinja2 template (runs sandboxed).",
+            show_default=False,
+        ),
+    ] = None,
+    repo: RepoOption = None,
+) -> None:
+    """Render a report of the plan and its progress for people who never open a terminal.
+
+    The template is the repository's own templates/report.md.j2 (or report.html.j2) when it
+    has one, else the one shipped with workplan.
+
+    Example: workplan report --area 2 --format html -o area2.html
+    """
+    if format is ReportFormat.PDF and output is None:
+        raise typer.BadParameter("pdf output needs a file: add -o report.pdf", param_hint="-o")
+    from workplan_cli import query, report, reportdata
+
+    store = open_repo(repo)
+    the_plan = store.load_plan(plan)
+    stakeholders = store.load_stakeholders()
+    filters = make_filters(area, topic, status, lead, stakeholder)
+    query.check_filters(filters, the_plan, stakeholders)
+    changes = _changes(store, since, plan or the_plan.version, area, topic) if since else None
+    context = reportdata.build_context(
+        the_plan, stakeholders, filters, as_of=as_of, changes=changes
+    )
+    choice = report.choose_template(format.value, store.root, template)
+    text = report.render(choice, context, format.value)
+    data = report.html_to_pdf(text) if format is ReportFormat.PDF else text.encode()
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from workplan_cli.fileio import write_atomic
+
+    write_atomic(output, data)
+
+
+def _changes(store, since: str, current: str, area, topic) -> dict:
+    """Returns the "changes since" data: the diff of the reported plan against `since`."""
+    from workplan_cli import reportdata
+    from workplan_cli.diff import diff_plans, narrow
+    from workplan_cli.store import load_side
+
+    old, new = load_side(store, since), load_side(store, current)
+    result = diff_plans(old.plan, new.plan, old.stakeholders, new.stakeholders)
+    return reportdata.changes_context(narrow(result, area, topic), old, new)
+
+
+def register(app) -> None:
+    app.command()(report)
