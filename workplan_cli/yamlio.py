@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
@@ -64,9 +65,9 @@ class _Resolver(VersionedResolver):
         return rules
 
 
-def _safe_yaml() -> YAML:
-    yaml = YAML(typ="safe", pure=False)  # the C parser when ruamel.yaml.clib is installed
-    yaml.Constructor = _Constructor
+def _safe_yaml(pure: bool = False) -> YAML:
+    yaml = YAML(typ="safe", pure=pure)  # the C parser when ruamel.yaml.clib is installed
+    yaml.Constructor = _StrictConstructor  # see "Hostile input" at the end of this module
     yaml.Resolver = _Resolver
     return yaml
 
@@ -79,7 +80,7 @@ def parse(text: str) -> Any:
     try:
         data = _safe_yaml().load(text)
     except MarkedYAMLError as e:
-        raise _syntax_error(e) from None
+        raise _syntax_error(e, text) from None
     except ReaderError as e:
         line, column = _place(text, e.position)
         raise YamlSyntaxError(
@@ -89,17 +90,26 @@ def parse(text: str) -> Any:
         raise YamlSyntaxError(str(e).strip().splitlines()[0]) from None
     except RecursionError:
         raise YamlSyntaxError(f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
+    except (
+        ValueError,
+        TypeError,
+    ) as e:  # slips of the pure-Python parser, e.g. chr() of "\U00110000"
+        raise YamlSyntaxError(f"cannot be read as YAML ({e})") from None
     _check_shape(data, text)
+    _check_anchors(text)
+    _check_unicode(data, text)
     return data
 
 
-def _syntax_error(e: MarkedYAMLError) -> YamlSyntaxError:
+def _syntax_error(e: MarkedYAMLError, text: str | None = None) -> YamlSyntaxError:
     mark = e.problem_mark or e.context_mark
     problem = (e.problem or e.context or "not valid YAML").strip()
     if problem.startswith("could not determine a constructor for the tag"):
         problem = "tags such as " + problem.rsplit(" ", 1)[-1] + " are not allowed"
+    if problem.startswith("found invalid Unicode character escape code") and text and mark:
+        return _bad_escape(text, mark.index)
     if e.context and e.problem and "duplicate key" not in problem:
-        problem = f"{problem} ({e.context.strip()})"
+        problem = f"{problem} ({e.context.strip()}{_started_at(e)})"
     if mark is None:
         return YamlSyntaxError(problem)
     return YamlSyntaxError(problem, mark.line + 1, mark.column + 1)
@@ -151,7 +161,8 @@ class Locator:
 
     def __init__(self, text: str):
         try:
-            self._root: Node | None = YAML().compose(text)
+            # The C composer: the round-trip one took 9 s a megabyte on a file of small nodes.
+            self._root: Node | None = _safe_yaml().compose(text)
         except (YAMLError, RecursionError):
             self._root = None
 
@@ -488,3 +499,105 @@ def _newline_near(text: str, at: int) -> str:
     if before < 0:
         return "\n"
     return "\r\n" if before > 0 and text[before - 1] == "\r" else "\n"
+
+
+# --- Hostile input: aliases, anchors, merge keys, odd tags, text that is not Unicode -----------
+# Plan files hold plain data written out in full. Each YAML feature below lets a file say one
+# thing and mean another (or blow up in size), so the loader refuses it with its place.
+
+from ruamel.yaml.constructor import ConstructorError  # noqa: E402
+
+_NOT_ALLOWED = "anchors (&name) and aliases (*name) are not allowed in plan files"
+# Tags the safe loader knows but plan files have no use for: they make sets, ordered pairs and
+# bytes, which the models would quietly turn into lists and text.
+_REFUSED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("set", "omap", "pairs", "binary")}
+# An anchor is `&name` where a node starts. Text such as "R&D" or "Q & A" does not match, so
+# the event scan below runs only for files that may really hold one.
+_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]", re.MULTILINE)
+# Lone surrogates can only come from escapes (UTF-8 decoding refuses them), so files without
+# an escape skip the walk.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _StrictConstructor(_Constructor):
+    """The safe constructor, refusing aliases, merge keys and the tags above."""
+
+    yaml_constructors: ClassVar[dict] = {
+        tag: constructor
+        for tag, constructor in _Constructor.yaml_constructors.items()
+        if tag not in _REFUSED_TAGS
+    }
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        # A node is met a second time only through an alias (or inside itself: a recursive one).
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise ConstructorError(None, None, _NOT_ALLOWED, node.start_mark)
+        return super().construct_object(node, deep)
+
+    def flatten_mapping(self, node: Any) -> Any:
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                message = "merge keys (<<) are not allowed in plan files: write the keys out"
+                raise ConstructorError(None, None, message, key_node.start_mark)
+
+
+def _check_anchors(text: str) -> None:
+    """Refuses an anchor even when no alias uses it (the C composer does not keep anchors)."""
+    if not _MAYBE_ANCHOR.search(text):
+        return
+    from ruamel.yaml.events import AliasEvent
+
+    for event in _safe_yaml().parse(text):
+        if getattr(event, "anchor", None) and not isinstance(event, AliasEvent):
+            mark = event.start_mark
+            raise YamlSyntaxError(_NOT_ALLOWED, mark.line + 1, mark.column + 1)
+
+
+def _check_unicode(data: Any, text: str) -> None:
+    """Refuses text holding a lone surrogate (from an escape such as "\\ud800"), which no
+    output can print; the C parser refuses those escapes itself, the pure one does not."""
+    if "\\u" not in text and "\\U" not in text:
+        return
+    stack: list[tuple[Any, tuple, bool]] = [(data, (), False)]
+    while stack:
+        value, path, is_key = stack.pop()
+        if isinstance(value, str) and _SURROGATE.search(value):
+            place = Locator(text).find(path, at_key=is_key)
+            line, column = place or (None, None)
+            raise YamlSyntaxError(_not_unicode(value), line, column)
+        if isinstance(value, dict):
+            for key, child in value.items():
+                stack += [(key, (*path, key), True), (child, (*path, key), False)]
+        elif isinstance(value, list):
+            stack += [(child, (*path, i), False) for i, child in enumerate(value)]
+
+
+_HALF_PAIR = "half of a surrogate pair): write the character itself, or one \\U0001xxxx escape"
+
+
+def _not_unicode(value: str) -> str:
+    shown = repr(value) if len(value) <= 60 else repr(value[:57]) + "..."
+    return f"{shown} is not valid Unicode (it holds {_HALF_PAIR}"
+
+
+def _bad_escape(text: str, index: int) -> YamlSyntaxError:
+    """Returns the error for an escape that names no character, quoting it at its place."""
+    start = text.rfind("\\", max(0, index - 10), index + 1)  # the mark stands inside the escape
+    found = re.match(r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})", text[start:]) if start >= 0 else None
+    if found is None:
+        return YamlSyntaxError("an escape is not valid Unicode", *_place(text, index))
+    escape = found.group(0)
+    why = (
+        f"it names {_HALF_PAIR}"
+        if 0xD800 <= int(escape[2:], 16) <= 0xDFFF
+        else "no such character)"
+    )
+    return YamlSyntaxError(f"{escape} is not valid Unicode ({why}", *_place(text, start))
+
+
+def _started_at(e: MarkedYAMLError) -> str:
+    """Returns ' that starts at line L, column C' when the context began on another line."""
+    start, problem = e.context_mark, e.problem_mark
+    if start is None or problem is None or start.line == problem.line:
+        return ""
+    return f" that starts at line {start.line + 1}, column {start.column + 1}"
