@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, ClassVar
 
 from ruamel.yaml import YAML
@@ -18,6 +19,7 @@ from ruamel.yaml.tag import Tag
 from workplan_cli.errors import WorkplanError
 
 MAX_DEPTH = 64  # a plan is about ten levels deep; far deeper is an accident or an attack
+MAX_NODES = 50_000  # the 2025 plan holds about 1,500 values
 
 
 class YamlSyntaxError(WorkplanError):
@@ -45,9 +47,9 @@ class _Resolver(VersionedResolver):
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is ScalarNode and implicit[0]:
-            for tag, regexp in self._rules().get(value[:1], self._any_first):
-                if regexp.match(value):
-                    return Tag(suffix=tag)
+            for tag, match in self._rules().get(value[:1], self._any_first):
+                if match(value):
+                    return tag
             return self.DEFAULT_SCALAR_TAG
         return super().resolve(kind, value, implicit)
 
@@ -58,11 +60,23 @@ class _Resolver(VersionedResolver):
             for versions, tag, regexp, firsts in implicit_resolvers:
                 if (1, 2) in versions:
                     for first in firsts or [None]:
-                        table.setdefault(first, []).append((tag, regexp))
+                        # One Tag per tag (a new one decoded its URI per scalar), and the
+                        # compiled pattern itself (ruamel's lazy wrapper costs a call a match).
+                        real = re.compile(regexp.pattern, regexp.flags)
+                        table.setdefault(first, []).append((_tag(tag), real.match))
             self._any_first = table.pop(None, [])
             rules = {first: [*found, *self._any_first] for first, found in table.items()}
             self._by_first = rules
         return rules
+
+    @property
+    def processing_version(self) -> tuple[int, int]:
+        return (1, 2)  # asked per number by the constructor, through an AttributeError
+
+
+@cache
+def _tag(suffix: str) -> Tag:
+    return Tag(suffix=suffix)
 
 
 def _safe_yaml(pure: bool = False) -> YAML:
@@ -77,6 +91,7 @@ def parse(text: str) -> Any:
 
     Raises YamlSyntaxError for bad syntax, duplicate keys, tags, aliases and deep nesting.
     """
+    _check_density(text)
     try:
         data = _safe_yaml().load(text)
     except MarkedYAMLError as e:
@@ -528,10 +543,18 @@ class _StrictConstructor(_Constructor):
         if tag not in _REFUSED_TAGS
     }
 
+    nodes = 0
+
     def construct_object(self, node: Any, deep: bool = False) -> Any:
         # A node is met a second time only through an alias (or inside itself: a recursive one).
         if node in self.constructed_objects or node in self.recursive_objects:
             raise ConstructorError(None, None, _NOT_ALLOWED, node.start_mark)
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            # Each value costs memory and time here and in validation (an error each, for a
+            # list of a million numbers): stop long before that.
+            message = f"more than {MAX_NODES:,} values in one file; a plan holds a few thousand"
+            raise ConstructorError(None, None, message, node.start_mark)
         return super().construct_object(node, deep)
 
     def flatten_mapping(self, node: Any) -> Any:
@@ -601,3 +624,15 @@ def _started_at(e: MarkedYAMLError) -> str:
     if start is None or problem is None or start.line == problem.line:
         return ""
     return f" that starts at line {start.line + 1}, column {start.column + 1}"
+
+
+def _check_density(text: str) -> None:
+    """Refuses text with far too many values before any is built: composing a megabyte of
+    `[1,1,1,...]` took seconds and hundreds of megabytes before the constructor could count.
+    Every value but the first follows a line break, `,`, `- `, `: `, `[` or `{`."""
+    marks = sum(text.count(sep) for sep in ("\n", ",", "- ", ": ", "[", "{"))
+    if marks > 2 * MAX_NODES:
+        raise YamlSyntaxError(
+            f"too many values for a plan file ({marks:,} line breaks, commas, dashes, colons "
+            "and brackets; a plan holds a few thousand values)"
+        )
