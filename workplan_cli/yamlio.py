@@ -19,7 +19,7 @@ from ruamel.yaml.tag import Tag
 from workplan_cli.errors import WorkplanError
 
 MAX_DEPTH = 64  # a plan is about ten levels deep; far deeper is an accident or an attack
-MAX_NODES = 50_000  # the 2025 plan holds about 1,500 values
+MAX_NODES = 300_000  # a plan of 10,000 activities (7 MB) holds 250,000 values; 2025 holds 1,500
 
 
 class YamlSyntaxError(WorkplanError):
@@ -526,9 +526,9 @@ _NOT_ALLOWED = "anchors (&name) and aliases (*name) are not allowed in plan file
 # Tags the safe loader knows but plan files have no use for: they make sets, ordered pairs and
 # bytes, which the models would quietly turn into lists and text.
 _REFUSED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("set", "omap", "pairs", "binary")}
-# An anchor is `&name` where a node starts. Text such as "R&D" or "Q & A" does not match, so
-# the event scan below runs only for files that may really hold one.
-_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]", re.MULTILINE)
+# An anchor is `&name` where a node starts. Text such as "R&D" or "Q & A" does not look like
+# one, so the event scan below runs only for files that may really hold one.
+_AMPERSAND = re.compile(r"&(?=[^\s\[\]{},])")
 # Lone surrogates can only come from escapes (UTF-8 decoding refuses them), so files without
 # an escape skip the walk.
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -566,7 +566,9 @@ class _StrictConstructor(_Constructor):
 
 def _check_anchors(text: str) -> None:
     """Refuses an anchor even when no alias uses it (the C composer does not keep anchors)."""
-    if not _MAYBE_ANCHOR.search(text):
+    if not any(
+        m.start() == 0 or text[m.start() - 1] in " \t\r\n[{," for m in _AMPERSAND.finditer(text)
+    ):
         return
     from ruamel.yaml.events import AliasEvent
 
@@ -621,8 +623,12 @@ def _bad_escape(text: str, index: int) -> YamlSyntaxError:
 def _started_at(e: MarkedYAMLError) -> str:
     """Returns ' that starts at line L, column C' when the context began on another line."""
     start, problem = e.context_mark, e.problem_mark
+    if e.problem == "could not find expected ':'" and problem and problem.column > 1024:
+        return "; a key is at most 1024 characters long"
     if start is None or problem is None or start.line == problem.line:
         return ""
+    if not (e.context or "").startswith("while "):
+        return ""  # "expected a single document in the stream" names no place of its own
     return f" that starts at line {start.line + 1}, column {start.column + 1}"
 
 
