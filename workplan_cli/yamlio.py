@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,13 +26,6 @@ class YamlSyntaxError(WorkplanError):
     def __init__(self, message: str, line: int | None = None, column: int | None = None):
         self.message, self.line, self.column = message, line, column
         super().__init__(message)
-
-
-class _Constructor(SafeConstructor):
-    """Safe constructor that leaves dates as text, so the models check them with a place."""
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
 
 
 class _Resolver(VersionedResolver):
@@ -66,7 +60,6 @@ class _Resolver(VersionedResolver):
 
 def _safe_yaml() -> YAML:
     yaml = YAML(typ="safe", pure=False)  # the C parser when ruamel.yaml.clib is installed
-    yaml.Constructor = _Constructor
     yaml.Resolver = _Resolver
     return yaml
 
@@ -74,10 +67,13 @@ def _safe_yaml() -> YAML:
 def parse(text: str) -> Any:
     """Returns the plain data (dicts, lists, scalars) of one YAML document.
 
-    Raises YamlSyntaxError for bad syntax, duplicate keys, tags, aliases and deep nesting.
+    Raises YamlSyntaxError for bad syntax, duplicate keys, tags, aliases, keys that are not
+    text and deep nesting. Dates stay text: the models check them, with a place.
     """
+    _check_flow_depth(text)
+    yaml = _safe_yaml()
     try:
-        data = _safe_yaml().load(text)
+        root = yaml.compose(text)  # libyaml's C parser and composer when installed
     except MarkedYAMLError as e:
         raise _syntax_error(e) from None
     except ReaderError as e:
@@ -89,16 +85,122 @@ def parse(text: str) -> Any:
         raise YamlSyntaxError(str(e).strip().splitlines()[0]) from None
     except RecursionError:
         raise YamlSyntaxError(f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
-    _check_shape(data, text)
-    return data
+    return None if root is None else _construct(root, text, yaml.constructor)
+
+
+# Flow collections nest by recursion in libyaml's C composer, which crashes the whole process
+# (a segmentation fault) somewhere past 10,000 levels, so brackets are counted before parsing.
+# Every bracket counts, even in quoted text (skipping quotes would let a stray quote hide a
+# deep nesting); a plan's text holds far fewer unmatched brackets than this. Block nesting
+# costs indentation, so the size limit bounds it below the crash.
+MAX_BRACKETS = 1000
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _check_flow_depth(text: str) -> None:
+    depth = 0
+    for token in _BRACKET.finditer(text):
+        if token.group() in "[{":
+            depth += 1
+            if depth > MAX_BRACKETS:
+                line, column = _place(text, token.start())
+                raise YamlSyntaxError(
+                    f"nesting is too deep (more than {MAX_BRACKETS} open brackets)", line, column
+                )
+        elif depth:
+            depth -= 1
+
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_TEXT_TAGS = {_STR, "tag:yaml.org,2002:timestamp"}  # dates stay text
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"}
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+
+def _tag(node: Node) -> str:
+    tag = node.ctag
+    return tag.suffix if tag.handle is None else str(tag)
+
+
+def _construct(root: Node, text: str, numbers: SafeConstructor) -> Any:
+    """Returns the data of a composed document, built without recursion.
+
+    Only the core schema's plain data is allowed: no tags, aliases, merge keys or keys that are
+    not text. Numbers and booleans are built by ruamel's `numbers` constructor.
+    """
+    seen: set[int] = set()
+    result: list[Any] = []
+    # Each task fills one slot: (node, depth, container, key); the root fills result[0].
+    stack: list[tuple[Node, int, Any, Any]] = [(root, 0, result, None)]
+    while stack:
+        node, depth, into, key = stack.pop()
+        if id(node) in seen:
+            line, column = _first_alias(text)
+            raise YamlSyntaxError("anchors and aliases are not allowed in plan files", line, column)
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise _error_at(node, f"nesting is too deep (more than {MAX_DEPTH} levels)")
+        tag = _tag(node)
+        if isinstance(node, ScalarNode):
+            if tag in _TEXT_TAGS:
+                value = node.value
+            elif tag == _NULL:
+                value = None
+            elif tag in _NUMBER_TAGS:
+                value = numbers.construct_object(node)
+            else:
+                raise _error_at(node, f"tags such as {tag!r} are not allowed")
+        elif isinstance(node, SequenceNode) and tag == _SEQ:
+            value = [None] * len(node.value)
+            stack.extend((child, depth + 1, value, i) for i, child in enumerate(node.value))
+        elif isinstance(node, MappingNode) and tag == _MAP:
+            value = {}
+            for key_node, child in node.value:
+                name = _key(key_node)
+                if name in value:
+                    raise _duplicate(key_node, child, node, name)
+                value[name] = None
+                stack.append((child, depth + 1, value, name))
+        else:
+            raise _error_at(node, f"tags such as {tag!r} are not allowed")
+        if into is result:
+            result.append(value)
+        else:
+            into[key] = value
+    return result[0]
+
+
+def _key(node: Node) -> str:
+    if isinstance(node, ScalarNode) and _tag(node) == _STR:
+        return node.value
+    if isinstance(node, ScalarNode) and _tag(node) == "tag:yaml.org,2002:merge":
+        raise _error_at(node, "merge keys (<<) are not allowed in plan files")
+    if isinstance(node, ScalarNode):
+        raise _error_at(node, f"keys must be text, found {node.value}")
+    raise _error_at(node, f"keys must be text, found a {_kinds[type(node)]}")
+
+
+_kinds = {MappingNode: "mapping", SequenceNode: "list"}
+
+
+def _duplicate(key: Node, value: Node, mapping: Node, name: str) -> YamlSyntaxError:
+    first = next(v for k, v in mapping.value if isinstance(k, ScalarNode) and k.value == name)
+    message = f'found duplicate key "{name}"'
+    if isinstance(value, ScalarNode) and isinstance(first, ScalarNode):
+        message += f' with value "{value.value}" (original value: "{first.value}")'
+    return _error_at(key, message)
+
+
+def _error_at(node: Node, message: str) -> YamlSyntaxError:
+    return YamlSyntaxError(message, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 def _syntax_error(e: MarkedYAMLError) -> YamlSyntaxError:
     mark = e.problem_mark or e.context_mark
     problem = (e.problem or e.context or "not valid YAML").strip()
-    if problem.startswith("could not determine a constructor for the tag"):
-        problem = "tags such as " + problem.rsplit(" ", 1)[-1] + " are not allowed"
-    if e.context and e.problem and "duplicate key" not in problem:
+    if e.context and e.problem:
         problem = f"{problem} ({e.context.strip()})"
     if mark is None:
         return YamlSyntaxError(problem)
@@ -109,32 +211,6 @@ def _place(text: str, index: int) -> tuple[int, int]:
     """Returns the 1-based line and column of a character index."""
     line_start = text.rfind("\n", 0, index) + 1
     return text.count("\n", 0, index) + 1, index - line_start + 1
-
-
-def _check_shape(data: Any, text: str) -> None:
-    """Refuses containers used twice (aliases: a "billion laughs" hides there), keys that are
-    not text, and deep nesting."""
-    seen: set[int] = set()
-    stack: list[tuple[Any, tuple]] = [(data, ())]
-    while stack:
-        value, path = stack.pop()
-        if not isinstance(value, (dict, list)):
-            continue
-        if id(value) in seen:
-            line, column = _first_alias(text)
-            raise YamlSyntaxError("anchors and aliases are not allowed in plan files", line, column)
-        seen.add(id(value))
-        if len(path) > MAX_DEPTH:
-            raise YamlSyntaxError(f"nesting is too deep (more than {MAX_DEPTH} levels)")
-        if isinstance(value, list):
-            stack.extend((child, (*path, i)) for i, child in enumerate(value))
-            continue
-        for key, child in value.items():
-            if not isinstance(key, str):
-                place = Locator(text).find(path)
-                line, column = place or (None, None)
-                raise YamlSyntaxError(f"keys must be text, found {key!r}", line, column)
-            stack.append((child, (*path, key)))
 
 
 def _first_alias(text: str) -> tuple[int | None, int | None]:
