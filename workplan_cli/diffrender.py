@@ -340,3 +340,19 @@ def _field(change: FieldChange) -> dict:
 
 def _words(words: list[Word] | None) -> list[dict] | None:
     return None if words is None else [{"op": w.op, "text": w.text} for w in words]
+
+
+# --- Pieces that `workplan review` reuses (issue 6) -------------------------------------------
+
+
+def markdown_list(nodes: list[Node]) -> list[str]:
+    """Returns outline nodes as the lines of a nested Markdown list."""
+    lines: list[str] = []
+    for node in nodes:
+        _md_walk(node, 0, lines)
+    return lines
+
+
+def field_json(change: FieldChange) -> dict:
+    """Returns one changed field in the documented JSON shape (FIELD)."""
+    return _field(change)

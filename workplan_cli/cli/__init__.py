@@ -80,6 +80,7 @@ def _register() -> None:
         diff,
         export,
         listing,
+        review,
         revise,
         schema,
         show,
@@ -89,6 +90,8 @@ def _register() -> None:
     )
 
     for module in (status, listing, show, stakeholders, validate, diff, revise, schema, export):
+        module.register(app)
+    for module in (review,):  # issue 6: git review
         module.register(app)
 
 
