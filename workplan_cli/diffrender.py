@@ -356,3 +356,14 @@ def markdown_list(nodes: list[Node]) -> list[str]:
 def field_json(change: FieldChange) -> dict:
     """Returns one changed field in the documented JSON shape (FIELD)."""
     return _field(change)
+
+
+def plain_label(node: Node) -> str:
+    """Returns one outline node as plain text: mark, label, word diff as [-old-]{+new+}."""
+    label = node.label if node.mark == " " else f"{node.mark} {node.label}"
+    return f"{label}{_plain_words(node.words)}".rstrip()
+
+
+def markdown_label(node: Node) -> str:
+    """Returns one outline node as Markdown: the change in bold, plan text escaped."""
+    return _md_label(node)

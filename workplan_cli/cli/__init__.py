@@ -80,6 +80,7 @@ def _register() -> None:
         diff,
         export,
         listing,
+        log,
         review,
         revise,
         schema,
@@ -91,7 +92,7 @@ def _register() -> None:
 
     for module in (status, listing, show, stakeholders, validate, diff, revise, schema, export):
         module.register(app)
-    for module in (review,):  # issue 6: git review
+    for module in (review, log):  # issue 6: git review
         module.register(app)
 
 
