@@ -11,13 +11,13 @@ cache, so a second run parses nothing.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from workplan_cli import gitio, store
 from workplan_cli.diff import ACTIVITY_FIELDS, ADDED, MOVED, REMOVED, FieldChange, diff_plans
 from workplan_cli.diff import field_change as _field_change
-from workplan_cli.errors import InvalidFileError, UnknownActivityError, WorkplanError
+from workplan_cli.errors import InvalidFileError, Problem, UnknownActivityError, WorkplanError
 from workplan_cli.model import Activity, Plan
 from workplan_cli.snapshot import to_plain
 
@@ -111,7 +111,7 @@ class _Plans:
 
     def __init__(self, reader: gitio.BlobReader):
         self.reader = reader
-        self.seen: dict[str, Plan | str] = {}
+        self.seen: dict[str, Plan | Problem] = {}
 
     def get(self, blob: str | None, name: str) -> Plan | str | None:
         """Returns the plan, the first problem (text) when it does not validate, or None."""
@@ -120,13 +120,15 @@ class _Plans:
         if blob not in self.seen:
             data = self.reader.read(blob)
             if data is None:
-                self.seen[blob] = f"{name}: blob {blob[:12]} cannot be read"
+                self.seen[blob] = Problem(name, f"blob {blob[:12]} cannot be read")
             else:
                 try:
                     self.seen[blob] = store.parse_plan(data, name)
                 except InvalidFileError as e:
-                    self.seen[blob] = str(e.problems[0])
-        return self.seen[blob]
+                    self.seen[blob] = e.problems[0]
+        found = self.seen[blob]
+        # A blob seen before under another commit's name: its problem names this one.
+        return found if isinstance(found, Plan) else str(replace(found, file=name))
 
 
 def _walk(commits: list[gitio.LogCommit], start: Where, plans: _Plans) -> list[Event]:

@@ -35,7 +35,23 @@ def _what(event: Event) -> str:
 
 
 def _status_text(event: Event) -> str:
-    return value_text(event.entry)
+    """Returns a history entry without its date: 'planned → completed by X: note'."""
+    entry = event.entry or {}
+    text = f"{entry.get('from') or '?'} → {entry.get('to')}"
+    if entry.get("by"):
+        text += f" by {entry['by']}"
+    if entry.get("note"):
+        text += f": {value_text(entry['note'])}"
+    if entry.get("evidence"):
+        text += f" (evidence: {value_text(entry['evidence'])})"
+    return text
+
+
+def _plain_lines(node, depth: int) -> list[str]:
+    lines = ["    " + "  " * depth + diffrender.plain_label(node)]
+    for child in node.children:
+        lines += _plain_lines(child, depth + 1)
+    return lines
 
 
 def to_text(log: ActivityLog) -> str:
@@ -49,7 +65,8 @@ def to_text(log: ActivityLog) -> str:
                 f"{event.date[:10]}  commit {event.commit[:10]}  {event.author}  {event.subject}"
             )
             lines.append(f"    {_what(event)}")
-            lines += ["    " + diffrender.plain_label(field_node(f)) for f in event.fields]
+            for f in event.fields:
+                lines += _plain_lines(field_node(f), 0)
         else:
             lines.append(f"{event.date}  status  {_status_text(event)}")
     return "\n".join(lines) + "\n"
