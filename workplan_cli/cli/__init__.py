@@ -79,6 +79,8 @@ def _register() -> None:
     from workplan_cli.cli import (
         diff,
         export,
+        gitsetup,
+        init,
         listing,
         log,
         review,
@@ -92,7 +94,7 @@ def _register() -> None:
 
     for module in (status, listing, show, stakeholders, validate, diff, revise, schema, export):
         module.register(app)
-    for module in (review, log):  # issue 6: git review
+    for module in (review, log, gitsetup, init):  # issue 6: git review
         module.register(app)
 
 
