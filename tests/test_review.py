@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from tests.conftest import git
+from tests.conftest import DATA, git
 from tests.gitplans import COMPLETED_132, commit, edit_activity, plan
 
 
@@ -184,3 +184,23 @@ def test_plan_text_cannot_break_the_markdown(git_repo, cli):
         "Hack \\| \\<b\\>athon\\</b\\> \\# \\[x\\](y) | planned | completed | 2024-10-12 | a \\| b |"
         in out
     )
+
+
+def test_a_plan_repository_in_a_subfolder_of_the_work_tree(tmp_path, cli, monkeypatch):
+    top = tmp_path / "work"
+    shutil.copytree(DATA, top / "plans" / "data")
+    git(top, "init", "-q", "-b", "main")
+    commit(top, "start")
+    _branch(top)
+    sub = top / "plans"
+    edit_activity(plan(sub), "1.3.2", status="completed", history=COMPLETED_132)
+    commit(top, "done")
+    monkeypatch.chdir(sub)
+    out = cli("review", "main").stdout
+    assert "- plans/data/workplan-2024.yaml: changed" in out and "| 2024 | 1.3.2 |" in out
+    events = json.loads(cli("log", "1.3.2", "-f", "json").stdout)["events"]
+    assert [e.get("subject") for e in events if e["kind"] == "commit"] == ["start", "done"]
+    cli("git-setup")
+    assert "plans/data/workplan-*.yaml diff=workplan" in (top / ".gitattributes").read_text()
+    edit_activity(plan(sub), "1.3.3", status="cancelled")
+    assert "+1.3.3 status: cancelled" in git(top, "diff")

@@ -362,8 +362,3 @@ def plain_label(node: Node) -> str:
     """Returns one outline node as plain text: mark, label, word diff as [-old-]{+new+}."""
     label = node.label if node.mark == " " else f"{node.mark} {node.label}"
     return f"{label}{_plain_words(node.words)}".rstrip()
-
-
-def markdown_label(node: Node) -> str:
-    """Returns one outline node as Markdown: the change in bold, plan text escaped."""
-    return _md_label(node)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from workplan_cli import gitio, store
@@ -62,7 +62,6 @@ class Review:
     problems: list[Problem]  # of the new state
     checked: int  # files validated in the new state
     data_dir: str = "data"
-    errors: list[str] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
