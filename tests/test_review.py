@@ -204,3 +204,16 @@ def test_a_plan_repository_in_a_subfolder_of_the_work_tree(tmp_path, cli, monkey
     assert "plans/data/workplan-*.yaml diff=workplan" in (top / ".gitattributes").read_text()
     edit_activity(plan(sub), "1.3.3", status="cancelled")
     assert "+1.3.3 status: cancelled" in git(top, "diff")
+
+
+def test_a_base_with_no_common_ancestor(git_repo, cli):
+    git(git_repo, "checkout", "-q", "--orphan", "other")
+    commit(git_repo, "unrelated history")
+    assert "have no common ancestor" in cli("review", "main", code=1).stderr
+
+
+def test_a_repository_without_commits(repo, cli):
+    git(repo, "init", "-q", "-b", "main")
+    assert "unknown git revision 'main'" in cli("review", "main", code=1).stderr
+    assert "has no commits yet" in cli("review", "HEAD", code=1).stderr
+    assert "has no commits yet" in cli("log", "1.3.2", code=1).stderr

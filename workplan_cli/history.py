@@ -69,7 +69,8 @@ def activity_log(repo: store.Repo, activity_id: str, version: str | None = None)
     rel = _relative(path, top)
     data_rel = _relative(repo.data_dir, top)
     current = _current_activity(repo, path, rel, activity_id, top)
-    commits = gitio.log_with_changes(top, data_rel)
+    head = head_commit(top)
+    commits = gitio.log_with_changes(top, data_rel, head)
     with gitio.BlobReader(top) as reader:
         events = _walk(commits, (rel, activity_id), _Plans(reader))
     events.reverse()  # oldest first
@@ -87,13 +88,21 @@ def activity_log(repo: store.Repo, activity_id: str, version: str | None = None)
     )
 
 
+def head_commit(top: Path) -> str:
+    """Returns the commit HEAD names, or raises a plain error in a repository with no commits."""
+    try:
+        return gitio.resolve("HEAD", top)
+    except gitio.UnknownRevisionError:
+        raise WorkplanError(f"the git repository {top} has no commits yet") from None
+
+
 def _current_activity(repo: store.Repo, path: Path, rel: str, ident: str, top: Path) -> Activity:
     """Returns the activity in the working copy, or at HEAD when the working copy is invalid."""
     try:
         plan = store.parse_plan(store.read_bytes(path), store.display_path(path))
     except WorkplanError:
         try:
-            data = gitio.read_blob(gitio.resolve("HEAD", top), rel, top)
+            data = gitio.read_blob(head_commit(top), rel, top)
             plan = store.parse_plan(data, f"HEAD:{rel}")
         except WorkplanError:
             raise WorkplanError(

@@ -72,8 +72,8 @@ def review(repo: Repo, base: str, worktree: bool = False) -> Review:
     """Returns the review of HEAD (or the working tree) against its merge base with `base`."""
     gitio.check_revision_text(base)
     top = gitio.toplevel(repo.root)
+    head_commit = _head(top)
     base_commit = gitio.resolve(base, repo.root)
-    head_commit = gitio.resolve("HEAD", repo.root)
     mb = gitio.merge_base(base_commit, head_commit, top)
     data_rel = _relative(repo.data_dir, top)
     changes = [
@@ -123,6 +123,13 @@ def review(repo: Repo, base: str, worktree: bool = False) -> Review:
         checked=checked,
         data_dir=data_rel,
     )
+
+
+def _head(top: Path) -> str:
+    try:
+        return gitio.resolve("HEAD", top)
+    except gitio.UnknownRevisionError:
+        raise WorkplanError(f"the git repository {top} has no commits yet") from None
 
 
 @dataclass(frozen=True)
