@@ -214,6 +214,6 @@ def test_a_base_with_no_common_ancestor(git_repo, cli):
 
 def test_a_repository_without_commits(repo, cli):
     git(repo, "init", "-q", "-b", "main")
-    assert "unknown git revision 'main'" in cli("review", "main", code=1).stderr
+    assert "has no commits yet" in cli("review", "main", code=1).stderr
     assert "has no commits yet" in cli("review", "HEAD", code=1).stderr
     assert "has no commits yet" in cli("log", "1.3.2", code=1).stderr
