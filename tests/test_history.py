@@ -173,3 +173,13 @@ def test_uncommitted_history_shows_with_no_commits(dated_repo, cli):
     edit_activity(plan(dated_repo), "1.3.2", status="completed", history=COMPLETED_132)
     events = _events(cli, "1.3.2")
     assert [e["kind"] for e in events] == ["commit", "status"]
+
+
+def test_a_rename_that_only_rewraps_the_activity_is_a_rename(dated_repo, cli):
+    git(dated_repo, "mv", "data/workplan-2024.yaml", "data/workplan-2024-rev2.yaml")
+    path = plan(dated_repo, "2024-rev2")
+    path.write_text(path.read_text().replace('version: "2024"', 'version: "2024-rev2"'))
+    edit_activity(path, "1.3.2", title="Cyber security  innovation challenge or hackathon")
+    commit(dated_repo, "rev2", "2024-06-01T09:00:00+00:00")
+    commits = [e for e in _events(cli, "1.3.2", "-p", "2024-rev2") if e["kind"] == "commit"]
+    assert [(e["change"], e["fields"]) for e in commits] == [("added", []), ("file renamed", [])]

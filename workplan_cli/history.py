@@ -227,7 +227,10 @@ def _compared(
         None,
     )
     if entry is None:  # only re-wrapped text
-        return (base, (old_path, ident)) if base.old_path else (None, (old_path, ident))
+        if base.old_path:
+            base.change = RENAMED
+            return base, (old_path, ident)
+        return None, (old_path, ident)
     if entry.change == ADDED:
         base.change, base.fields = CREATED, []
         return base, None
