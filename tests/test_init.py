@@ -65,3 +65,9 @@ def test_starter_files_are_the_shipped_data_and_package_data():
         assert gitsetup.starter_file(name) == (DATA / name).read_bytes(), name
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert "starter/*.yaml" in config["tool"]["setuptools"]["package-data"]["workplan_cli"]
+
+
+def test_init_with_a_relative_path(tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = cli("init", "rel").stdout
+    assert "wrote .gitattributes" in out and "wrote data/stakeholders.yaml" in out

@@ -146,8 +146,8 @@ def init(path: Path, blank: bool = False, year: int | None = None) -> list[Path]
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, text.encode("utf-8"))
         written.append(target)
-    result = setup(path)
-    return [*written, result.attributes]
+    setup(path)
+    return [*written, path / ATTRIBUTES]
 
 
 def _this_year() -> int:
