@@ -70,10 +70,19 @@ def parse(text: str) -> Any:
     Raises YamlSyntaxError for bad syntax, duplicate keys, tags, aliases, keys that are not
     text and deep nesting. Dates stay text: the models check them, with a place.
     """
-    _check_flow_depth(text)
     yaml = _safe_yaml()
+    root = _compose(text, yaml)
+    return None if root is None else _construct(root, text, yaml.constructor)
+
+
+def _compose(text: str, yaml: YAML | None = None) -> Node | None:
+    """Returns the node tree of one document (None when empty), composed by libyaml in C.
+
+    Its marks index into `text` and its scalars keep their style ('' for plain).
+    """
+    _check_flow_depth(text)
     try:
-        root = yaml.compose(text)  # libyaml's C parser and composer when installed
+        return (yaml or _safe_yaml()).compose(text)
     except MarkedYAMLError as e:
         raise _syntax_error(e) from None
     except ReaderError as e:
@@ -85,7 +94,6 @@ def parse(text: str) -> Any:
         raise YamlSyntaxError(str(e).strip().splitlines()[0]) from None
     except RecursionError:
         raise YamlSyntaxError(f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
-    return None if root is None else _construct(root, text, yaml.constructor)
 
 
 # Flow collections nest by recursion in libyaml's C composer, which crashes the whole process
@@ -227,8 +235,8 @@ class Locator:
 
     def __init__(self, text: str):
         try:
-            self._root: Node | None = YAML().compose(text)
-        except (YAMLError, RecursionError):
+            self._root: Node | None = _compose(text)
+        except YamlSyntaxError:
             self._root = None
 
     def find(self, loc: Sequence[str | int], at_key: bool = False) -> tuple[int, int] | None:
@@ -275,7 +283,7 @@ def node_marks(text: str, locs: Iterable[Sequence[str | int]]) -> list[tuple[int
     KeyError. A block value's end may run past its last line into the blank lines and comments
     that follow it; callers trim to the last line of content.
     """
-    root = YAML().compose(text)
+    root = _compose(text)
     out = []
     for loc in locs:
         node, key = root, None
@@ -312,12 +320,7 @@ class Plain:
 
 def compose(text: str) -> Node:
     """Returns the root node of one document, with marks that index into `text`."""
-    try:
-        root = YAML(typ="safe", pure=True).compose(text)  # marks, styles; no comment work
-    except MarkedYAMLError as e:
-        raise _syntax_error(e) from None
-    except (YAMLError, RecursionError) as e:
-        raise YamlSyntaxError(str(e).strip().splitlines()[0] or "not valid YAML") from None
+    root = _compose(text)
     if root is None:
         raise SpliceError("the file is empty")
     return root
@@ -411,9 +414,9 @@ def append_item(text: str, loc: Sequence[str | int], item: list[tuple[str, Any]]
 
 def _scalar_splice(root: Node, loc: Sequence[str | int], value: str) -> Splice:
     node = _walk(root, loc)[-1][1]
-    if not isinstance(node, ScalarNode) or node.style not in (None, "'", '"'):
+    quote = (node.style or "") if isinstance(node, ScalarNode) else None  # "" is plain
+    if quote not in ("", "'", '"'):
         raise SpliceError(f"{_render(loc)} is not written as a one-line scalar; edit it by hand")
-    quote = node.style or ""
     new = double_quoted(value) if quote == '"' else quote + value + quote
     return node.start_mark.index, node.end_mark.index, new
 
