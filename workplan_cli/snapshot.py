@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import types
 import typing
+from collections.abc import Callable
 from enum import Enum
 from functools import cache
 from typing import Any
@@ -39,35 +40,48 @@ def from_plain(cls: type, data: Any) -> Any:
     The data must come from `to_plain` (it is not validated); a mismatch raises ValueError,
     TypeError or KeyError.
     """
-    return _build(cls, data)
+    return _builder(cls)(data)
+
+
+Build = Callable[[Any], Any]
 
 
 @cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-def _build(kind: Any, data: Any) -> Any:
+def _builder(kind: Any) -> Build:
+    """Returns a function that builds a value of type `kind` from plain data (made once a type:
+    a large plan has tens of thousands of values to build)."""
     if dataclasses.is_dataclass(kind):
-        if not isinstance(data, dict):
-            raise TypeError(f"expected a mapping for {kind.__name__}")
-        hints = _hints(kind)
-        return kind(**{name: _build(hints[name], value) for name, value in data.items()})
+        fields = {name: _builder(hint) for name, hint in typing.get_type_hints(kind).items()}
+
+        def build_model(data: Any) -> Any:
+            if type(data) is not dict:
+                raise TypeError(f"expected a mapping for {kind.__name__}")
+            return kind(**{name: fields[name](value) for name, value in data.items()})
+
+        return build_model
     origin = typing.get_origin(kind)
     if origin is list:
-        (item,) = typing.get_args(kind)
-        if not isinstance(data, list):
-            raise TypeError("expected a list")
-        return [_build(item, v) for v in data]
+        item = _builder(typing.get_args(kind)[0])
+
+        def build_list(data: Any) -> list:
+            if type(data) is not list:
+                raise TypeError("expected a list")
+            return [item(v) for v in data]
+
+        return build_list
     if origin in (types.UnionType, typing.Union):
-        if data is None:
-            return None
-        (inner,) = [a for a in typing.get_args(kind) if a is not type(None)]
-        return _build(inner, data)
+        (inner,) = [_builder(a) for a in typing.get_args(kind) if a is not type(None)]
+        return lambda data: None if data is None else inner(data)
     if isinstance(kind, type) and issubclass(kind, Enum):
-        return kind(data)
+        return kind
     if kind is dt.date:
-        return dt.date.fromisoformat(data)
-    if kind in (str, int) and type(data) is kind:
-        return data
-    raise TypeError(f"unexpected {type(data).__name__} for {kind}")
+        return dt.date.fromisoformat
+    if kind in (str, int):
+
+        def build_scalar(data: Any) -> Any:
+            if type(data) is not kind:
+                raise TypeError(f"unexpected {type(data).__name__} for {kind.__name__}")
+            return data
+
+        return build_scalar
+    raise TypeError(f"cannot build {kind}")
