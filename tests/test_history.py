@@ -161,6 +161,33 @@ def test_a_second_run_parses_nothing_again(dated_repo, cli, monkeypatch):
     assert parsed == []
 
 
+def test_a_second_run_reuses_the_whole_log_until_history_or_working_copy_change(
+    dated_repo, cli, monkeypatch
+):
+    from workplan_cli import cache, gitio
+
+    edit_activity(plan(dated_repo), "1.3.2", status="in-progress", history=IN_PROGRESS)
+    commit(dated_repo, "started", "2024-05-03T09:00:00+00:00")
+    first = cli("log", "1.3.2").stdout
+    monkeypatch.setattr(cache, "_memory", {})
+    calls = []
+    real_run = gitio.run_git
+    monkeypatch.setattr(
+        gitio, "run_git", lambda args, *a, **k: calls.append(args[0]) or real_run(args, *a, **k)
+    )
+    assert cli("log", "1.3.2").stdout == first
+    assert "log" not in calls  # the history was not walked again
+    # a new commit changes HEAD: the log is walked again and shows it
+    edit_activity(plan(dated_repo), "1.3.2", title="Hackathon, renamed")
+    commit(dated_repo, "retitled", "2024-06-01T09:00:00+00:00")
+    monkeypatch.setattr(cache, "_memory", {})
+    assert "retitled" in cli("log", "1.3.2").stdout
+    # an uncommitted change of the plan file is seen too
+    edit_activity(plan(dated_repo), "1.3.2", title="Hackathon, renamed again")
+    monkeypatch.setattr(cache, "_memory", {})
+    assert "Hackathon, renamed again" in cli("log", "1.3.2").stdout
+
+
 def test_unknown_activity(git_repo, cli):
     assert "no activity '9.9.9'" in cli("log", "9.9.9", code=1).stderr
 

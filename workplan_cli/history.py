@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from workplan_cli import gitio, store
+from workplan_cli import cache, gitio, store
 from workplan_cli.diff import ACTIVITY_FIELDS, ADDED, MOVED, REMOVED, FieldChange, diff_plans
 from workplan_cli.diff import field_change as _field_change
 from workplan_cli.errors import InvalidFileError, Problem, UnknownActivityError, WorkplanError
@@ -63,13 +63,28 @@ class ActivityLog:
 
 
 def activity_log(repo: store.Repo, activity_id: str, version: str | None = None) -> ActivityLog:
-    """Returns the commits that changed the activity, merged by date with its status history."""
+    """Returns the commits that changed the activity, merged by date with its status history.
+
+    The result is cached: it depends only on the commit HEAD names (which fixes the whole
+    history), the paths, the id and the working copy of the plan file.
+    """
     top = gitio.toplevel(repo.root)
     path = repo.plan_path(version) if version else repo.current_plan_path()
     rel = _relative(path, top)
     data_rel = _relative(repo.data_dir, top)
     current = _current_activity(repo, path, rel, activity_id, top)
     head = head_commit(top)
+    working_copy = store.read_bytes(path)
+    key = cache.key_of("log", working_copy, ["\0".join((head, data_rel, rel, activity_id))])
+    return cache.cached(
+        ActivityLog, key, lambda: _activity_log(top, path, rel, data_rel, current, head)
+    )
+
+
+def _activity_log(
+    top: Path, path: Path, rel: str, data_rel: str, current: Activity, head: str
+) -> ActivityLog:
+    activity_id = current.id
     commits = gitio.log_with_changes(top, data_rel, head)
     with gitio.BlobReader(top) as reader:
         events = _walk(commits, (rel, activity_id), _Plans(reader))

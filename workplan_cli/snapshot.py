@@ -59,6 +59,16 @@ def _builder(kind: Any) -> Build:
             return kind(**{name: fields[name](value) for name, value in data.items()})
 
         return build_model
+    if kind is Any:
+        return lambda data: data  # plain data stays plain
+    if kind in (list, dict):
+
+        def build_plain(data: Any) -> Any:
+            if type(data) is not kind:
+                raise TypeError(f"expected a {kind.__name__}")
+            return data
+
+        return build_plain
     origin = typing.get_origin(kind)
     if origin is list:
         item = _builder(typing.get_args(kind)[0])
@@ -76,7 +86,7 @@ def _builder(kind: Any) -> Build:
         return kind
     if kind is dt.date:
         return dt.date.fromisoformat
-    if kind in (str, int):
+    if kind in (str, int, bool):
 
         def build_scalar(data: Any) -> Any:
             if type(data) is not kind:
