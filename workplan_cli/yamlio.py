@@ -28,34 +28,48 @@ class YamlSyntaxError(WorkplanError):
         super().__init__(message)
 
 
+def _rules() -> tuple[dict[str, list], list]:
+    """Returns YAML 1.2's implicit tag rules by the first character of a plain scalar, and the
+    rules for any first character."""
+    table: dict[str | None, list] = {}
+    for versions, tag, regexp, firsts in implicit_resolvers:
+        if (1, 2) in versions:
+            for first in firsts or [None]:
+                table.setdefault(first, []).append((Tag(suffix=tag), regexp))
+    any_first = table.pop(None, [])
+    return {first: [*found, *any_first] for first, found in table.items()}, any_first
+
+
+_RULES, _ANY_FIRST = _rules()
+
+
 class _Resolver(VersionedResolver):
-    """YAML 1.2 tag resolution, with the rules looked up once.
+    """YAML 1.2 tag resolution, with the rules looked up once and short values remembered.
 
     ruamel's own resolver asks for the document's YAML version on every scalar (through an
-    AttributeError under the C parser), which took a third of the load time of a large plan.
-    Plan files are YAML 1.2 whatever directive they carry.
+    AttributeError under the C parser), which took a third of the load time of a large plan;
+    keys and vocabulary words recur thousands of times. Plan files are YAML 1.2 whatever
+    directive they carry.
     """
 
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is ScalarNode and implicit[0]:
-            for tag, regexp in self._rules().get(value[:1], self._any_first):
-                if regexp.match(value):
-                    return Tag(suffix=tag)
-            return self.DEFAULT_SCALAR_TAG
-        return super().resolve(kind, value, implicit)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._known: dict[str, Tag] = {}
 
-    def _rules(self) -> dict:
-        rules = self.__dict__.get("_by_first")
-        if rules is None:
-            table = {}
-            for versions, tag, regexp, firsts in implicit_resolvers:
-                if (1, 2) in versions:
-                    for first in firsts or [None]:
-                        table.setdefault(first, []).append((tag, regexp))
-            self._any_first = table.pop(None, [])
-            rules = {first: [*found, *self._any_first] for first, found in table.items()}
-            self._by_first = rules
-        return rules
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not ScalarNode:
+            return super().resolve(kind, value, implicit)
+        if not implicit[0]:
+            return self.DEFAULT_SCALAR_TAG  # quoted: text
+        tag = self._known.get(value)
+        if tag is None:
+            tag = next(
+                (tag for tag, regexp in _RULES.get(value[:1], _ANY_FIRST) if regexp.match(value)),
+                self.DEFAULT_SCALAR_TAG,
+            )
+            if len(value) <= 40:
+                self._known[value] = tag
+        return tag
 
 
 def _safe_yaml() -> YAML:
