@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import DATA
+from tests.conftest import DATA, STAKEHOLDER_IDS
 from workplan_cli import edit, load, yamlio
 from workplan_cli.errors import WorkplanError
 from workplan_cli.vocab import Status
@@ -33,8 +33,7 @@ BASES = {
         )
     },
 }
-IDS = {"micde", "bmdv", "giz", "igf", "public-authorities", "business", "civil-society"}
-IDS |= {"academia", "students"}
+IDS = STAKEHOLDER_IDS
 
 texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=80)
 tricky = st.sampled_from(

@@ -6,22 +6,12 @@ import time
 
 import pytest
 
-from tests.conftest import DATA
+from tests.conftest import DATA, STAKEHOLDER_IDS
 from workplan_cli.errors import InvalidFileError
 from workplan_cli.load import parse_plan, parse_stakeholders
 
 PLAN = (DATA / "workplan-2024.yaml").read_text(encoding="utf-8")
-IDS = {
-    "micde",
-    "bmdv",
-    "giz",
-    "igf",
-    "public-authorities",
-    "business",
-    "civil-society",
-    "academia",
-    "students",
-}
+IDS = STAKEHOLDER_IDS
 NAME = "data/workplan-2024.yaml"
 
 
