@@ -19,19 +19,26 @@ def to_plain(value: Any, by_alias: bool = False) -> Any:
 
     Keys are the fields' names, or with `by_alias` the keys the files use (`from`, not `from_`).
     """
-    if dataclasses.is_dataclass(value):
-        key = alias if by_alias else str
-        return {
-            key(f.name): to_plain(getattr(value, f.name), by_alias)
-            for f in dataclasses.fields(value)
-        }
-    if isinstance(value, list):
+    kind = type(value)
+    if kind is str or value is None:
+        return value
+    if kind is list:
         return [to_plain(v, by_alias) for v in value]
+    if dataclasses.is_dataclass(kind):
+        return {
+            key: to_plain(getattr(value, name), by_alias) for name, key in _keys(kind, by_alias)
+        }
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+@cache
+def _keys(kind: type, by_alias: bool) -> tuple[tuple[str, str], ...]:
+    """Returns (field name, key) for each field of a model class, looked up once a class."""
+    return tuple((f.name, alias(f.name) if by_alias else f.name) for f in dataclasses.fields(kind))
 
 
 def from_plain(cls: type, data: Any) -> Any:
