@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,6 +16,10 @@ from workplan_cli.cli import app
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 SEED = ROOT.parent / "shared" / "seed" / "000_3ac86f95525d6f44.txt"
+# The stakeholder ids of the shipped data/stakeholders.yaml, for loading plans in unit tests.
+STAKEHOLDER_IDS = frozenset(
+    re.findall(r"^  - id: ([a-z-]+)$", (DATA / "stakeholders.yaml").read_text(), re.MULTILINE)
+)
 
 
 @pytest.fixture(autouse=True)

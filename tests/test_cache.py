@@ -6,24 +6,14 @@ import json
 
 import pytest
 
-from tests.conftest import DATA
+from tests.conftest import DATA, STAKEHOLDER_IDS
 from workplan_cli import cache, load, store
 from workplan_cli.errors import InvalidFileError
 from workplan_cli.model import Plan
 from workplan_cli.snapshot import from_plain, to_plain
 
 PLAN = (DATA / "workplan-2024.yaml").read_bytes()
-IDS = {
-    "micde",
-    "bmdv",
-    "giz",
-    "igf",
-    "public-authorities",
-    "business",
-    "civil-society",
-    "academia",
-    "students",
-}
+IDS = STAKEHOLDER_IDS
 HISTORY = PLAN.replace(
     b"            status: planned\n            lead: [micde, bmdv]\n            stakeholders: [giz, students]\n            history: []",
     b"            status: completed\n            lead: [micde, bmdv]\n            stakeholders: [giz, students]\n"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import DATA
+from tests.conftest import DATA, STAKEHOLDER_IDS
 from workplan_cli import edit, load, yamlio
 from workplan_cli.errors import WorkplanError
 from workplan_cli.vocab import Status
@@ -33,8 +33,7 @@ BASES = {
         )
     },
 }
-IDS = {"micde", "bmdv", "giz", "igf", "public-authorities", "business", "civil-society"}
-IDS |= {"academia", "students"}
+IDS = STAKEHOLDER_IDS
 
 texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=80)
 tricky = st.sampled_from(
@@ -127,3 +126,20 @@ def test_commit_message():
     change = edit.Edit("1.3.2", b"", b"", Status.PLANNED, Status.COMPLETED)
     assert edit.commit_message(change, "Held\n") == "1.3.2: planned -> completed\n\nHeld\n"
     assert edit.commit_message(change, None) == "1.3.2: planned -> completed\n"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text.replace("kind: workshop", "kind: conference", 1),  # another value
+        lambda text: text.replace('id: "3.1.2"', 'id: "3.1.3"', 1),  # an id
+        lambda text: text + "\n  - {broken\n",  # no longer YAML
+    ],
+    ids=["other-value", "other-id", "unparsable"],
+)
+def test_an_edit_that_changes_more_is_refused(monkeypatch, damage):
+    real = yamlio.splice
+    monkeypatch.setattr(yamlio, "splice", lambda text, **kw: damage(real(text, **kw)))
+    request = edit.Request("1.3.2", Status.COMPLETED, dt.date(2024, 10, 12), by="X")
+    with pytest.raises(WorkplanError, match="would change more than the status and history"):
+        edit.set_status(SHIPPED, "x", request, IDS)

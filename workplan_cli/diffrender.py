@@ -340,3 +340,25 @@ def _field(change: FieldChange) -> dict:
 
 def _words(words: list[Word] | None) -> list[dict] | None:
     return None if words is None else [{"op": w.op, "text": w.text} for w in words]
+
+
+# --- Pieces that `workplan review` reuses (issue 6) -------------------------------------------
+
+
+def markdown_list(nodes: list[Node]) -> list[str]:
+    """Returns outline nodes as the lines of a nested Markdown list."""
+    lines: list[str] = []
+    for node in nodes:
+        _md_walk(node, 0, lines)
+    return lines
+
+
+def field_json(change: FieldChange) -> dict:
+    """Returns one changed field in the documented JSON shape (FIELD)."""
+    return _field(change)
+
+
+def plain_label(node: Node) -> str:
+    """Returns one outline node as plain text: mark, label, word diff as [-old-]{+new+}."""
+    label = node.label if node.mark == " " else f"{node.mark} {node.label}"
+    return f"{label}{_plain_words(node.words)}".rstrip()

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import codecs
-import copy
 import datetime as dt
 import difflib
 import re
-from collections.abc import Collection
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field, replace
 
 from workplan_cli import load, query, yamlio
 from workplan_cli.errors import WorkplanError
-from workplan_cli.model import Activity, Plan
+from workplan_cli.model import Activity, HistoryEntry, Plan
 from workplan_cli.vocab import Status
 
 CLOSED = (Status.COMPLETED, Status.CANCELLED)
@@ -105,14 +104,19 @@ def history_entry(activity: Activity, request: Request) -> list[tuple[str, objec
 
 
 def set_status(
-    data: bytes, name: str, request: Request, stakeholder_ids: Collection[str] | None = None
+    data: bytes,
+    name: str,
+    request: Request,
+    stakeholder_ids: Collection[str] | None = None,
+    parse: Callable[..., Plan] = load.parse_plan,
 ) -> Edit:
     """Returns the edit that records `request` in the plan file `data` (named `name`).
 
     Only the status value changes and history lines are added; the result is checked to hold
-    exactly the intended values and to validate before it is returned.
+    exactly the intended values and to validate before it is returned. `parse` reads a plan
+    (bytes, name, stakeholder ids): the store passes its cached one.
     """
-    plan = load.parse_plan(data, name, stakeholder_ids)
+    plan = parse(data, name, stakeholder_ids)
     activity = query.find_activity(plan, request.activity_id).activity
     check_transition(activity, request)
     check_request(activity, request)
@@ -128,10 +132,36 @@ def set_status(
         )
     except yamlio.SpliceError as e:
         raise WorkplanError(f"{name}: cannot update {activity.id} in place: {e}") from None
-    _check_only_intended(text, new_text, loc, entry, name)
     new = bom + new_text.encode("utf-8")
-    load.parse_plan(new, name, stakeholder_ids)
+    try:
+        changed = parse(new, name, stakeholder_ids)
+    except WorkplanError:
+        changed = None
+    if changed != _intended(plan, loc, activity, request):
+        raise WorkplanError(
+            f"{name}: the edit would change more than the status and history of the activity; "
+            "nothing was written (please report this as a bug)"
+        )
     return Edit(activity.id, data, new, activity.status, request.status, loc)
+
+
+def _intended(plan: Plan, loc: tuple, activity: Activity, request: Request) -> Plan:
+    """Returns the plan as the edit must leave it: one activity with a new status and entry."""
+    entry = HistoryEntry(
+        date=request.on,
+        from_=activity.status,
+        to=request.status,
+        note=request.note or None,
+        by=request.by or None,
+        evidence=list(request.evidence),
+    )
+    changed = replace(activity, status=request.status, history=[*activity.history, entry])
+    _, a, _, t, _, i = loc
+    area = plan.areas[a]
+    topic = area.topics[t]
+    topic = replace(topic, activities=[*topic.activities[:i], changed, *topic.activities[i + 1 :]])
+    area = replace(area, topics=[*area.topics[:t], topic, *area.topics[t + 1 :]])
+    return replace(plan, areas=[*plan.areas[:a], area, *plan.areas[a + 1 :]])
 
 
 def _loc_of(plan: Plan, activity_id: str) -> tuple:
@@ -141,26 +171,6 @@ def _loc_of(plan: Plan, activity_id: str) -> tuple:
                 if activity.id == activity_id:
                     return ("areas", a, "topics", t, "activities", i)
     raise AssertionError(activity_id)  # found by query.find_activity just before
-
-
-def _check_only_intended(old: str, new: str, loc: tuple, entry: list, name: str) -> None:
-    """Raises WorkplanError unless `new` loads as `old` with just the intended values changed."""
-    expected = copy.deepcopy(yamlio.parse(old))
-    activity = expected
-    for part in loc:
-        activity = activity[part]
-    activity["status"] = next(v.text for k, v in entry if k == "to")
-    plain = {k: (v.text if isinstance(v, yamlio.Plain) else v) for k, v in entry}
-    activity.setdefault("history", []).append(plain)
-    try:
-        found = yamlio.parse(new)
-    except yamlio.YamlSyntaxError as e:
-        found = e
-    if found != expected:
-        raise WorkplanError(
-            f"{name}: the edit would change more than the status and history of the activity; "
-            "nothing was written (please report this as a bug)"
-        )
 
 
 def unified_diff(edit: Edit, name: str) -> str:

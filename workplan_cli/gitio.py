@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from workplan_cli.errors import WorkplanError
@@ -103,3 +104,241 @@ def commit_file(path: Path, message: str) -> str:
         input=message.encode(),
     )
     return run_git(["rev-parse", "HEAD"], path.parent).decode().strip()
+
+
+# --- Review, log and diff driver (issue 6): merge bases, changed files, history, blobs ---------
+
+ZERO_SHA = "0" * 40
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file changed between two trees: status letter (A, D, M, R, C, T), old and new path."""
+
+    status: str
+    old_path: str | None  # None for an added file
+    new_path: str | None  # None for a deleted file
+    old_blob: str | None = None  # known from `git log --raw`; None from `git diff --name-status`
+    new_blob: str | None = None
+
+
+@dataclass(frozen=True)
+class LogCommit:
+    """One commit of `git log`, with its (history-simplified) parents and raw file changes."""
+
+    sha: str
+    parents: tuple[str, ...]
+    date: str  # author date, ISO 8601 with offset
+    author: str
+    subject: str
+    changes: tuple[FileChange, ...]
+
+
+def merge_base(a: str, b: str, cwd: Path) -> str:
+    """Returns the best common ancestor of two resolved commits."""
+    out = run_git(["merge-base", "--end-of-options", a, b], cwd, check=False).decode().strip()
+    if not out:
+        raise GitError(f"{a[:12]} and {b[:12]} have no common ancestor")
+    return out
+
+
+def changed_files(base: str, head: str | None, cwd: Path, under: str) -> list[FileChange]:
+    """Returns the files under `under` that differ between `base` and `head` (a resolved commit),
+    or the working tree when `head` is None (untracked files count as added)."""
+    revs = [base] if head is None else [base, head]
+    out = run_git(
+        ["diff", "--name-status", "-z", "-M", "--end-of-options", *revs, "--", under], cwd
+    )
+    changes = _name_status(out.split(b"\0"))
+    if head is None:
+        extra = run_git(["ls-files", "-z", "--others", "--exclude-standard", "--", under], cwd)
+        changes += [FileChange("A", None, p.decode()) for p in extra.split(b"\0") if p]
+    return changes
+
+
+def _name_status(tokens: list[bytes]) -> list[FileChange]:
+    out, i = [], 0
+    while i < len(tokens):
+        status = tokens[i].decode().strip()
+        if not status:
+            i += 1
+            continue
+        letter = status[0]
+        if letter in "RC":
+            out.append(FileChange(letter, tokens[i + 1].decode(), tokens[i + 2].decode()))
+            i += 3
+        else:
+            path = tokens[i + 1].decode()
+            old = None if letter == "A" else path
+            new = None if letter == "D" else path
+            out.append(FileChange(letter, old, new))
+            i += 2
+    return out
+
+
+_LOG_FORMAT = "%x01%H %P%x00%aI%x00%an%x00%s"
+
+
+def log_with_changes(cwd: Path, under: str, rev: str = "HEAD") -> list[LogCommit]:
+    """Returns the commits that changed files under `under`, children before parents, each with
+    its raw changes (blob ids, renames detected): ONE `git log` call."""
+    check_revision_text(rev)
+    out = run_git(
+        [
+            "log",
+            "--topo-order",
+            "--parents",
+            "--raw",
+            "-M",
+            "--no-abbrev",
+            "-z",
+            f"--format={_LOG_FORMAT}",
+            "--end-of-options",
+            rev,
+            "--",
+            under,
+        ],
+        cwd,
+    )
+    return _parse_log(out.split(b"\0"))
+
+
+def _parse_log(tokens: list[bytes]) -> list[LogCommit]:
+    commits: list[LogCommit] = []
+    head: list[str] | None = None
+    changes: list[FileChange] = []
+
+    def flush() -> None:
+        if head is not None:
+            shas = head[0].split()
+            commits.append(LogCommit(shas[0], tuple(shas[1:]), *head[1:4], tuple(changes)))
+
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].lstrip(b"\n")
+        if token.startswith(b"\x01"):
+            flush()
+            head = [token[1:].decode()] + [
+                t.decode("utf-8", "replace") for t in tokens[i + 1 : i + 4]
+            ]
+            changes = []
+            i += 4
+        elif token.startswith(b":"):
+            meta = token.decode().split()
+            letter = meta[4][0]
+            old_blob = None if meta[2] == ZERO_SHA else meta[2]
+            new_blob = None if meta[3] == ZERO_SHA else meta[3]
+            if letter in "RC":
+                paths = tokens[i + 1].decode(), tokens[i + 2].decode()
+                i += 3
+            else:
+                path = tokens[i + 1].decode()
+                paths = (None if letter == "A" else path, None if letter == "D" else path)
+                i += 2
+            changes.append(FileChange(letter, *paths, old_blob, new_blob))
+        else:
+            i += 1
+    flush()
+    return commits
+
+
+class BlobReader:
+    """Reads many blobs through ONE long-running `git cat-file --batch` process.
+
+    Use as a context manager; `read(spec)` takes a blob id (or COMMIT:PATH) and returns its bytes,
+    or None when git has no such object.
+    """
+
+    def __init__(self, cwd: Path):
+        self.cwd = cwd
+        self._proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> BlobReader:
+        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+        try:
+            self._proc = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=self.cwd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+            )
+        except FileNotFoundError:
+            raise GitError("git is not installed (no 'git' on PATH)") from None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._proc is not None:
+            self._proc.stdin.close()
+            self._proc.stdout.close()
+            self._proc.wait()
+            self._proc = None
+
+    def read(self, spec: str) -> bytes | None:
+        """Returns the bytes of the blob `spec` names, or None when it names no blob."""
+        if self._proc is None:
+            raise GitError("BlobReader used outside its `with` block")
+        if any(c in spec for c in "\n\r\0"):
+            return None  # the batch protocol is line-based: such a name cannot be asked for
+        self._proc.stdin.write(spec.encode() + b"\n")
+        self._proc.stdin.flush()
+        header = self._proc.stdout.readline()
+        parts = header.split()
+        if len(parts) != 3:
+            if not header:
+                raise GitError("git cat-file --batch stopped unexpectedly")
+            return None  # "<spec> missing" or "<spec> ambiguous"
+        size = int(parts[2])
+        data = self._read_exactly(size + 1)[:size]  # the content, then a newline
+        return data if parts[1] == b"blob" else None
+
+    def _read_exactly(self, n: int) -> bytes:
+        chunks, left = [], n
+        while left:
+            chunk = self._proc.stdout.read(left)
+            if not chunk:
+                raise GitError("git cat-file --batch stopped unexpectedly")
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+
+def ls_tree(commit: str, cwd: Path, under: str) -> list[str]:
+    """Returns the paths of the files under `under` at a resolved commit."""
+    out = run_git(
+        ["ls-tree", "-r", "-z", "--name-only", "--end-of-options", commit, "--", under], cwd
+    )
+    return [p.decode() for p in out.split(b"\0") if p]
+
+
+def config_set(cwd: Path, key: str, value: str) -> None:
+    """Sets `key` in the repository's own config (.git/config), never the global one."""
+    run_git(["config", "--local", "--replace-all", key, value], cwd)
+
+
+def config_get(cwd: Path, key: str) -> str | None:
+    """Returns `key` from the repository's own config, or None."""
+    out = run_git(["config", "--local", "--get", key], cwd, check=False)
+    return out.decode().strip() or None
+
+
+def config_unset(cwd: Path, key: str) -> None:
+    """Removes every value of `key` from the repository's own config (absent is fine)."""
+    run_git(["config", "--local", "--unset-all", key], cwd, check=False)
+
+
+def config_remove_section(cwd: Path, section: str) -> None:
+    """Removes a section from the repository's own config (absent is fine)."""
+    run_git(["config", "--local", "--remove-section", section], cwd, check=False)
+
+
+def git_dir(cwd: Path) -> Path:
+    """Returns the repository's git folder (.git), absolute."""
+    out = run_git(["rev-parse", "--absolute-git-dir"], cwd)
+    return Path(out.decode().strip())
+
+
+def init_repo(path: Path) -> None:
+    """Makes the existing folder `path` a new git repository."""
+    run_git(["init", "--quiet"], path)

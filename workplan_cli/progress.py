@@ -8,7 +8,7 @@ from pathlib import Path
 
 from workplan_cli import edit, fileio, gitio
 from workplan_cli.errors import WorkplanError
-from workplan_cli.store import Repo, display_path, read_bytes
+from workplan_cli.store import Repo, display_path, parse_plan, read_bytes
 
 
 @dataclass(frozen=True)
@@ -40,16 +40,17 @@ def record(
 
     The read-modify-write runs under the file's lock, so concurrent updates are never lost.
     """
-    path = repo.plan_path(plan) if plan else repo.current_plan_path()
+    ids = set(repo.load_stakeholders().by_id())
+    path = repo.plan_path(plan) if plan else repo.current_plan_path(ids)
     path = Path(os.path.realpath(path))
     name = display_path(path)
-    ids = set(repo.load_stakeholders().by_id())
     if dry_run:
-        return Outcome(edit.set_status(read_bytes(path), name, request, ids), name, False)
+        change = edit.set_status(read_bytes(path), name, request, ids, parse_plan)
+        return Outcome(change, name, False)
     with fileio.locked(path):
         if commit:
             _check_clean(path, name)
-        change = edit.set_status(read_bytes(path), name, request, ids)
+        change = edit.set_status(read_bytes(path), name, request, ids, parse_plan)
         try:
             fileio.write_atomic(path, change.new)
         except OSError as e:

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import types
 import typing
+from collections.abc import Callable
 from enum import Enum
 from functools import cache
 from typing import Any
@@ -18,19 +19,26 @@ def to_plain(value: Any, by_alias: bool = False) -> Any:
 
     Keys are the fields' names, or with `by_alias` the keys the files use (`from`, not `from_`).
     """
-    if dataclasses.is_dataclass(value):
-        key = alias if by_alias else str
-        return {
-            key(f.name): to_plain(getattr(value, f.name), by_alias)
-            for f in dataclasses.fields(value)
-        }
-    if isinstance(value, list):
+    kind = type(value)
+    if kind is str or value is None:
+        return value
+    if kind is list:
         return [to_plain(v, by_alias) for v in value]
+    if dataclasses.is_dataclass(kind):
+        return {
+            key: to_plain(getattr(value, name), by_alias) for name, key in _keys(kind, by_alias)
+        }
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+@cache
+def _keys(kind: type, by_alias: bool) -> tuple[tuple[str, str], ...]:
+    """Returns (field name, key) for each field of a model class, looked up once a class."""
+    return tuple((f.name, alias(f.name) if by_alias else f.name) for f in dataclasses.fields(kind))
 
 
 def from_plain(cls: type, data: Any) -> Any:
@@ -39,35 +47,58 @@ def from_plain(cls: type, data: Any) -> Any:
     The data must come from `to_plain` (it is not validated); a mismatch raises ValueError,
     TypeError or KeyError.
     """
-    return _build(cls, data)
+    return _builder(cls)(data)
+
+
+Build = Callable[[Any], Any]
 
 
 @cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-def _build(kind: Any, data: Any) -> Any:
+def _builder(kind: Any) -> Build:
+    """Returns a function that builds a value of type `kind` from plain data (made once a type:
+    a large plan has tens of thousands of values to build)."""
     if dataclasses.is_dataclass(kind):
-        if not isinstance(data, dict):
-            raise TypeError(f"expected a mapping for {kind.__name__}")
-        hints = _hints(kind)
-        return kind(**{name: _build(hints[name], value) for name, value in data.items()})
+        fields = {name: _builder(hint) for name, hint in typing.get_type_hints(kind).items()}
+
+        def build_model(data: Any) -> Any:
+            if type(data) is not dict:
+                raise TypeError(f"expected a mapping for {kind.__name__}")
+            return kind(**{name: fields[name](value) for name, value in data.items()})
+
+        return build_model
+    if kind is Any:
+        return lambda data: data  # plain data stays plain
+    if kind in (list, dict):
+
+        def build_plain(data: Any) -> Any:
+            if type(data) is not kind:
+                raise TypeError(f"expected a {kind.__name__}")
+            return data
+
+        return build_plain
     origin = typing.get_origin(kind)
     if origin is list:
-        (item,) = typing.get_args(kind)
-        if not isinstance(data, list):
-            raise TypeError("expected a list")
-        return [_build(item, v) for v in data]
+        item = _builder(typing.get_args(kind)[0])
+
+        def build_list(data: Any) -> list:
+            if type(data) is not list:
+                raise TypeError("expected a list")
+            return [item(v) for v in data]
+
+        return build_list
     if origin in (types.UnionType, typing.Union):
-        if data is None:
-            return None
-        (inner,) = [a for a in typing.get_args(kind) if a is not type(None)]
-        return _build(inner, data)
+        (inner,) = [_builder(a) for a in typing.get_args(kind) if a is not type(None)]
+        return lambda data: None if data is None else inner(data)
     if isinstance(kind, type) and issubclass(kind, Enum):
-        return kind(data)
+        return kind
     if kind is dt.date:
-        return dt.date.fromisoformat(data)
-    if kind in (str, int) and type(data) is kind:
-        return data
-    raise TypeError(f"unexpected {type(data).__name__} for {kind}")
+        return dt.date.fromisoformat
+    if kind in (str, int, bool):
+
+        def build_scalar(data: Any) -> Any:
+            if type(data) is not kind:
+                raise TypeError(f"unexpected {type(data).__name__} for {kind.__name__}")
+            return data
+
+        return build_scalar
+    raise TypeError(f"cannot build {kind}")

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import Any, ClassVar
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
@@ -30,58 +29,52 @@ class YamlSyntaxError(WorkplanError):
         super().__init__(message)
 
 
-class _Constructor(SafeConstructor):
-    """Safe constructor that leaves dates as text, so the models check them with a place."""
+def _rules() -> tuple[dict[str, list], list]:
+    """Returns YAML 1.2's implicit tag rules by the first character of a plain scalar, and the
+    rules for any first character."""
+    table: dict[str | None, list] = {}
+    for versions, tag, regexp, firsts in implicit_resolvers:
+        if (1, 2) in versions:
+            for first in firsts or [None]:
+                table.setdefault(first, []).append((Tag(suffix=tag), regexp))
+    any_first = table.pop(None, [])
+    return {first: [*found, *any_first] for first, found in table.items()}, any_first
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+_RULES, _ANY_FIRST = _rules()
 
 
 class _Resolver(VersionedResolver):
-    """YAML 1.2 tag resolution, with the rules looked up once.
+    """YAML 1.2 tag resolution, with the rules looked up once and short values remembered.
 
     ruamel's own resolver asks for the document's YAML version on every scalar (through an
-    AttributeError under the C parser), which took a third of the load time of a large plan.
-    Plan files are YAML 1.2 whatever directive they carry.
+    AttributeError under the C parser), which took a third of the load time of a large plan;
+    keys and vocabulary words recur thousands of times. Plan files are YAML 1.2 whatever
+    directive they carry.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._known: dict[str, Tag] = {}
+
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is ScalarNode and implicit[0]:
-            for tag, match in self._rules().get(value[:1], self._any_first):
-                if match(value):
-                    return tag
-            return self.DEFAULT_SCALAR_TAG
-        return super().resolve(kind, value, implicit)
-
-    def _rules(self) -> dict:
-        rules = self.__dict__.get("_by_first")
-        if rules is None:
-            table = {}
-            for versions, tag, regexp, firsts in implicit_resolvers:
-                if (1, 2) in versions:
-                    for first in firsts or [None]:
-                        # One Tag per tag (a new one decoded its URI per scalar), and the
-                        # compiled pattern itself (ruamel's lazy wrapper costs a call a match).
-                        real = re.compile(regexp.pattern, regexp.flags)
-                        table.setdefault(first, []).append((_tag(tag), real.match))
-            self._any_first = table.pop(None, [])
-            rules = {first: [*found, *self._any_first] for first, found in table.items()}
-            self._by_first = rules
-        return rules
-
-    @property
-    def processing_version(self) -> tuple[int, int]:
-        return (1, 2)  # asked per number by the constructor, through an AttributeError
-
-
-@cache
-def _tag(suffix: str) -> Tag:
-    return Tag(suffix=suffix)
+        if kind is not ScalarNode:
+            return super().resolve(kind, value, implicit)
+        if not implicit[0]:
+            return self.DEFAULT_SCALAR_TAG  # quoted: text
+        tag = self._known.get(value)
+        if tag is None:
+            tag = next(
+                (tag for tag, regexp in _RULES.get(value[:1], _ANY_FIRST) if regexp.match(value)),
+                self.DEFAULT_SCALAR_TAG,
+            )
+            if len(value) <= 40:
+                self._known[value] = tag
+        return tag
 
 
 def _safe_yaml(pure: bool = False) -> YAML:
     yaml = YAML(typ="safe", pure=pure)  # the C parser when ruamel.yaml.clib is installed
-    yaml.Constructor = _StrictConstructor  # see "Hostile input" at the end of this module
     yaml.Resolver = _Resolver
     return yaml
 
@@ -89,11 +82,26 @@ def _safe_yaml(pure: bool = False) -> YAML:
 def parse(text: str) -> Any:
     """Returns the plain data (dicts, lists, scalars) of one YAML document.
 
-    Raises YamlSyntaxError for bad syntax, duplicate keys, tags, aliases and deep nesting.
+    Raises YamlSyntaxError for bad syntax, duplicate keys, tags, aliases, keys that are not
+    text and deep nesting. Dates stay text: the models check them, with a place.
     """
-    _check_density(text)
+    _check_density(text)  # see "Hostile input" at the end of this module
+    yaml = _safe_yaml()
+    root = _compose(text, yaml)
+    data = None if root is None else _construct(root, text, yaml.constructor)
+    _check_anchors(text)
+    _check_unicode(data, text)
+    return data
+
+
+def _compose(text: str, yaml: YAML | None = None) -> Node | None:
+    """Returns the node tree of one document (None when empty), composed by libyaml in C.
+
+    Its marks index into `text` and its scalars keep their style ('' for plain).
+    """
+    _check_flow_depth(text)
     try:
-        data = _safe_yaml().load(text)
+        return (yaml or _safe_yaml()).compose(text)
     except MarkedYAMLError as e:
         raise _syntax_error(e, text) from None
     except ReaderError as e:
@@ -110,20 +118,125 @@ def parse(text: str) -> Any:
         TypeError,
     ) as e:  # slips of the pure-Python parser, e.g. chr() of "\U00110000"
         raise YamlSyntaxError(f"cannot be read as YAML ({e})") from None
-    _check_shape(data, text)
-    _check_anchors(text)
-    _check_unicode(data, text)
-    return data
+
+
+# Flow collections nest by recursion in libyaml's C composer, which crashes the whole process
+# (a segmentation fault) somewhere past 10,000 levels, so brackets are counted before parsing.
+# Every bracket counts, even in quoted text (skipping quotes would let a stray quote hide a
+# deep nesting); a plan's text holds far fewer unmatched brackets than this. Block nesting
+# costs indentation, so the size limit bounds it below the crash.
+MAX_BRACKETS = 1000
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _check_flow_depth(text: str) -> None:
+    depth = 0
+    for token in _BRACKET.finditer(text):
+        if token.group() in "[{":
+            depth += 1
+            if depth > MAX_BRACKETS:
+                line, column = _place(text, token.start())
+                raise YamlSyntaxError(
+                    f"nesting is too deep (more than {MAX_BRACKETS} open brackets)", line, column
+                )
+        elif depth:
+            depth -= 1
+
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_TEXT_TAGS = {_STR, "tag:yaml.org,2002:timestamp"}  # dates stay text
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"}
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+
+def _tag(node: Node) -> str:
+    tag = node.ctag
+    return tag.suffix if tag.handle is None else str(tag)
+
+
+def _construct(root: Node, text: str, numbers: SafeConstructor) -> Any:
+    """Returns the data of a composed document, built without recursion.
+
+    Only the core schema's plain data is allowed: no tags, aliases, merge keys or keys that are
+    not text. Numbers and booleans are built by ruamel's `numbers` constructor.
+    """
+    seen: set[int] = set()
+    result: list[Any] = []
+    # Each task fills one slot: (node, depth, container, key); the root fills result[0].
+    stack: list[tuple[Node, int, Any, Any]] = [(root, 0, result, None)]
+    while stack:
+        node, depth, into, key = stack.pop()
+        if id(node) in seen:
+            line, column = _first_alias(text)
+            raise YamlSyntaxError("anchors and aliases are not allowed in plan files", line, column)
+        seen.add(id(node))
+        if len(seen) > MAX_NODES:
+            raise _error_at(node, _TOO_MANY)
+        if depth > MAX_DEPTH:
+            raise _error_at(node, f"nesting is too deep (more than {MAX_DEPTH} levels)")
+        tag = _tag(node)
+        if isinstance(node, ScalarNode):
+            if tag in _TEXT_TAGS:
+                value = node.value
+            elif tag == _NULL:
+                value = None
+            elif tag in _NUMBER_TAGS:
+                value = numbers.construct_object(node)
+            else:
+                raise _error_at(node, f"tags such as {tag!r} are not allowed")
+        elif isinstance(node, SequenceNode) and tag == _SEQ:
+            value = [None] * len(node.value)
+            stack.extend((child, depth + 1, value, i) for i, child in enumerate(node.value))
+        elif isinstance(node, MappingNode) and tag == _MAP:
+            value = {}
+            for key_node, child in node.value:
+                name = _key(key_node)
+                if name in value:
+                    raise _duplicate(key_node, child, node, name)
+                value[name] = None
+                stack.append((child, depth + 1, value, name))
+        else:
+            raise _error_at(node, f"tags such as {tag!r} are not allowed")
+        if into is result:
+            result.append(value)
+        else:
+            into[key] = value
+    return result[0]
+
+
+def _key(node: Node) -> str:
+    if isinstance(node, ScalarNode) and _tag(node) == _STR:
+        return node.value
+    if isinstance(node, ScalarNode) and _tag(node) == "tag:yaml.org,2002:merge":
+        raise _error_at(node, "merge keys (<<) are not allowed in plan files")
+    if isinstance(node, ScalarNode):
+        raise _error_at(node, f"keys must be text, found {node.value}")
+    raise _error_at(node, f"keys must be text, found a {_kinds[type(node)]}")
+
+
+_kinds = {MappingNode: "mapping", SequenceNode: "list"}
+
+
+def _duplicate(key: Node, value: Node, mapping: Node, name: str) -> YamlSyntaxError:
+    first = next(v for k, v in mapping.value if isinstance(k, ScalarNode) and k.value == name)
+    message = f'found duplicate key "{name}"'
+    if isinstance(value, ScalarNode) and isinstance(first, ScalarNode):
+        message += f' with value "{value.value}" (original value: "{first.value}")'
+    return _error_at(key, message)
+
+
+def _error_at(node: Node, message: str) -> YamlSyntaxError:
+    return YamlSyntaxError(message, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 def _syntax_error(e: MarkedYAMLError, text: str | None = None) -> YamlSyntaxError:
     mark = e.problem_mark or e.context_mark
     problem = (e.problem or e.context or "not valid YAML").strip()
-    if problem.startswith("could not determine a constructor for the tag"):
-        problem = "tags such as " + problem.rsplit(" ", 1)[-1] + " are not allowed"
     if problem.startswith("found invalid Unicode character escape code") and text and mark:
         return _bad_escape(text, mark.index)
-    if e.context and e.problem and "duplicate key" not in problem:
+    if e.context and e.problem:
         problem = f"{problem} ({e.context.strip()}{_started_at(e)})"
     if mark is None:
         return YamlSyntaxError(problem)
@@ -136,36 +249,10 @@ def _place(text: str, index: int) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - line_start + 1
 
 
-def _check_shape(data: Any, text: str) -> None:
-    """Refuses containers used twice (aliases: a "billion laughs" hides there), keys that are
-    not text, and deep nesting."""
-    seen: set[int] = set()
-    stack: list[tuple[Any, tuple]] = [(data, ())]
-    while stack:
-        value, path = stack.pop()
-        if not isinstance(value, (dict, list)):
-            continue
-        if id(value) in seen:
-            line, column = _first_alias(text)
-            raise YamlSyntaxError("anchors and aliases are not allowed in plan files", line, column)
-        seen.add(id(value))
-        if len(path) > MAX_DEPTH:
-            raise YamlSyntaxError(f"nesting is too deep (more than {MAX_DEPTH} levels)")
-        if isinstance(value, list):
-            stack.extend((child, (*path, i)) for i, child in enumerate(value))
-            continue
-        for key, child in value.items():
-            if not isinstance(key, str):
-                place = Locator(text).find(path)
-                line, column = place or (None, None)
-                raise YamlSyntaxError(f"keys must be text, found {key!r}", line, column)
-            stack.append((child, (*path, key)))
-
-
 def _first_alias(text: str) -> tuple[int | None, int | None]:
     from ruamel.yaml.events import AliasEvent
 
-    for event in YAML(typ="safe", pure=True).parse(text):
+    for event in _safe_yaml().parse(text):  # C events: a pure-Python parse of 16 MB took minutes
         if isinstance(event, AliasEvent):
             return event.start_mark.line + 1, event.start_mark.column + 1
     return None, None
@@ -176,9 +263,8 @@ class Locator:
 
     def __init__(self, text: str):
         try:
-            # The C composer: the round-trip one took 9 s a megabyte on a file of small nodes.
-            self._root: Node | None = _safe_yaml().compose(text)
-        except (YAMLError, RecursionError):
+            self._root: Node | None = _compose(text)
+        except YamlSyntaxError:
             self._root = None
 
     def find(self, loc: Sequence[str | int], at_key: bool = False) -> tuple[int, int] | None:
@@ -225,7 +311,7 @@ def node_marks(text: str, locs: Iterable[Sequence[str | int]]) -> list[tuple[int
     KeyError. A block value's end may run past its last line into the blank lines and comments
     that follow it; callers trim to the last line of content.
     """
-    root = YAML().compose(text)
+    root = _compose(text)
     out = []
     for loc in locs:
         node, key = root, None
@@ -262,12 +348,7 @@ class Plain:
 
 def compose(text: str) -> Node:
     """Returns the root node of one document, with marks that index into `text`."""
-    try:
-        root = YAML(typ="safe", pure=True).compose(text)  # marks, styles; no comment work
-    except MarkedYAMLError as e:
-        raise _syntax_error(e) from None
-    except (YAMLError, RecursionError) as e:
-        raise YamlSyntaxError(str(e).strip().splitlines()[0] or "not valid YAML") from None
+    root = _compose(text)
     if root is None:
         raise SpliceError("the file is empty")
     return root
@@ -361,9 +442,9 @@ def append_item(text: str, loc: Sequence[str | int], item: list[tuple[str, Any]]
 
 def _scalar_splice(root: Node, loc: Sequence[str | int], value: str) -> Splice:
     node = _walk(root, loc)[-1][1]
-    if not isinstance(node, ScalarNode) or node.style not in (None, "'", '"'):
+    quote = (node.style or "") if isinstance(node, ScalarNode) else None  # "" is plain
+    if quote not in ("", "'", '"'):
         raise SpliceError(f"{_render(loc)} is not written as a one-line scalar; edit it by hand")
-    quote = node.style or ""
     new = double_quoted(value) if quote == '"' else quote + value + quote
     return node.start_mark.index, node.end_mark.index, new
 
@@ -516,52 +597,18 @@ def _newline_near(text: str, at: int) -> str:
     return "\r\n" if before > 0 and text[before - 1] == "\r" else "\n"
 
 
-# --- Hostile input: aliases, anchors, merge keys, odd tags, text that is not Unicode -----------
-# Plan files hold plain data written out in full. Each YAML feature below lets a file say one
-# thing and mean another (or blow up in size), so the loader refuses it with its place.
+# --- Hostile input: lone anchors, text that is not Unicode, far too many values -------------
+# Plan files hold plain data written out in full; a file that cannot be printed or that would
+# take minutes to build is refused with its place, before or while it is built.
 
-from ruamel.yaml.constructor import ConstructorError  # noqa: E402
-
-_NOT_ALLOWED = "anchors (&name) and aliases (*name) are not allowed in plan files"
-# Tags the safe loader knows but plan files have no use for: they make sets, ordered pairs and
-# bytes, which the models would quietly turn into lists and text.
-_REFUSED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("set", "omap", "pairs", "binary")}
+_TOO_MANY = f"more than {MAX_NODES:,} values in one file; a plan of 10,000 activities holds 250,000"
+_NOT_ALLOWED = "anchors and aliases are not allowed in plan files"
 # An anchor is `&name` where a node starts. Text such as "R&D" or "Q & A" does not look like
 # one, so the event scan below runs only for files that may really hold one.
 _AMPERSAND = re.compile(r"&(?=[^\s\[\]{},])")
 # Lone surrogates can only come from escapes (UTF-8 decoding refuses them), so files without
 # an escape skip the walk.
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-class _StrictConstructor(_Constructor):
-    """The safe constructor, refusing aliases, merge keys and the tags above."""
-
-    yaml_constructors: ClassVar[dict] = {
-        tag: constructor
-        for tag, constructor in _Constructor.yaml_constructors.items()
-        if tag not in _REFUSED_TAGS
-    }
-
-    nodes = 0
-
-    def construct_object(self, node: Any, deep: bool = False) -> Any:
-        # A node is met a second time only through an alias (or inside itself: a recursive one).
-        if node in self.constructed_objects or node in self.recursive_objects:
-            raise ConstructorError(None, None, _NOT_ALLOWED, node.start_mark)
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            # Each value costs memory and time here and in validation (an error each, for a
-            # list of a million numbers): stop long before that.
-            message = f"more than {MAX_NODES:,} values in one file; a plan holds a few thousand"
-            raise ConstructorError(None, None, message, node.start_mark)
-        return super().construct_object(node, deep)
-
-    def flatten_mapping(self, node: Any) -> Any:
-        for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                message = "merge keys (<<) are not allowed in plan files: write the keys out"
-                raise ConstructorError(None, None, message, key_node.start_mark)
 
 
 def _check_anchors(text: str) -> None:
@@ -640,5 +687,5 @@ def _check_density(text: str) -> None:
     if marks > 2 * MAX_NODES:
         raise YamlSyntaxError(
             f"too many values for a plan file ({marks:,} line breaks, commas, dashes, colons "
-            "and brackets; a plan holds a few thousand values)"
+            "and brackets; a plan of 10,000 activities has about 300,000)"
         )

@@ -79,8 +79,12 @@ def _register() -> None:
     from workplan_cli.cli import (
         diff,
         export,
+        gitsetup,
+        init,
         listing,
+        log,
         report,
+        review,
         revise,
         schema,
         set_status,
@@ -102,6 +106,10 @@ def _register() -> None:
         schema,
         export,
         report,
+        review,
+        log,
+        gitsetup,
+        init,
     ):
         module.register(app)
 

@@ -1,0 +1,63 @@
+"""`workplan git-setup`: plain git diff, log -p and show print plan diffs; `textconv` for git."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from workplan_cli.cli.common import RepoOption, open_repo
+
+
+def git_setup(
+    uninstall: Annotated[
+        bool, typer.Option("--uninstall", help="Remove exactly what git-setup added.")
+    ] = False,
+    repo: RepoOption = None,
+) -> None:
+    """Make plain `git diff`, `git log -p` and `git show` print plan files field by field.
+
+    Adds `diff=workplan` lines to .gitattributes and sets diff.workplan.textconv in the
+    repository's own .git/config; nothing outside the repository changes.
+
+    Example: workplan git-setup
+    """
+    from workplan_cli import gitsetup
+
+    store = open_repo(repo)
+    if uninstall:
+        result = gitsetup.uninstall(store.root)
+        for line in result.added_lines:
+            typer.echo(f"removed from {result.attributes.name}: {line}")
+        if result.removed_file:
+            typer.echo(f"removed {result.attributes.name} (it held nothing else)")
+        for key in result.config:
+            typer.echo(f"removed from .git/config: {key}")
+        if not (result.added_lines or result.config):
+            typer.echo("Nothing to remove: git-setup was not run here.")
+        return
+    result = gitsetup.setup(store.root)
+    for line in result.added_lines:
+        typer.echo(f"added to {result.attributes.name}: {line}")
+    for key, value in result.config.items():
+        typer.echo(f"set in .git/config: {key} = {value}")
+    typer.echo("git diff, git log -p and git show now show plan files field by field.")
+
+
+def textconv(
+    file: Annotated[Path, typer.Argument(help="The file git asks to convert.")],
+) -> None:
+    """Print a plan or stakeholders file one line a field (git's textconv for plan files)."""
+    from workplan_cli import store
+    from workplan_cli.textconv import render
+
+    data = store.read_bytes(file)
+    sys.stdout.buffer.write(render(data, file.name))
+    sys.stdout.flush()
+
+
+def register(app) -> None:
+    app.command("git-setup")(git_setup)
+    app.command("textconv", hidden=True)(textconv)

@@ -1,0 +1,33 @@
+"""`workplan init PATH`: a new plan repository, ready for review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def init(
+    path: Annotated[Path, typer.Argument(help="The new repository's folder (absent or empty).")],
+    blank: Annotated[
+        bool,
+        typer.Option(
+            "--blank", help="Empty skeletons (that validate) instead of the shipped plan."
+        ),
+    ] = False,
+) -> None:
+    """Create a plan repository: git, data/, schema/, diff driver, pre-commit and CI workflow.
+
+    Example: workplan init ../my-dialogue --blank
+    """
+    from workplan_cli import gitsetup
+
+    written = gitsetup.init(path, blank=blank)
+    for file in written:
+        typer.echo(f"wrote {file.relative_to(path)}")
+    typer.echo(f"Plan repository ready in {path}. Next: cd {path} && git add -A && git commit")
+
+
+def register(app) -> None:
+    app.command()(init)

@@ -1,0 +1,51 @@
+"""`workplan log ID`: the life of one activity through git history."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from workplan_cli.cli.common import ActivityIdArgument, PlanOption, RepoOption, open_repo
+
+
+class LogFormat(StrEnum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+def log(
+    activity_id: ActivityIdArgument,
+    plan: PlanOption = None,
+    format: Annotated[
+        LogFormat, typer.Option("--format", "-f", help="text, markdown or json.")
+    ] = LogFormat.TEXT,
+    repo: RepoOption = None,
+) -> None:
+    """Show the life of one activity: each commit that changed it, and its status history.
+
+    Renamed plan files and renumbered ids are followed; a commit where the plan file is missing
+    or does not validate is reported and skipped.
+
+    Example: workplan log 1.3.2
+    """
+    import json
+
+    from workplan_cli import historyrender
+    from workplan_cli.history import activity_log
+
+    result = activity_log(open_repo(repo), activity_id, plan)
+    if format is LogFormat.JSON:
+        sys.stdout.write(json.dumps(historyrender.to_json(result), indent=2, ensure_ascii=False))
+        sys.stdout.write("\n")
+    elif format is LogFormat.MARKDOWN:
+        sys.stdout.write(historyrender.to_markdown(result))
+    else:
+        sys.stdout.write(historyrender.to_text(result))
+
+
+def register(app) -> None:
+    app.command()(log)

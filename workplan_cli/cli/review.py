@@ -1,0 +1,72 @@
+"""`workplan review BASE`: the plan changes of a branch, for a pull-request comment."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from workplan_cli.cli.common import RepoOption, open_repo
+
+
+class ReviewFormat(StrEnum):
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+def review(
+    base: Annotated[
+        str,
+        typer.Argument(
+            metavar="BASE",
+            help="The branch the change goes into (main, origin/main, a tag or a commit id).",
+        ),
+    ],
+    worktree: Annotated[
+        bool,
+        typer.Option("--worktree", help="Review the working tree instead of HEAD."),
+    ] = False,
+    format: Annotated[
+        ReviewFormat,
+        typer.Option("--format", "-f", help="markdown (a pull-request comment) or json."),
+    ] = ReviewFormat.MARKDOWN,
+    output: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--output", "-o", help="Write to this file (atomically); - prints.", dir_okay=False
+        ),
+    ] = None,
+    repo: RepoOption = None,
+) -> None:
+    """Review the plan changes since the merge base with BASE; exit 1 when the result is invalid.
+
+    For every plan file and stakeholders.yaml changed: the semantic diff, every status change
+    in one list, and whether the new state validates.
+
+    Example: workplan review main --format markdown >> "$GITHUB_STEP_SUMMARY"
+    """
+    import json
+
+    from workplan_cli import review as core
+    from workplan_cli import reviewrender
+
+    result = core.review(open_repo(repo), base, worktree=worktree)
+    if format is ReviewFormat.JSON:
+        text = json.dumps(reviewrender.to_json(result), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = reviewrender.to_markdown(result)
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+    else:
+        from workplan_cli.fileio import write_atomic
+
+        write_atomic(output, text.encode("utf-8"))
+    if not result.valid:
+        raise typer.Exit(1)
+
+
+def register(app) -> None:
+    app.command()(review)

@@ -1,0 +1,260 @@
+"""Setting up a git repository for plan review: the diff driver, and `workplan init`.
+
+The diff driver: `.gitattributes` gives plan files and stakeholders.yaml the attribute
+`diff=workplan`, and the repository's own config (`git config --local`, never the global one)
+sets `diff.workplan.textconv` to this interpreter running `-m workplan_cli textconv`. git then
+diffs the one-line-a-field renderings of both sides (textconv.py). The interpreter is recorded by
+its absolute path, so the driver works whatever PATH git runs with (an IDE, a hook, a venv that
+is not activated); after moving or removing that environment, run `workplan git-setup` again.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from workplan_cli import gitio, schemas
+from workplan_cli.errors import WorkplanError
+from workplan_cli.fileio import write_atomic
+
+DRIVER = "workplan"
+SECTION = f"diff.{DRIVER}"
+ATTRIBUTES = ".gitattributes"
+COMMENT = "# workplan: semantic diffs of plan files (added by `workplan git-setup`)"
+# A hunk header names the activity, topic or area the change sits in.
+XFUNCNAME = r"^([0-9]+(\.[0-9]+)* (title|topic|area): .*)$"
+
+
+@dataclass(frozen=True)
+class SetupResult:
+    attributes: Path
+    added_lines: list[str]  # lines added to (or, on uninstall, removed from) .gitattributes
+    config: dict[str, str]  # keys set (or removed)
+    removed_file: bool = False  # uninstall deleted a .gitattributes that held only our lines
+
+
+def textconv_command() -> str:
+    """Returns the command git runs (through its shell, with the file appended)."""
+    return f"{shlex.quote(sys.executable)} -m workplan_cli textconv"
+
+
+def attribute_lines(data_rel: str) -> list[str]:
+    """Returns the .gitattributes lines for a data folder at `data_rel` in the work tree."""
+    if not re.fullmatch(r"[A-Za-z0-9._/-]+", data_rel):
+        raise WorkplanError(
+            f"cannot name the data folder {data_rel!r} in .gitattributes "
+            "(only letters, digits, '.', '_', '-' and '/' are supported)"
+        )
+    return [
+        COMMENT,
+        f"{data_rel}/workplan-*.yaml diff={DRIVER}",
+        f"{data_rel}/stakeholders.yaml diff={DRIVER}",
+    ]
+
+
+def setup(root: Path) -> SetupResult:
+    """Registers the diff driver for the plan repository at `root`; idempotent."""
+    top = gitio.toplevel(root)
+    lines = attribute_lines(_relative(root / "data", top))
+    path = top / ATTRIBUTES
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    present = set(text.splitlines())
+    missing = [line for line in lines if line not in present]
+    if missing:
+        if text and not text.endswith("\n"):
+            text += "\n"
+        write_atomic(path, (text + "\n".join(missing) + "\n").encode("utf-8"))
+    config = {f"{SECTION}.textconv": textconv_command(), f"{SECTION}.xfuncname": XFUNCNAME}
+    for key, value in config.items():
+        gitio.config_set(top, key, value)
+    return SetupResult(path, missing, config)
+
+
+def uninstall(root: Path) -> SetupResult:
+    """Removes exactly what `setup` added: our .gitattributes lines and the config section."""
+    top = gitio.toplevel(root)
+    lines = set(attribute_lines(_relative(root / "data", top)))
+    path = top / ATTRIBUTES
+    removed, deleted = [], False
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        kept = [line for line in text.splitlines(keepends=True) if line.rstrip("\r\n") not in lines]
+        removed = [
+            line.rstrip("\r\n") for line in text.splitlines(keepends=True) if line not in kept
+        ]
+        if removed:
+            if "".join(kept).strip():
+                write_atomic(path, "".join(kept).encode("utf-8"))
+            else:
+                path.unlink()
+                deleted = True
+    config = {
+        key: value
+        for key in (f"{SECTION}.textconv", f"{SECTION}.xfuncname")
+        if (value := gitio.config_get(top, key)) is not None
+    }
+    gitio.config_remove_section(top, SECTION)
+    return SetupResult(path, removed, config, deleted)
+
+
+def _relative(path: Path, top: Path) -> str:
+    try:
+        return path.resolve().relative_to(top.resolve()).as_posix()
+    except ValueError:
+        raise WorkplanError(f"{path} is outside the git work tree {top}") from None
+
+
+# --- workplan init -----------------------------------------------------------------------
+
+
+def starter_file(name: str) -> bytes:
+    """Returns a file shipped in the package's starter/ folder."""
+    return resources.files("workplan_cli").joinpath("starter", name).read_bytes()
+
+
+def init(path: Path, blank: bool = False, year: int | None = None) -> list[Path]:
+    """Creates a new plan repository at `path` (absent or an empty folder); returns the files
+    written. `blank` writes empty skeletons that validate instead of the shipped plan."""
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise WorkplanError(f"{path} already exists and is not an empty folder")
+    path.mkdir(parents=True, exist_ok=True)
+    gitio.init_repo(path)
+    if blank:
+        version = str(year or _this_year())
+        files = {
+            f"data/workplan-{version}.yaml": blank_plan(version),
+            "data/stakeholders.yaml": BLANK_STAKEHOLDERS,
+        }
+    else:
+        files = {
+            "data/workplan-2024.yaml": starter_file("workplan-2024.yaml").decode("utf-8"),
+            "data/stakeholders.yaml": starter_file("stakeholders.yaml").decode("utf-8"),
+        }
+    files[f"schema/{schemas.PLAN_SCHEMA_FILE}"] = schemas.render(schemas.plan_schema())
+    files[f"schema/{schemas.STAKEHOLDERS_SCHEMA_FILE}"] = schemas.render(
+        schemas.stakeholders_schema()
+    )
+    files[".pre-commit-config.yaml"] = PRE_COMMIT_CONFIG
+    files[".github/workflows/workplan-review.yml"] = workflow_text("workplan")
+    written = []
+    for name, text in files.items():
+        target = path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, text.encode("utf-8"))
+        written.append(target)
+    setup(path)
+    return [*written, path / ATTRIBUTES]
+
+
+def _this_year() -> int:
+    import datetime as dt
+
+    return dt.date.today().year
+
+
+def blank_plan(version: str) -> str:
+    """Returns a plan skeleton that validates: two parties, one area, one topic, no activities."""
+    return f"""\
+# yaml-language-server: $schema=../schema/workplan.schema.json
+# A new Work Plan: replace every placeholder, then run `workplan validate`.
+# Ids are quoted strings: unquoted, 1.10 would load as the number 1.1.
+schema_version: 1
+
+plan:
+  id: my-dialogue
+  title: Work Plan of the dialogue
+  dialogue: The dialogue
+  version: "{version}"
+  status: draft
+  parties: [party-a, party-b]
+
+areas:
+  - id: "1"
+    title: First area
+    topics:
+      - id: "1.1"
+        title: First topic
+        objectives:
+          - What the two sides want to achieve under this topic.
+        activities: []
+"""
+
+
+BLANK_STAKEHOLDERS = """\
+# yaml-language-server: $schema=../schema/stakeholders.schema.json
+# The institutions and stakeholder groups that plans refer to by id.
+schema_version: 1
+stakeholders:
+  - id: party-a
+    name: The first party
+    type: government
+    kind: institution
+
+  - id: party-b
+    name: The second party
+    type: government
+    kind: institution
+"""
+
+PRE_COMMIT_CONFIG = """\
+# pre-commit (https://pre-commit.com): after `pre-commit install`, every commit that touches
+# data/ runs `workplan validate` (workplan must be installed). Other repositories can use the
+# hook that the workplan repository defines in its .pre-commit-hooks.yaml instead:
+#   - repo: <the workplan repository's URL>
+#     rev: <a tag>
+#     hooks: [{id: workplan-validate}]
+repos:
+  - repo: local
+    hooks:
+      - id: workplan-validate
+        name: workplan validate
+        entry: workplan validate
+        language: system
+        files: ^data/.*\\.yaml$
+        pass_filenames: false
+"""
+
+
+def workflow_text(install: str) -> str:
+    """Returns the GitHub Actions workflow that validates and reviews every pull request that
+    touches data/; `install` is what pip installs (`.` in the workplan repository itself)."""
+    return f"""\
+# Validates the plan files of every pull request that touches data/ (errors show as annotations
+# on the changed lines) and writes `workplan review` to the job summary.
+name: Work plan review
+
+on:
+  pull_request:
+    paths:
+      - "data/**"
+
+permissions:
+  contents: read
+
+jobs:
+  review:
+    runs-on: ubuntu-latest
+    env:
+      # What pip installs: the workplan package (pin a version, or git+https://...@TAG).
+      WORKPLAN_INSTALL: "{install}"
+      # The base branch, through the environment: a branch name is never pasted into the script.
+      BASE_REF: ${{{{ github.base_ref }}}}
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0  # the whole history: review needs the merge base
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - name: Install workplan
+        run: pip install "$WORKPLAN_INSTALL"
+      - name: Validate
+        run: workplan validate --format github
+      - name: Review
+        if: ${{{{ !cancelled() }}}}
+        run: workplan review "origin/$BASE_REF" --format markdown >> "$GITHUB_STEP_SUMMARY"
+"""

@@ -1,0 +1,306 @@
+"""The life of one activity through git history: the commits that changed it, and its statuses.
+
+One `git log --raw` lists the commits that touched the data folder, children before parents,
+with the blob ids of each file before and after. Walking that graph from the newest commit, each
+commit inherits from its child the path and id the activity has *after* it, and hands on to its
+parents the path and id it had *before* it (a renamed file or a renumbered id is followed). Every
+blob is read through one `git cat-file --batch` process and parsed through the content-keyed
+cache, so a second run parses nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from workplan_cli import cache, gitio, store
+from workplan_cli.diff import ACTIVITY_FIELDS, ADDED, MOVED, REMOVED, FieldChange, diff_plans
+from workplan_cli.diff import field_change as _field_change
+from workplan_cli.errors import InvalidFileError, Problem, UnknownActivityError, WorkplanError
+from workplan_cli.model import Activity, Plan
+from workplan_cli.snapshot import to_plain
+
+COMMIT, STATUS = "commit", "status"  # event kinds
+# What a commit did to the activity (`change` of a commit event):
+CREATED, CHANGED, RENUMBERED, MOVED_TOPIC = "added", "changed", "renumbered", "moved"
+RENAMED, INVALID, MISSING, NOT_FOUND = "file renamed", "invalid", "file missing", "not found"
+
+Where = tuple[str, str]  # (path relative to the work tree, activity id)
+
+
+@dataclass
+class Event:
+    """One line of an activity's life: a commit that changed it, or a status-history entry."""
+
+    kind: str  # commit or status
+    date: str  # commit: author date (ISO 8601 with offset); status: the entry's date
+    id: str  # the activity's id after the event
+    commit: str | None = None
+    author: str | None = None
+    subject: str | None = None
+    change: str | None = None  # added, changed, renumbered, moved, file renamed, invalid, ...
+    old_id: str | None = None
+    path: str | None = None
+    old_path: str | None = None
+    problem: str | None = None
+    fields: list[FieldChange] = field(default_factory=list)
+    entry: dict | None = None  # status: the history entry (date, from, to, note, by, evidence)
+    after: Activity | None = None  # commit: the activity as the commit left it
+    before_unknown: bool = False  # the parent's file did not validate
+
+
+@dataclass(frozen=True)
+class ActivityLog:
+    """An activity's life, oldest first."""
+
+    id: str
+    version: str
+    path: str
+    title: str
+    events: list[Event]
+    commits_scanned: int
+
+
+def activity_log(repo: store.Repo, activity_id: str, version: str | None = None) -> ActivityLog:
+    """Returns the commits that changed the activity, merged by date with its status history.
+
+    The result is cached: it depends only on the commit HEAD names (which fixes the whole
+    history), the paths, the id and the working copy of the plan file.
+    """
+    top = gitio.toplevel(repo.root)
+    path = repo.plan_path(version) if version else repo.current_plan_path()
+    rel = _relative(path, top)
+    data_rel = _relative(repo.data_dir, top)
+    current = _current_activity(repo, path, rel, activity_id, top)
+    head = head_commit(top)
+    working_copy = store.read_bytes(path)
+    key = cache.key_of("log", working_copy, ["\0".join((head, data_rel, rel, activity_id))])
+    return cache.cached(
+        ActivityLog, key, lambda: _activity_log(top, path, rel, data_rel, current, head)
+    )
+
+
+def _activity_log(
+    top: Path, path: Path, rel: str, data_rel: str, current: Activity, head: str
+) -> ActivityLog:
+    activity_id = current.id
+    commits = gitio.log_with_changes(top, data_rel, head)
+    with gitio.BlobReader(top) as reader:
+        events = _walk(commits, (rel, activity_id), _Plans(reader))
+    events.reverse()  # oldest first
+    _fill_after_invalid(events)
+    events += [_status_event(activity_id, h) for h in to_plain(current.history, by_alias=True)]
+    events.sort(key=_order)
+    plan_version = store.PLAN_FILE.fullmatch(path.name)
+    return ActivityLog(
+        id=activity_id,
+        version=plan_version["version"] if plan_version else path.stem,
+        path=rel,
+        title=current.title,
+        events=events,
+        commits_scanned=len(commits),
+    )
+
+
+def head_commit(top: Path) -> str:
+    """Returns the commit HEAD names, or raises a plain error in a repository with no commits."""
+    try:
+        return gitio.resolve("HEAD", top)
+    except gitio.UnknownRevisionError:
+        raise WorkplanError(f"the git repository {top} has no commits yet") from None
+
+
+def _current_activity(repo: store.Repo, path: Path, rel: str, ident: str, top: Path) -> Activity:
+    """Returns the activity in the working copy, or at HEAD when the working copy is invalid."""
+    try:
+        plan = store.parse_plan(store.read_bytes(path), store.display_path(path))
+    except WorkplanError:
+        try:
+            data = gitio.read_blob(head_commit(top), rel, top)
+            plan = store.parse_plan(data, f"HEAD:{rel}")
+        except WorkplanError:
+            raise WorkplanError(
+                f"{store.display_path(path)} does not validate in the working copy nor at HEAD "
+                "(run workplan validate)"
+            ) from None
+    ref = plan.find(ident)
+    if ref is None:
+        raise UnknownActivityError(f"no activity {ident!r} in {store.display_path(path)}")
+    return ref.activity
+
+
+class _Plans:
+    """Parsed plans by blob id: each blob read and parsed once (the cache makes reruns cheap)."""
+
+    def __init__(self, reader: gitio.BlobReader):
+        self.reader = reader
+        self.seen: dict[str, Plan | Problem] = {}
+
+    def get(self, blob: str | None, name: str) -> Plan | str | None:
+        """Returns the plan, the first problem (text) when it does not validate, or None."""
+        if blob is None:
+            return None
+        if blob not in self.seen:
+            data = self.reader.read(blob)
+            if data is None:
+                self.seen[blob] = Problem(name, f"blob {blob[:12]} cannot be read")
+            else:
+                try:
+                    self.seen[blob] = store.parse_plan(data, name)
+                except InvalidFileError as e:
+                    self.seen[blob] = e.problems[0]
+        found = self.seen[blob]
+        # A blob seen before under another commit's name: its problem names this one.
+        return found if isinstance(found, Plan) else str(replace(found, file=name))
+
+
+def _walk(commits: list[gitio.LogCommit], start: Where, plans: _Plans) -> list[Event]:
+    """Returns the commit events, newest first."""
+    after_of: dict[str, Where | None] = {}
+    has_child: set[str] = set()
+    events = []
+    for commit in commits:
+        if commit.sha in after_of:
+            after = after_of[commit.sha]
+        elif commit.sha in has_child:
+            after = None
+        else:
+            after = start  # a tip of the walk
+        before = after
+        if after is not None:
+            event, before = _step(commit, after, plans)
+            if event is not None:
+                events.append(event)
+        for parent in commit.parents:
+            has_child.add(parent)
+            if after_of.get(parent) is None:
+                after_of[parent] = before  # the newest child that knows it wins
+    return events
+
+
+def _step(
+    commit: gitio.LogCommit, after: Where, plans: _Plans
+) -> tuple[Event | None, Where | None]:
+    """Returns what `commit` did to the activity that is at `after` once it is made, and where
+    the activity was before it (None: it did not exist)."""
+    path, ident = after
+    base = Event(
+        COMMIT,
+        commit.date,
+        ident,
+        commit=commit.sha,
+        author=commit.author,
+        subject=commit.subject,
+        path=path,
+    )
+    change = next((c for c in commit.changes if c.new_path == path), None)
+    if change is None:
+        deleted = any(c.old_path == path and c.new_path is None for c in commit.changes)
+        if deleted:  # a later commit brings the file back
+            base.change = MISSING
+            base.problem = f"{path} was deleted in this commit"
+            return base, after
+        return None, after
+    old_path = change.old_path
+    if old_path is not None and old_path != path:
+        base.old_path = old_path
+    new = plans.get(change.new_blob, f"{commit.sha[:10]}:{path}")
+    before: Where = (old_path or path, ident)
+    if not isinstance(new, Plan):
+        base.change, base.problem = INVALID, new or f"{path} cannot be read"
+        return base, before
+    ref = new.find(ident)
+    if ref is None:
+        base.change = NOT_FOUND
+        base.problem = f"no activity {ident} in {path} at this commit"
+        return base, before
+    base.after = ref.activity
+    old = plans.get(change.old_blob, f"{commit.sha[:10]}^:{old_path}")
+    if old is None:  # the file is new here: the activity comes with it
+        base.change = CREATED
+        return base, before
+    if not isinstance(old, Plan):
+        base.change, base.before_unknown = CHANGED, True  # compared in _fill_after_invalid
+        return base, before
+    old_ref = old.find(ident)
+    if old_ref is not None and old_ref.activity == ref.activity:
+        if base.old_path:
+            base.change = RENAMED
+            return base, before
+        return None, before
+    return _compared(base, old, new, old_path or path)
+
+
+def _compared(
+    base: Event, old: Plan, new: Plan, old_path: str
+) -> tuple[Event | None, Where | None]:
+    """Returns the event for an activity that differs between two valid plans."""
+    ident = base.id
+    entry = next(
+        (e for e in diff_plans(old, new).activities if e.id == ident and e.change != REMOVED),
+        None,
+    )
+    if entry is None:  # only re-wrapped text
+        if base.old_path:
+            base.change = RENAMED
+            return base, (old_path, ident)
+        return None, (old_path, ident)
+    if entry.change == ADDED:
+        base.change, base.fields = CREATED, []
+        return base, None
+    base.fields = list(entry.fields)
+    if entry.change == MOVED:
+        base.change = RENUMBERED if entry.renumbered else MOVED_TOPIC
+        base.old_id = entry.old_id
+        return base, (old_path, entry.old_id or ident)
+    base.change = CHANGED
+    return base, (old_path, ident)
+
+
+def _fill_after_invalid(events: list[Event]) -> None:
+    """Compares an activity whose parent file did not validate with its last valid state."""
+    last: Activity | None = None
+    for event in events:
+        if event.kind != COMMIT:
+            continue
+        if event.before_unknown and event.after is not None:
+            if last is not None:
+                event.fields = activity_fields(last, event.after)
+            if not event.fields:
+                event.change = None  # the fix restored what was there: nothing to show
+        if event.after is not None:
+            last = event.after
+    events[:] = [e for e in events if e.change is not None]
+
+
+def activity_fields(old: Activity, new: Activity) -> list[FieldChange]:
+    """Returns the fields that differ between two states of one activity."""
+    changes = (
+        _field_change(
+            name,
+            to_plain(getattr(old, name), by_alias=True),
+            to_plain(getattr(new, name), by_alias=True),
+        )
+        for name in ACTIVITY_FIELDS
+    )
+    return [c for c in changes if c is not None]
+
+
+def _status_event(ident: str, entry: dict) -> Event:
+    return Event(STATUS, entry["date"], ident, entry=entry)
+
+
+def _order(event: Event) -> tuple:
+    """Sorts by day, a day's status entries before its commits, commits by their instant."""
+    if event.kind == STATUS:
+        return (event.date, 0, 0.0)
+    instant = dt.datetime.fromisoformat(event.date)
+    return (instant.date().isoformat(), 1, instant.timestamp())
+
+
+def _relative(path: Path, top: Path) -> str:
+    try:
+        return path.resolve().relative_to(top.resolve()).as_posix()
+    except ValueError:
+        raise WorkplanError(f"{path} is outside the git work tree {top}") from None

@@ -1,0 +1,124 @@
+"""An activity's life as plain text, Markdown or JSON (pure functions returning values)."""
+
+from __future__ import annotations
+
+from workplan_cli import diffrender
+from workplan_cli.diffrender import field_node, md_escape, value_text
+from workplan_cli.history import (
+    COMMIT,
+    CREATED,
+    MOVED_TOPIC,
+    RENAMED,
+    RENUMBERED,
+    ActivityLog,
+    Event,
+)
+
+JSON_FORMAT = 1
+
+
+def _what(event: Event) -> str:
+    """Returns what a commit did, in words."""
+    if event.change in (RENUMBERED, MOVED_TOPIC):
+        text = f"{event.change} from {event.old_id}"
+    elif event.change == CREATED and event.old_path is None and not event.fields:
+        text = "added"
+    else:
+        text = event.change or ""
+    if event.old_path and event.change != RENAMED:
+        text += f"; file renamed from {event.old_path}"
+    elif event.change == RENAMED:
+        text += f" from {event.old_path}"
+    if event.problem:
+        text += f": {event.problem} (skipped)"
+    return text
+
+
+def _status_text(event: Event) -> str:
+    """Returns a history entry without its date: 'planned → completed by X: note'."""
+    entry = event.entry or {}
+    text = f"{entry.get('from') or '?'} → {entry.get('to')}"
+    if entry.get("by"):
+        text += f" by {entry['by']}"
+    if entry.get("note"):
+        text += f": {value_text(entry['note'])}"
+    if entry.get("evidence"):
+        text += f" (evidence: {value_text(entry['evidence'])})"
+    return text
+
+
+def _plain_lines(node, depth: int) -> list[str]:
+    lines = ["    " + "  " * depth + diffrender.plain_label(node)]
+    for child in node.children:
+        lines += _plain_lines(child, depth + 1)
+    return lines
+
+
+def to_text(log: ActivityLog) -> str:
+    """Returns the life as plain text, one block an event."""
+    lines = [f"Activity {log.id}  {log.title}  ({log.path})", ""]
+    if not log.events:
+        lines.append("No commits changed it and it has no status history.")
+    for event in log.events:
+        if event.kind == COMMIT:
+            lines.append(
+                f"{event.date[:10]}  commit {event.commit[:10]}  {event.author}  {event.subject}"
+            )
+            lines.append(f"    {_what(event)}")
+            for f in event.fields:
+                lines += _plain_lines(field_node(f), 0)
+        else:
+            lines.append(f"{event.date}  status  {_status_text(event)}")
+    return "\n".join(lines) + "\n"
+
+
+def to_markdown(log: ActivityLog) -> str:
+    """Returns the life as a Markdown list, plan text escaped."""
+    lines = [f"## Activity {log.id}: {md_escape(log.title)}", "", f"In {md_escape(log.path)}.", ""]
+    if not log.events:
+        lines.append("No commits changed it and it has no status history.")
+    for event in log.events:
+        if event.kind == COMMIT:
+            lines.append(
+                f"- {event.date[:10]} commit `{event.commit[:10]}` by {md_escape(event.author)}: "
+                f"{md_escape(event.subject)}; {md_escape(_what(event))}"
+            )
+            lines += [
+                "  " + line
+                for line in diffrender.markdown_list([field_node(f) for f in event.fields])
+            ]
+        else:
+            lines.append(f"- {event.date} status: {md_escape(_status_text(event))}")
+    return "\n".join(lines) + "\n"
+
+
+def to_json(log: ActivityLog) -> dict:
+    """Returns the documented JSON shape (see README, "Git review")."""
+    return {
+        "format": JSON_FORMAT,
+        "id": log.id,
+        "version": log.version,
+        "path": log.path,
+        "title": log.title,
+        "commits_scanned": log.commits_scanned,
+        "events": [_event(e) for e in log.events],
+    }
+
+
+def _event(event: Event) -> dict:
+    if event.kind != COMMIT:
+        return {"kind": event.kind, "date": event.date, "id": event.id, "entry": event.entry}
+    return {
+        "kind": event.kind,
+        "date": event.date,
+        "id": event.id,
+        "commit": event.commit,
+        "author": event.author,
+        "subject": event.subject,
+        "change": event.change,
+        "old_id": event.old_id,
+        "path": event.path,
+        "old_path": event.old_path,
+        "problem": event.problem,
+        "fields": [diffrender.field_json(f) for f in event.fields],
+    }

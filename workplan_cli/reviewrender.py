@@ -1,0 +1,146 @@
+"""A review as a pull-request comment (Markdown) or as JSON (pure functions returning values)."""
+
+from __future__ import annotations
+
+from workplan_cli import diffrender
+from workplan_cli.diffrender import MARKS, Node, field_node, md_escape
+from workplan_cli.review import ADDED, REMOVED, RENAMED, FileReview, Review
+
+JSON_FORMAT = 1  # bump when the JSON shape changes in a way that breaks readers
+
+
+def to_markdown(review: Review) -> str:
+    """Returns the review as Markdown ready to post as a pull-request comment."""
+    lines = ["## Work plan review", "", _compared(review), ""]
+    lines += _validation(review)
+    if not review.files and review.stakeholders is None and not review.stakeholders_skipped:
+        lines += ["", "No plan or stakeholder files changed."]
+        return "\n".join(lines) + "\n"
+    lines += ["", "### Status changes", ""]
+    lines += _status_table(review)
+    lines += ["", "### Files", ""]
+    lines += [f"- {_file_line(f)}" for f in review.files]
+    if review.stakeholders is not None or review.stakeholders_skipped:
+        lines.append(f"- {md_escape(review.data_dir + '/stakeholders.yaml')}: changed")
+        lines += ["", "### Stakeholders", ""]
+        lines += _stakeholder_lines(review)
+    for f in review.files:
+        if f.diff is not None and f.old is not None and f.new is not None:
+            lines += ["", *_demoted(diffrender.to_markdown(f.diff, f.old, f.new))]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _compared(review: Review) -> str:
+    head = "the working tree" if review.head_commit is None else f"HEAD ({review.head_commit[:12]})"
+    return (
+        f"Changes in {head} since its merge base with {md_escape(review.base)} "
+        f"({review.merge_base[:12]})."
+    )
+
+
+def _validation(review: Review) -> list[str]:
+    if review.valid:
+        return [f"✅ The new state is valid ({review.checked} files checked)."]
+    n = len(review.problems)
+    out = [f"❌ The new state does not validate ({n} problem{'s' * (n != 1)}):", ""]
+    return out + [f"- {md_escape(str(p))}" for p in review.problems]
+
+
+def _status_table(review: Review) -> list[str]:
+    if not review.status_changes:
+        return ["No status changes."]
+    out = ["| Plan | Activity | Title | From | To | Date | Note |", "|---|---|---|---|---|---|---|"]
+    for s in review.status_changes:
+        cells = [s.version, s.id, s.title, s.old or "", s.new, s.date or "", s.note or ""]
+        out.append("| " + " | ".join(md_escape(str(c)) for c in cells) + " |")
+    return out
+
+
+def _file_line(f: FileReview) -> str:
+    text = f"{md_escape(f.path)}: {f.change}"
+    if f.change == RENAMED:
+        text += f" from {md_escape(f.old_path or '')}"
+    if f.change in (ADDED, REMOVED) and f.activities is not None:
+        text += f" ({f.activities} activit{'y' if f.activities == 1 else 'ies'})"
+    if f.skipped:
+        text += f"; {md_escape(f.skipped)}"
+    elif f.diff is not None and f.diff.empty:
+        text += "; no differences in the plan's content"
+    return text
+
+
+def _stakeholder_lines(review: Review) -> list[str]:
+    if review.stakeholders_skipped:
+        return [md_escape(review.stakeholders_skipped) + "; not compared."]
+    if not review.stakeholders:
+        return ["No differences in the stakeholders' content."]
+    nodes = [
+        Node(MARKS[s.change], f"{s.id}  {s.name}", children=[field_node(f) for f in s.fields])
+        for s in review.stakeholders
+    ]
+    return diffrender.markdown_list(nodes)
+
+
+def _demoted(markdown: str) -> list[str]:
+    """Returns the lines with each heading one level deeper: the diff sits inside the review."""
+    # Plan text is escaped by the renderer (a '#' in it becomes '\#'), so only headings match.
+    return ["#" + line if line.startswith("#") else line for line in markdown.splitlines()]
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def to_json(review: Review) -> dict:
+    """Returns the documented JSON shape (see README, "Git review")."""
+    return {
+        "format": JSON_FORMAT,
+        "base": {"rev": review.base, "commit": review.base_commit, "merge_base": review.merge_base},
+        "head": {
+            "worktree": review.head_commit is None,
+            "commit": review.head_commit,
+        },
+        "valid": review.valid,
+        "checked": review.checked,
+        "problems": [p.as_dict() for p in review.problems],
+        "status_changes": [
+            {
+                "version": s.version,
+                "id": s.id,
+                "title": s.title,
+                "from": s.old,
+                "to": s.new,
+                "date": s.date,
+                "note": s.note,
+            }
+            for s in review.status_changes
+        ],
+        "files": [_file(f) for f in review.files],
+        "stakeholders": {
+            "changed": review.stakeholders is not None or review.stakeholders_skipped is not None,
+            "skipped": review.stakeholders_skipped,
+            "changes": [
+                {
+                    "change": s.change,
+                    "id": s.id,
+                    "name": s.name,
+                    "fields": [diffrender.field_json(f) for f in s.fields],
+                }
+                for s in review.stakeholders or []
+            ],
+        },
+    }
+
+
+def _file(f: FileReview) -> dict:
+    diff = None
+    if f.diff is not None and f.old is not None and f.new is not None:
+        diff = diffrender.to_json(f.diff, f.old, f.new)
+    return {
+        "path": f.path,
+        "old_path": f.old_path,
+        "change": f.change,
+        "version": f.version,
+        "activities": f.activities,
+        "skipped": f.skipped,
+        "diff": diff,
+    }
