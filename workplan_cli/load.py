@@ -101,8 +101,32 @@ def _validate(model: type[M], data: Any, text: str, name: str) -> M:
     try:
         return _adapter(model).validate_python(data)
     except ValidationError as e:
-        problems = [_problem_of(err) for err in e.errors(include_url=False)]
-        raise InvalidFileError(_locate(problems, text, name)) from None
+        # Only the first few are explained and located (a junk list can give 300,000 errors,
+        # which are let go before the document is composed again to find the places).
+        total = e.error_count()
+        errors = e.errors(include_url=False) if total <= 1000 else _first_errors(model, data)
+        problems = [_problem_of(err) for err in errors[:MAX_PROBLEMS]]
+    raise InvalidFileError(_locate(problems, text, name, total))
+
+
+def _first_errors(model: type, data: Any) -> list[dict]:
+    """Returns the first validation errors of `data`, found on a copy with every list cut short:
+    pydantic hands out all errors or none, and 300,000 of them took 300 MB."""
+    from pydantic import ValidationError
+
+    try:
+        _adapter(model).validate_python(_cut(data))
+    except ValidationError as e:
+        return e.errors(include_url=False)
+    return []
+
+
+def _cut(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_cut(item) for item in value[:MAX_PROBLEMS]]
+    if isinstance(value, dict):
+        return {key: _cut(item) for key, item in value.items()}
+    return value
 
 
 @cache
@@ -169,8 +193,11 @@ def _first_content(text: str) -> tuple[int, int] | None:
     return None
 
 
-def _locate(problems: list[tuple[tuple, bool, str]], text: str, name: str) -> list[Problem]:
-    shown, hidden = problems[:MAX_PROBLEMS], len(problems) - MAX_PROBLEMS
+def _locate(
+    problems: list[tuple[tuple, bool, str]], text: str, name: str, total: int = 0
+) -> list[Problem]:
+    shown = problems[:MAX_PROBLEMS]
+    hidden = max(total, len(problems)) - len(shown)
     places = yamlio.find_all(text, [(loc, at_key) for loc, at_key, _ in shown])
     out = []
     for (loc, _, message), place in zip(shown, places, strict=False):
