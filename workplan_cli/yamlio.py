@@ -18,6 +18,7 @@ from ruamel.yaml.tag import Tag
 from workplan_cli.errors import WorkplanError
 
 MAX_DEPTH = 64  # a plan is about ten levels deep; far deeper is an accident or an attack
+MAX_TEXT = 100_000  # characters of one value; the longest text of a plan has about 1,500
 MAX_KEYS = 200  # in one mapping; the models' largest has 14 (unknown keys cost an error each)
 MAX_NODES = 300_000  # a plan of 10,000 activities (7 MB) holds 250,000 values; 2025 holds 1,500
 
@@ -179,6 +180,8 @@ def _construct(root: Node, text: str, numbers: SafeConstructor) -> Any:
             raise _error_at(node, f"nesting is too deep (more than {MAX_DEPTH} levels)")
         tag = _tag(node)
         if isinstance(node, ScalarNode):
+            if len(node.value) > MAX_TEXT:
+                raise _error_at(node, _TOO_LONG)
             if tag in _TEXT_TAGS:
                 value = node.value
             elif tag == _NULL:
@@ -605,6 +608,7 @@ def _newline_near(text: str, at: int) -> str:
 # take minutes to build is refused with its place, before or while it is built.
 
 _TOO_MANY = f"more than {MAX_NODES:,} values in one file; a plan of 10,000 activities holds 250,000"
+_TOO_LONG = f"a value of more than {MAX_TEXT:,} characters; a plan's longest text has about 1,500"
 _TOO_MANY_KEYS = f"a mapping with more than {MAX_KEYS} keys; no mapping of a plan has more than 20"
 _NOT_ALLOWED = "anchors and aliases are not allowed in plan files"
 # An anchor is `&name` where a node starts. Text such as "R&D" or "Q & A" does not look like
