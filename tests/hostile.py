@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
+import typer.testing
 
 from workplan_cli import yamlio
 
@@ -78,3 +82,11 @@ def measure(repo: Path, *args: str, cache: Path) -> Measured:
         figures["seconds"],
         figures["peak_mb"],
     )
+
+
+def command_built_once():
+    """Makes typer build the click command once (use as a module-scoped fixture): it rebuilt it
+    from the functions' signatures on every invocation, most of the time of a corpus case."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.testing, "_get_command", functools.cache(typer.testing._get_command))
+        yield

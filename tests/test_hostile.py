@@ -3,21 +3,20 @@ tests/corpus/ with one clear message and exit 1 (or simply works), runs nothing,
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-import typer.testing
 from typer.testing import CliRunner
 
 from tests.conftest import DATA, git
-from tests.hostile import CORPUS, expected, measure, place, snapshot
+from tests.hostile import CORPUS, command_built_once, expected, measure, place, snapshot
 from workplan_cli.cli import app
 
 CASES = expected()
+_command_built_once = pytest.fixture(autouse=True, scope="module")(command_built_once)
 OK = sorted(name for name, case in CASES.items() if case.get("exit") == 0)
 
 # The commands that read plan files, as a user would type them, run on every case; the diff
@@ -68,15 +67,6 @@ ONE_OF_EACH_KIND = {
 }
 # A file with old Mac line endings (CR only) reads fine, but set-status cannot splice it.
 REFUSED = {("cr-only", "set-status"): "cannot update 1.1.1 in place"}
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _command_built_once():
-    # typer rebuilds the click command from the functions' signatures on every invocation,
-    # which was most of the time of a corpus case; these tests run hundreds of invocations.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(typer.testing, "_get_command", functools.cache(typer.testing._get_command))
-        yield
 
 
 def test_the_manifest_names_every_file_of_the_corpus():
