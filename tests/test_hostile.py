@@ -131,6 +131,36 @@ def test_corpus_case(name, plans, monkeypatch):
         shutil.copy(DATA / target.name, target)
 
 
+@pytest.mark.parametrize("name", sorted(ONE_OF_EACH_KIND - set(OK)))
+def test_revise_from_a_broken_plan_writes_nothing(name, repo, cli):
+    place(repo, name, CASES[name])
+    before = snapshot(repo)
+    err = cli("revise", "2024", "2031", code=1).stderr
+    assert err.startswith("Error:") and CASES[name]["stderr"] in err
+    assert snapshot(repo) == before
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_completion_never_raises(name, plans, monkeypatch):
+    from types import SimpleNamespace
+
+    from workplan_cli.cli import complete
+
+    monkeypatch.chdir(plans)
+    target = place(plans, name, CASES[name])
+    try:
+        for function in (
+            complete.plan_versions,
+            complete.activity_ids,
+            complete.area_ids,
+            complete.topic_ids,
+            complete.stakeholder_ids,
+        ):
+            assert isinstance(function(SimpleNamespace(params={}), ""), list)
+    finally:
+        shutil.copy(DATA / target.name, target)
+
+
 def test_review_and_log_read_broken_files_from_history(plans, monkeypatch):
     # A broken plan committed to history: review (HEAD) and log read it from git objects.
     monkeypatch.chdir(plans)
