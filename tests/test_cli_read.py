@@ -293,7 +293,8 @@ def test_invalid_plan_stops_status(repo, cli):
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"\xff\xfe binary", "not UTF-8 text: byte 0xff at offset 0 cannot be decoded"),
+        (b"\xff\xfe binary", "not UTF-8 text: it starts with a UTF-16 or UTF-32 byte"),
+        (b"\xfe binary", "not UTF-8 text: byte 0xfe at offset 0 cannot be decoded"),
         (b"plan: [\n", "data/workplan-2024.yaml:2:1: "),
         (b"a: 1\na: 2\n", 'found duplicate key "a"'),
         (b"", "found an empty file"),

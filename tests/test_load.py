@@ -307,3 +307,60 @@ def test_fast_parse_gives_the_same_data_as_ruamel():
     expected["extra"]["d"] = "2024-01-02"  # dates stay text for the models to check
     expected["plan"]["signed"]["date"] = "2024-02-13"
     assert yamlio.parse(text) == expected
+
+
+# --- Bounds (issue 9): junk costs no more than the largest plan ----------------------------------
+
+
+def test_only_the_first_twenty_problems_are_listed():
+    text = PLAN + "".join(f"junk{i}: 1\n" for i in range(30))
+    found = problems(text)
+    assert len(found) == 21
+    assert found[0].endswith(": junk0: unknown key 'junk0'")
+    assert found[-1] == f"{NAME}: and 10 more problems (fix the first ones, then look again)"
+
+
+def test_thousands_of_errors_are_counted_not_built():
+    # pydantic builds all errors or none; the first ones come from a copy with lists cut short.
+    text = "schema_version: 1\nplan: {}\nareas: [" + "1, " * 5000 + "]\n"
+    found = problems(text)
+    assert len(found) == 21
+    assert found[0] == f"{NAME}:2:7: plan: missing required key 'id'"
+    assert any("areas[0]: Input should be a dictionary" in p for p in found)
+    assert found[-1] == f"{NAME}: and 4,986 more problems (fix the first ones, then look again)"
+
+
+def test_a_mapping_of_more_than_200_keys_is_refused():
+    text = "a: {" + ", ".join(f"k{i}: 1" for i in range(201)) + "}\n"
+    assert one(text) == (
+        f"{NAME}:1:4: a mapping with more than 200 keys; no mapping of a plan has more than 20"
+    )
+
+
+def test_values_are_counted(monkeypatch):
+    from workplan_cli import yamlio
+
+    monkeypatch.setattr(yamlio, "MAX_NODES", 100)
+    assert one("a: [" + "x, " * 140 + "]\n").startswith(f"{NAME}:1:")  # built, then counted
+    assert one("a: [" + "x, " * 200 + "]\n") == (  # counted before building
+        f"{NAME}: too many values for a plan file (203 line breaks, commas, dashes, colons and "
+        "brackets; a plan of 10,000 activities has about 300,000)"
+    )
+
+
+def test_a_value_of_more_than_100000_characters_is_refused():
+    text = replace_once("title: Data policy", "title: " + "x" * 100_001)
+    line = line_of(text, "title: xxx")
+    assert one(text) == (
+        f"{NAME}:{line}:16: a value of more than 100,000 characters; a plan's longest text "
+        "has about 1,500"
+    )
+
+
+def test_a_lone_anchor_is_refused_but_an_ampersand_in_text_is_fine():
+    assert one("a: &x 1\n") == f"{NAME}:1:4: anchors and aliases are not allowed in plan files"
+    text = replace_once("title: Data policy", "title: R&D, Q & A, AT &T's policy")
+    assert (
+        parse_plan(text.encode(), NAME, IDS).find("1.2.1").topic.title
+        == "R&D, Q & A, AT &T's policy"
+    )

@@ -22,7 +22,7 @@ from workplan_cli.model import SCHEMA_VERSION
 from workplan_cli.snapshot import from_plain, to_plain
 
 T = TypeVar("T")
-FORMAT = 1  # of the entries themselves
+FORMAT = 2  # of the entries, and of the loader's rules: an entry a laxer loader wrote is a miss
 _memory: dict[str, object] = {}  # this process's models by key: a file read twice parses once
 
 

@@ -10,9 +10,14 @@ from workplan_cli.checks import Finding, check_plan, check_stakeholders, render_
 from workplan_cli.errors import InvalidFileError, Problem
 from workplan_cli.model import Plan, StakeholderFile
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = 16 * 1024 * 1024  # twice a plan of 10,000 activities
+
+MAX_PROBLEMS = 20  # per file: past that, more lines help nobody find the first mistake
 
 M = TypeVar("M")
+
+_BOM = "byte order mark"
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
 _TOP_KEYS = {
     Plan: "schema_version, plan and areas",
@@ -29,6 +34,9 @@ def decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
+        if data.startswith(_WIDE_BOMS):
+            message = f"not UTF-8 text: it starts with a UTF-16 or UTF-32 {_BOM}; save it as UTF-8"
+            raise InvalidFileError([Problem(name, message)]) from None
         line = data.count(b"\n", 0, e.start) + 1
         column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
         byte = data[e.start : e.start + 1].hex()
@@ -74,8 +82,10 @@ def _parse(text: str, name: str) -> Any:
 
 def _validate(model: type[M], data: Any, text: str, name: str) -> M:
     if not isinstance(data, dict):
-        found = "an empty file" if data is None else f"a {_kind(data)}"
-        line, col = (1, 1) if data is not None else (None, None)
+        found, (line, col) = f"a {_kind(data)}", (1, 1)
+        if data is None:
+            place = _first_content(text)
+            found, (line, col) = ("null", place) if place else ("an empty file", (None, None))
         raise InvalidFileError(
             [
                 Problem(
@@ -91,8 +101,32 @@ def _validate(model: type[M], data: Any, text: str, name: str) -> M:
     try:
         return _adapter(model).validate_python(data)
     except ValidationError as e:
-        problems = [_problem_of(err) for err in e.errors(include_url=False)]
-        raise InvalidFileError(_locate(problems, text, name)) from None
+        # Only the first few are explained and located (a junk list can give 300,000 errors,
+        # which are let go before the document is composed again to find the places).
+        total = e.error_count()
+        errors = e.errors(include_url=False) if total <= 1000 else _first_errors(model, data)
+        problems = [_problem_of(err) for err in errors[:MAX_PROBLEMS]]
+    raise InvalidFileError(_locate(problems, text, name, total))
+
+
+def _first_errors(model: type, data: Any) -> list[dict]:
+    """Returns the first validation errors of `data`, found on a copy with every list cut short:
+    pydantic hands out all errors or none, and 300,000 of them took 300 MB."""
+    from pydantic import ValidationError
+
+    try:
+        _adapter(model).validate_python(_cut(data))
+    except ValidationError as e:
+        return e.errors(include_url=False)
+    return []
+
+
+def _cut(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_cut(item) for item in value[:MAX_PROBLEMS]]
+    if isinstance(value, dict):
+        return {key: _cut(item) for key, item in value.items()}
+    return value
 
 
 @cache
@@ -115,7 +149,7 @@ def _problem_of(err: dict) -> tuple[tuple, bool, str]:
     kind = err["type"]
     value = err.get("input")
     if kind in ("extra_forbidden", "unexpected_keyword_argument"):
-        return loc, True, f"unknown key {loc[-1]!r}"
+        return loc, True, f"unknown key {_show(loc[-1])}"
     if kind in ("missing", "missing_keyword_argument"):
         return loc[:-1], False, f"missing required key {loc[-1]!r}"
     if kind == "enum":
@@ -146,13 +180,36 @@ def _show(value: Any) -> str:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "mapping", list: "list", str: "string"}.get(type(value), type(value).__name__)
+    kinds = {dict: "mapping", list: "list", str: "string", bool: "true/false value"}
+    return kinds.get(type(value), "number" if isinstance(value, (int, float)) else "value")
 
 
-def _locate(problems: list[tuple[tuple, bool, str]], text: str, name: str) -> list[Problem]:
-    places = yamlio.find_all(text, [(loc, at_key) for loc, at_key, _ in problems])
+def _first_content(text: str) -> tuple[int, int] | None:
+    """Returns the place of the first character that is not blank or in a comment, if any."""
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip()
+        if stripped and not stripped.startswith("#"):
+            return number, len(line) - len(stripped) + 1
+    return None
+
+
+def _locate(
+    problems: list[tuple[tuple, bool, str]], text: str, name: str, total: int = 0
+) -> list[Problem]:
+    shown = problems[:MAX_PROBLEMS]
+    hidden = max(total, len(problems)) - len(shown)
+    places = yamlio.find_all(text, [(loc, at_key) for loc, at_key, _ in shown])
     out = []
-    for (loc, _, message), place in zip(problems, places, strict=False):
+    for (loc, _, message), place in zip(shown, places, strict=False):
         line, column = place or (None, None)
-        out.append(Problem(name, message, line, column, render_loc(loc)))
+        out.append(Problem(name, message, line, column, _short_path(render_loc(loc))))
+    if hidden > 0:
+        out.append(
+            Problem(name, f"and {hidden:,} more problems (fix the first ones, then look again)")
+        )
     return out
+
+
+def _short_path(path: str) -> str:
+    """Returns a path cut to a readable length (a key may be thousands of characters long)."""
+    return path if len(path) <= 120 else path[:117] + "..."

@@ -18,6 +18,9 @@ from ruamel.yaml.tag import Tag
 from workplan_cli.errors import WorkplanError
 
 MAX_DEPTH = 64  # a plan is about ten levels deep; far deeper is an accident or an attack
+MAX_TEXT = 100_000  # characters of one value; the longest text of a plan has about 1,500
+MAX_KEYS = 200  # in one mapping; the models' largest has 14 (unknown keys cost an error each)
+MAX_NODES = 300_000  # a plan of 10,000 activities (7 MB) holds 250,000 values; 2025 holds 1,500
 
 
 class YamlSyntaxError(WorkplanError):
@@ -72,8 +75,8 @@ class _Resolver(VersionedResolver):
         return tag
 
 
-def _safe_yaml() -> YAML:
-    yaml = YAML(typ="safe", pure=False)  # the C parser when ruamel.yaml.clib is installed
+def _safe_yaml(pure: bool = False) -> YAML:
+    yaml = YAML(typ="safe", pure=pure)  # the C parser when ruamel.yaml.clib is installed
     yaml.Resolver = _Resolver
     return yaml
 
@@ -84,9 +87,13 @@ def parse(text: str) -> Any:
     Raises YamlSyntaxError for bad syntax, duplicate keys, tags, aliases, keys that are not
     text and deep nesting. Dates stay text: the models check them, with a place.
     """
+    _check_density(text)  # see "Hostile input" at the end of this module
     yaml = _safe_yaml()
     root = _compose(text, yaml)
-    return None if root is None else _construct(root, text, yaml.constructor)
+    data = None if root is None else _construct(root, text, yaml.constructor)
+    _check_anchors(text)
+    _check_unicode(data, text)
+    return data
 
 
 def _compose(text: str, yaml: YAML | None = None) -> Node | None:
@@ -98,7 +105,7 @@ def _compose(text: str, yaml: YAML | None = None) -> Node | None:
     try:
         return (yaml or _safe_yaml()).compose(text)
     except MarkedYAMLError as e:
-        raise _syntax_error(e) from None
+        raise _syntax_error(e, text) from None
     except ReaderError as e:
         line, column = _place(text, e.position)
         raise YamlSyntaxError(
@@ -108,6 +115,11 @@ def _compose(text: str, yaml: YAML | None = None) -> Node | None:
         raise YamlSyntaxError(str(e).strip().splitlines()[0]) from None
     except RecursionError:
         raise YamlSyntaxError(f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
+    except (
+        ValueError,
+        TypeError,
+    ) as e:  # slips of the pure-Python parser, e.g. chr() of "\U00110000"
+        raise YamlSyntaxError(f"cannot be read as YAML ({e})") from None
 
 
 # Flow collections nest by recursion in libyaml's C composer, which crashes the whole process
@@ -162,10 +174,14 @@ def _construct(root: Node, text: str, numbers: SafeConstructor) -> Any:
             line, column = _first_alias(text)
             raise YamlSyntaxError("anchors and aliases are not allowed in plan files", line, column)
         seen.add(id(node))
+        if len(seen) > MAX_NODES:
+            raise _error_at(node, _TOO_MANY)
         if depth > MAX_DEPTH:
             raise _error_at(node, f"nesting is too deep (more than {MAX_DEPTH} levels)")
         tag = _tag(node)
         if isinstance(node, ScalarNode):
+            if len(node.value) > MAX_TEXT:
+                raise _error_at(node, _TOO_LONG)
             if tag in _TEXT_TAGS:
                 value = node.value
             elif tag == _NULL:
@@ -178,6 +194,8 @@ def _construct(root: Node, text: str, numbers: SafeConstructor) -> Any:
             value = [None] * len(node.value)
             stack.extend((child, depth + 1, value, i) for i, child in enumerate(node.value))
         elif isinstance(node, MappingNode) and tag == _MAP:
+            if len(node.value) > MAX_KEYS:
+                raise _error_at(node, _TOO_MANY_KEYS)
             value = {}
             for key_node, child in node.value:
                 name = _key(key_node)
@@ -219,11 +237,13 @@ def _error_at(node: Node, message: str) -> YamlSyntaxError:
     return YamlSyntaxError(message, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _syntax_error(e: MarkedYAMLError) -> YamlSyntaxError:
+def _syntax_error(e: MarkedYAMLError, text: str | None = None) -> YamlSyntaxError:
     mark = e.problem_mark or e.context_mark
     problem = (e.problem or e.context or "not valid YAML").strip()
+    if problem.startswith("found invalid Unicode character escape code") and text and mark:
+        return _bad_escape(text, mark.index)
     if e.context and e.problem:
-        problem = f"{problem} ({e.context.strip()})"
+        problem = f"{problem} ({e.context.strip()}{_started_at(e)})"
     if mark is None:
         return YamlSyntaxError(problem)
     return YamlSyntaxError(problem, mark.line + 1, mark.column + 1)
@@ -238,7 +258,7 @@ def _place(text: str, index: int) -> tuple[int, int]:
 def _first_alias(text: str) -> tuple[int | None, int | None]:
     from ruamel.yaml.events import AliasEvent
 
-    for event in YAML(typ="safe", pure=True).parse(text):
+    for event in _safe_yaml().parse(text):  # C events: a pure-Python parse of 16 MB took minutes
         if isinstance(event, AliasEvent):
             return event.start_mark.line + 1, event.start_mark.column + 1
     return None, None
@@ -581,3 +601,100 @@ def _newline_near(text: str, at: int) -> str:
     if before < 0:
         return "\n"
     return "\r\n" if before > 0 and text[before - 1] == "\r" else "\n"
+
+
+# --- Hostile input: lone anchors, text that is not Unicode, far too many values -------------
+# Plan files hold plain data written out in full; a file that cannot be printed or that would
+# take minutes to build is refused with its place, before or while it is built.
+
+_TOO_MANY = f"more than {MAX_NODES:,} values in one file; a plan of 10,000 activities holds 250,000"
+_TOO_LONG = f"a value of more than {MAX_TEXT:,} characters; a plan's longest text has about 1,500"
+_TOO_MANY_KEYS = f"a mapping with more than {MAX_KEYS} keys; no mapping of a plan has more than 20"
+_NOT_ALLOWED = "anchors and aliases are not allowed in plan files"
+# An anchor is `&name` where a node starts. Text such as "R&D" or "Q & A" does not look like
+# one, so the event scan below runs only for files that may really hold one.
+_AMPERSAND = re.compile(r"&(?=[^\s\[\]{},])")
+# Lone surrogates can only come from escapes (UTF-8 decoding refuses them), so files without
+# an escape skip the walk.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_anchors(text: str) -> None:
+    """Refuses an anchor even when no alias uses it (the C composer does not keep anchors)."""
+    if not any(
+        m.start() == 0 or text[m.start() - 1] in " \t\r\n[{," for m in _AMPERSAND.finditer(text)
+    ):
+        return
+    from ruamel.yaml.events import AliasEvent
+
+    for event in _safe_yaml().parse(text):
+        if getattr(event, "anchor", None) and not isinstance(event, AliasEvent):
+            mark = event.start_mark
+            raise YamlSyntaxError(_NOT_ALLOWED, mark.line + 1, mark.column + 1)
+
+
+def _check_unicode(data: Any, text: str) -> None:
+    """Refuses text holding a lone surrogate (from an escape such as "\\ud800"), which no
+    output can print; the C parser refuses those escapes itself, the pure one does not."""
+    if "\\u" not in text and "\\U" not in text:
+        return
+    stack: list[tuple[Any, tuple, bool]] = [(data, (), False)]
+    while stack:
+        value, path, is_key = stack.pop()
+        if isinstance(value, str) and _SURROGATE.search(value):
+            place = Locator(text).find(path, at_key=is_key)
+            line, column = place or (None, None)
+            raise YamlSyntaxError(_not_unicode(value), line, column)
+        if isinstance(value, dict):
+            for key, child in value.items():
+                stack += [(key, (*path, key), True), (child, (*path, key), False)]
+        elif isinstance(value, list):
+            stack += [(child, (*path, i), False) for i, child in enumerate(value)]
+
+
+_HALF_PAIR = "half of a surrogate pair): write the character itself, or one \\U0001xxxx escape"
+
+
+def _not_unicode(value: str) -> str:
+    shown = repr(value) if len(value) <= 60 else repr(value[:57]) + "..."
+    return f"{shown} is not valid Unicode (it holds {_HALF_PAIR}"
+
+
+def _bad_escape(text: str, index: int) -> YamlSyntaxError:
+    """Returns the error for an escape that names no character, quoting it at its place."""
+    start = text.rfind("\\", max(0, index - 10), index + 1)  # the mark stands inside the escape
+    found = re.match(r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})", text[start:]) if start >= 0 else None
+    if found is None:
+        return YamlSyntaxError("an escape is not valid Unicode", *_place(text, index))
+    escape = found.group(0)
+    why = (
+        f"it names {_HALF_PAIR}"
+        if 0xD800 <= int(escape[2:], 16) <= 0xDFFF
+        else "no such character)"
+    )
+    return YamlSyntaxError(f"{escape} is not valid Unicode ({why}", *_place(text, start))
+
+
+def _started_at(e: MarkedYAMLError) -> str:
+    """Returns ' that starts at line L, column C' when the context began on another line."""
+    start, problem = e.context_mark, e.problem_mark
+    if e.problem == "could not find expected ':'" and problem and problem.column > 1024:
+        return "; a key is at most 1024 characters long"
+    if start is None or problem is None or start.line == problem.line:
+        return ""
+    if not (e.context or "").startswith("while "):
+        return ""  # "expected a single document in the stream" names no place of its own
+    return f" that starts at line {start.line + 1}, column {start.column + 1}"
+
+
+def _check_density(text: str) -> None:
+    """Refuses text with far too many values before any is built: composing a megabyte of
+    `[1,1,1,...]` took seconds and hundreds of megabytes before the constructor could count.
+    Nearly every value follows a line break, `,`, `- `, `: `, `":`, `[` or `{`; a plan of
+    10,000 activities has 1.2 of these a value."""
+    marks = sum(text.count(sep) for sep in ("\n", ",", "- ", ": ", '":', "[", "{"))
+    if marks > MAX_NODES * 3 // 2:
+        raise YamlSyntaxError(
+            f"too many values for a plan file ({marks:,} line breaks, commas, dashes, colons "
+            "and brackets; a plan of 10,000 activities has about 300,000)"
+        )
