@@ -192,9 +192,9 @@ def test_surrogate_escapes_are_refused_by_the_pure_parser_too(repo, cli, monkeyp
     # which json.dumps and every terminal print would choke on: refused at load, with a place.
     import functools
 
-    from workplan_cli import yamlio
+    from workplan_cli.yamlio import reading
 
-    monkeypatch.setattr(yamlio, "_safe_yaml", functools.partial(yamlio._safe_yaml, pure=True))
+    monkeypatch.setattr(reading, "_safe_yaml", functools.partial(reading._safe_yaml, pure=True))
     place(repo, "surrogate-escape", CASES["surrogate-escape"])
     for args in (["validate"], ["show", "1.1.1", "-f", "json"], ["status"], ["report"]):
         err = cli(*args, code=1).stderr

@@ -338,9 +338,9 @@ def test_a_mapping_of_more_than_200_keys_is_refused():
 
 
 def test_values_are_counted(monkeypatch):
-    from workplan_cli import yamlio
+    from workplan_cli.yamlio import reading
 
-    monkeypatch.setattr(yamlio, "MAX_NODES", 100)
+    monkeypatch.setattr(reading, "MAX_NODES", 100)
     assert one("a: [" + "x, " * 140 + "]\n").startswith(f"{NAME}:1:")  # built, then counted
     assert one("a: [" + "x, " * 200 + "]\n") == (  # counted before building
         f"{NAME}: too many values for a plan file (203 line breaks, commas, dashes, colons and "
