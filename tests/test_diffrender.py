@@ -26,7 +26,8 @@ def test_markdown_escapes_plan_text():
     acts(data, "1.1")[0]["title"] = "A | B *bold* <b>x</b> [link](http://x) `code` ~~s~~ # h"
     old, new = sides(plan(data))
     out = diffrender.to_markdown(diff_plans(old.plan, new.plan), old, new)
-    assert r"A \| B \*bold\* \<b\>x\</b\> \[link\](http://x) \`code\` \~\~s\~\~ \# h" in out
+    # "#" starts a heading only at the start of a line: mid-line it stays as it is
+    assert r"A \| B \*bold\* \<b\>x\</b\> \[link\](http://x) \`code\` \~\~s\~\~ # h" in out
     assert "| Activities | 0 | 0 | 0 | 1 |" in out
 
 

@@ -181,7 +181,7 @@ def test_plan_text_cannot_break_the_markdown(git_repo, cli):
     commit(git_repo, "odd text")
     out = cli("review", "main").stdout
     assert (
-        "Hack \\| \\<b\\>athon\\</b\\> \\# \\[x\\](y) | planned | completed | 2024-10-12 | a \\| b |"
+        "Hack \\| \\<b\\>athon\\</b\\> # \\[x\\](y) | planned | completed | 2024-10-12 | a \\| b |"
         in out
     )
 

@@ -16,6 +16,7 @@ from workplan_cli.diff import (
     PlanDiff,
     Word,
 )
+from workplan_cli.markdown import md_inline as md_escape
 
 JSON_FORMAT = 1  # bump when the JSON shape changes in a way that breaks readers
 
@@ -223,14 +224,6 @@ def shorten(words: list[Word]) -> list[Word]:
 
 
 # --- Markdown --------------------------------------------------------------------------------
-
-_MD_SPECIAL = "\\`*_[]<>|#~"
-
-
-def md_escape(text: str) -> str:
-    """Returns plan text that Markdown shows as written: one line, special characters escaped."""
-    text = " ".join(text.split())
-    return "".join("\\" + c if c in _MD_SPECIAL else c for c in text)
 
 
 def to_markdown(diff: PlanDiff, old: SideLike, new: SideLike) -> str:

@@ -50,6 +50,14 @@ def toplevel(cwd: Path) -> Path:
     return Path(out.decode().strip())
 
 
+def relative_path(path: Path, top: Path) -> str:
+    """Returns `path` as git names it in the work tree at `top` (relative, with slashes)."""
+    try:
+        return path.resolve().relative_to(top.resolve()).as_posix()
+    except ValueError:
+        raise GitError(f"{path} is outside the git work tree {top}") from None
+
+
 def check_revision_text(rev: str) -> None:
     """Refuses text that git could read as an option or that holds no revision at all."""
     if not rev or rev.startswith("-") or any(c in rev for c in "\n\r\0"):

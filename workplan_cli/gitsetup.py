@@ -59,7 +59,7 @@ def attribute_lines(data_rel: str) -> list[str]:
 def setup(root: Path) -> SetupResult:
     """Registers the diff driver for the plan repository at `root`; idempotent."""
     top = gitio.toplevel(root)
-    lines = attribute_lines(_relative(root / "data", top))
+    lines = attribute_lines(gitio.relative_path(root / "data", top))
     path = top / ATTRIBUTES
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     present = set(text.splitlines())
@@ -77,7 +77,7 @@ def setup(root: Path) -> SetupResult:
 def uninstall(root: Path) -> SetupResult:
     """Removes exactly what `setup` added: our .gitattributes lines and the config section."""
     top = gitio.toplevel(root)
-    lines = set(attribute_lines(_relative(root / "data", top)))
+    lines = set(attribute_lines(gitio.relative_path(root / "data", top)))
     path = top / ATTRIBUTES
     removed, deleted = [], False
     if path.exists():
@@ -99,13 +99,6 @@ def uninstall(root: Path) -> SetupResult:
     }
     gitio.config_remove_section(top, SECTION)
     return SetupResult(path, removed, config, deleted)
-
-
-def _relative(path: Path, top: Path) -> str:
-    try:
-        return path.resolve().relative_to(top.resolve()).as_posix()
-    except ValueError:
-        raise WorkplanError(f"{path} is outside the git work tree {top}") from None
 
 
 # --- workplan init -----------------------------------------------------------------------

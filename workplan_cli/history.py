@@ -70,8 +70,8 @@ def activity_log(repo: store.Repo, activity_id: str, version: str | None = None)
     """
     top = gitio.toplevel(repo.root)
     path = repo.plan_path(version) if version else repo.current_plan_path()
-    rel = _relative(path, top)
-    data_rel = _relative(repo.data_dir, top)
+    rel = gitio.relative_path(path, top)
+    data_rel = gitio.relative_path(repo.data_dir, top)
     current = _current_activity(repo, path, rel, activity_id, top)
     head = head_commit(top)
     working_copy = store.read_bytes(path)
@@ -297,10 +297,3 @@ def _order(event: Event) -> tuple:
         return (event.date, 0, 0.0)
     instant = dt.datetime.fromisoformat(event.date)
     return (instant.date().isoformat(), 1, instant.timestamp())
-
-
-def _relative(path: Path, top: Path) -> str:
-    try:
-        return path.resolve().relative_to(top.resolve()).as_posix()
-    except ValueError:
-        raise WorkplanError(f"{path} is outside the git work tree {top}") from None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from workplan_cli import diffrender
-from workplan_cli.diffrender import field_node, md_escape, value_text
+from workplan_cli.diffrender import field_node, value_text
 from workplan_cli.history import (
     COMMIT,
     CREATED,
@@ -13,6 +13,7 @@ from workplan_cli.history import (
     ActivityLog,
     Event,
 )
+from workplan_cli.markdown import md_inline as md_escape
 
 JSON_FORMAT = 1
 

@@ -16,6 +16,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from workplan_cli.errors import WorkplanError
+from workplan_cli.markdown import md, md_block
 
 DEFAULTS = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAMES = {"markdown": "report.md.j2", "html": "report.html.j2", "pdf": "report.html.j2"}
@@ -134,37 +135,6 @@ def _environment(choice: TemplateChoice, autoescape: bool) -> jinja2.Environment
     if isinstance(env, _BoundedSandbox):
         env.filters = {name: _guarded(f) for name, f in env.filters.items()}
     return env
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~&])")
-# What makes a line start a block: a heading, a list item, a quote, a rule or an underline.
-_MD_NUMBERED = re.compile(r"[0-9]{1,9}(?=[.)](\s|$))")
-_MD_BLOCK_START = re.compile(r"#{1,6}(\s|$)|[-+](\s|$)|>|[-=][-= ]*$")
-
-
-def md(text) -> str:
-    """Returns text as one line of Markdown that shows literally (also inside a table cell)."""
-    return _md_line(" ".join(str(text).split()))
-
-
-def md_block(text) -> str:
-    """Returns text as Markdown paragraphs that show literally, line breaks kept."""
-    paragraphs = re.split(r"\n\s*\n", str(text).strip())
-    out = []
-    for paragraph in paragraphs:
-        lines = [_md_line(" ".join(line.split())) for line in paragraph.splitlines()]
-        # A backslash at the end of a line is a hard line break on GitHub and GitLab.
-        out.append("\\\n".join(line for line in lines if line))
-    return "\n\n".join(p for p in out if p)
-
-
-def _md_line(text: str) -> str:
-    """Returns one line (no leading space) escaped; a block marker at its start too."""
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    numbered = _MD_NUMBERED.match(text)
-    if numbered:
-        return text[: numbered.end()] + "\\" + text[numbered.end() :]
-    return "\\" + text if _MD_BLOCK_START.match(text) else text
 
 
 # --- The sandbox for a user's template ------------------------------------------------------

@@ -75,7 +75,7 @@ def review(repo: Repo, base: str, worktree: bool = False) -> Review:
     head_commit = _head(top)
     base_commit = gitio.resolve(base, repo.root)
     mb = gitio.merge_base(base_commit, head_commit, top)
-    data_rel = _relative(repo.data_dir, top)
+    data_rel = gitio.relative_path(repo.data_dir, top)
     changes = [
         c
         for c in gitio.changed_files(mb, None if worktree else head_commit, top, data_rel)
@@ -275,14 +275,6 @@ def _plan_problems(data: bytes, path: str, ids) -> list[Problem]:
 
 
 # --- paths and readers ---------------------------------------------------------------------
-
-
-def _relative(path: Path, top: Path) -> str:
-    try:
-        rel = path.resolve().relative_to(top.resolve()).as_posix()
-    except ValueError:
-        raise WorkplanError(f"{path} is outside the git work tree {top}") from None
-    return rel
 
 
 def _is_ours(path: str | None, data_rel: str) -> bool:

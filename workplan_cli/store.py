@@ -236,8 +236,8 @@ def _git_side(repo: Repo, spec: str, rev: str, version: str) -> Side:
     gitio.check_revision_text(rev)
     top = gitio.toplevel(repo.root)
     commit = gitio.resolve(rev, repo.root)
-    plan_rel = _relative(repo.data_dir / f"workplan-{version}.yaml", top)
-    people_rel = _relative(repo.stakeholders_path, top)
+    plan_rel = gitio.relative_path(repo.data_dir / f"workplan-{version}.yaml", top)
+    people_rel = gitio.relative_path(repo.stakeholders_path, top)
     try:
         plan_bytes = gitio.read_blob(commit, plan_rel, top)
     except gitio.FileAbsentError:
@@ -258,10 +258,3 @@ def _git_side(repo: Repo, spec: str, rev: str, version: str) -> Side:
             ]
         )
     return Side(spec, f"{plan_rel} at {commit[:12]}", plan, people)
-
-
-def _relative(path: Path, top: Path) -> str:
-    try:
-        return path.resolve().relative_to(top.resolve()).as_posix()
-    except ValueError:
-        raise WorkplanError(f"{display_path(path)} is outside the git work tree {top}") from None

@@ -84,10 +84,9 @@ def markdown_table(columns: list[Column], rows: list[list[str]]) -> str:
 
 
 def md_cell(text: str) -> str:
-    text = " ".join(text.split())
-    for char in "\\|*_`[]<>":
-        text = text.replace(char, "\\" + char)
-    return text
+    from workplan_cli.markdown import md_inline
+
+    return md_inline(text)
 
 
 def percent(value: float | None) -> str:
