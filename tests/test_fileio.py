@@ -78,3 +78,20 @@ def test_a_held_lock_times_out_with_a_clear_message(repo, cli, monkeypatch):
         holder.kill()
         holder.wait()
         holder.stdout.close()
+
+
+def test_an_interrupted_write_leaves_no_temporary_file(tmp_path, monkeypatch):
+    def interrupt(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        fileio.write_atomic(tmp_path / "new.ics", b"data")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_new_file_gets_the_usual_mode(tmp_path):
+    fileio.write_atomic(tmp_path / "new.json", b"{}")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "new.json").stat().st_mode & 0o777 == 0o666 & ~umask
