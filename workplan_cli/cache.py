@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from workplan_cli import __version__
+from workplan_cli.gcpause import paused_gc
 from workplan_cli.model import SCHEMA_VERSION
 from workplan_cli.snapshot import from_plain, to_plain
 
@@ -72,6 +73,7 @@ def cached(cls: type[T], key: str, parse: Callable[[], T]) -> T:
     return model
 
 
+@paused_gc()
 def _read(cls: type[T], path: Path, key: str) -> T | None:
     try:
         raw = path.read_bytes()

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from workplan_cli import yamlio
 from workplan_cli.checks import Finding, check_plan, check_stakeholders, render_loc
 from workplan_cli.errors import InvalidFileError, Problem
+from workplan_cli.gcpause import paused_gc
 from workplan_cli.model import Plan, StakeholderFile
 
 MAX_BYTES = 16 * 1024 * 1024  # twice a plan of 10,000 activities
@@ -52,6 +53,7 @@ def decode(data: bytes, name: str) -> str:
         ) from None
 
 
+@paused_gc()
 def parse_plan(data: bytes, name: str, stakeholder_ids=None) -> Plan:
     """Returns the validated plan; references are checked when stakeholder ids are given."""
     text = decode(data, name)
@@ -60,6 +62,7 @@ def parse_plan(data: bytes, name: str, stakeholder_ids=None) -> Plan:
     return plan
 
 
+@paused_gc()
 def parse_stakeholders(data: bytes, name: str) -> StakeholderFile:
     """Returns the validated stakeholders file."""
     text = decode(data, name)
