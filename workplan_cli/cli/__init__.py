@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from collections.abc import Iterator, MutableMapping
 
 import typer
+import typer.main
 from typer.core import TyperGroup
+from typer.models import CommandInfo
 
 from workplan_cli import __version__
 from workplan_cli.errors import WorkplanError
@@ -15,8 +19,68 @@ EXIT_ERROR = 1
 EXIT_INTERNAL = 3
 
 
+# The commands, in the order --help lists them: (module in workplan_cli/cli, function, hidden).
+COMMANDS = {
+    "status": ("status", "status", False),
+    "list": ("listing", "list_activities", False),
+    "show": ("show", "show", False),
+    "stakeholders": ("stakeholders", "stakeholders", False),
+    "validate": ("validate", "validate", False),
+    "set-status": ("set_status", "set_status", False),
+    "diff": ("diff", "diff", False),
+    "revise": ("revise", "revise", False),
+    "schema": ("schema", "schema", False),
+    "export": ("export", "export", False),
+    "report": ("report", "report", False),
+    "review": ("review", "review", False),
+    "log": ("log", "log", False),
+    "git-setup": ("gitsetup", "git_setup", False),
+    "textconv": ("gitsetup", "textconv", True),
+    "init": ("init", "init", False),
+}
+
+
+class _Commands(MutableMapping):
+    """The commands by name, each built when it is first looked up.
+
+    Typer reads a command's parameters from its function's signature; doing that for every
+    command on every run took about 80 ms, so only the command that runs is imported and built
+    (`--help` and shell completion still build them all).
+    """
+
+    def __init__(self) -> None:
+        self._built: dict[str, typer.core.TyperCommand] = {}
+
+    def __getitem__(self, name: str):
+        if name not in self._built:
+            module, function, hidden = COMMANDS[name]
+            callback = getattr(importlib.import_module(f"workplan_cli.cli.{module}"), function)
+            self._built[name] = typer.main.get_command_from_info(
+                CommandInfo(name=name, callback=callback, hidden=hidden),
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
+            )
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS)
+
+    def __setitem__(self, name, command) -> None:
+        raise TypeError("commands are listed in COMMANDS")
+
+    def __delitem__(self, name) -> None:
+        raise TypeError("commands are listed in COMMANDS")
+
+
 class _Group(TyperGroup):
     """Runs a command inside the one error boundary of the tool."""
+
+    def __init__(self, **attrs) -> None:
+        super().__init__(**attrs)
+        self.commands = _Commands()
 
     def invoke(self, ctx):
         try:
@@ -73,48 +137,6 @@ def _root(
     ),
 ) -> None:
     """Keep a government work plan as reviewed, versioned YAML data."""
-
-
-def _register() -> None:
-    from workplan_cli.cli import (
-        diff,
-        export,
-        gitsetup,
-        init,
-        listing,
-        log,
-        report,
-        review,
-        revise,
-        schema,
-        set_status,
-        show,
-        stakeholders,
-        status,
-        validate,
-    )
-
-    for module in (
-        status,
-        listing,
-        show,
-        stakeholders,
-        validate,
-        set_status,
-        diff,
-        revise,
-        schema,
-        export,
-        report,
-        review,
-        log,
-        gitsetup,
-        init,
-    ):
-        module.register(app)
-
-
-_register()
 
 
 def main() -> None:

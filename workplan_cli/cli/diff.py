@@ -123,7 +123,3 @@ def _print_tree(result, before, after) -> None:
     for node in diffrender.outline(result):
         add(root, node)
     out.print(root)
-
-
-def register(app) -> None:
-    app.command()(diff)

@@ -114,7 +114,3 @@ def _write(data: bytes, output: Optional[Path]) -> None:
     from workplan_cli.fileio import write_atomic
 
     write_atomic(output, data)
-
-
-def register(app) -> None:
-    app.command()(export)

@@ -56,8 +56,3 @@ def textconv(
     data = store.read_bytes(file)
     sys.stdout.buffer.write(render(data, file.name))
     sys.stdout.flush()
-
-
-def register(app) -> None:
-    app.command("git-setup")(git_setup)
-    app.command("textconv", hidden=True)(textconv)

@@ -27,7 +27,3 @@ def init(
     for file in written:
         typer.echo(f"wrote {file.relative_to(path)}")
     typer.echo(f"Plan repository ready in {path}. Next: cd {path} && git add -A && git commit")
-
-
-def register(app) -> None:
-    app.command()(init)

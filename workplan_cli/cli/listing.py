@@ -54,7 +54,3 @@ def list_activities(
         print_table(COLUMNS, rows)
     else:
         echo("No activity matches.")
-
-
-def register(app) -> None:
-    app.command("list")(list_activities)

@@ -45,7 +45,3 @@ def log(
         sys.stdout.write(historyrender.to_markdown(result))
     else:
         sys.stdout.write(historyrender.to_text(result))
-
-
-def register(app) -> None:
-    app.command()(log)

@@ -121,7 +121,3 @@ def _changes(store, since: str, current: str, area, topic) -> dict:
     old, new = load_side(store, since), load_side(store, current)
     result = diff_plans(old.plan, new.plan, old.stakeholders, new.stakeholders)
     return reportdata.changes_context(narrow(result, area, topic), old, new)
-
-
-def register(app) -> None:
-    app.command()(report)

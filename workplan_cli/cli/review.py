@@ -66,7 +66,3 @@ def review(
         write_atomic(output, text.encode("utf-8"))
     if not result.valid:
         raise typer.Exit(1)
-
-
-def register(app) -> None:
-    app.command()(review)

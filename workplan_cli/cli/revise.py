@@ -59,7 +59,3 @@ def revise(
     )
     if dropped:
         echo(f"Left out: {', '.join(dropped)}.")
-
-
-def register(app) -> None:
-    app.command()(revise)

@@ -47,7 +47,3 @@ def write_or_print(text: str, output: Optional[Path]) -> None:
     from workplan_cli.fileio import write_atomic
 
     write_atomic(output, text.encode("utf-8"))
-
-
-def register(app) -> None:
-    app.command()(schema)

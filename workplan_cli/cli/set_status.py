@@ -78,7 +78,3 @@ def set_status(
     echo(f"{change.activity_id}: {change.from_.value} -> {change.to.value} ({outcome.name})")
     if outcome.commit:
         echo(f"committed {outcome.commit[:12]}")
-
-
-def register(app) -> None:
-    app.command("set-status")(set_status)

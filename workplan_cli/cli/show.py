@@ -92,7 +92,3 @@ def _block(title: str, items: list[str]) -> list[str]:
         wrapped = textwrap.wrap(item, 90) or [""]
         out += ["  " + wrapped[0], *("  " + w for w in wrapped[1:])]
     return out
-
-
-def register(app) -> None:
-    app.command()(show)

@@ -55,7 +55,3 @@ def stakeholders(
         echo(markdown_table(COLUMNS, rows).rstrip("\n"))
     else:
         print_table(COLUMNS, rows)
-
-
-def register(app) -> None:
-    app.command()(stakeholders)

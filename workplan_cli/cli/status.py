@@ -102,7 +102,3 @@ def _header(plan) -> tuple[str, str]:
     meta = plan.plan
     signed = f" on {meta.signed.date.isoformat()}" if meta.signed else ""
     return meta.title, f"Version {meta.version}, {meta.status.value}{signed}"
-
-
-def register(app) -> None:
-    app.command()(status)

@@ -1,0 +1,50 @@
+"""Startup: only the command that runs is imported and built; every listed command builds."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import typer.main
+
+from workplan_cli.cli import COMMANDS, app
+
+RUN_AND_LIST_MODULES = (
+    "import sys; from workplan_cli.cli import main\n"
+    "sys.argv = ['workplan', *sys.argv[1:]]\n"
+    "try:\n    main()\n"
+    "finally:\n"
+    "    print(' '.join(m for m in sys.modules if m.startswith('workplan_cli.cli.')))\n"
+)
+
+
+def test_only_the_command_that_runs_is_built(repo):
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_AND_LIST_MODULES, "status"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = set(done.stdout.splitlines()[-1].split())
+    assert "workplan_cli.cli.status" in loaded
+    others = {f"workplan_cli.cli.{module}" for module, _, _ in COMMANDS.values()} - {
+        "workplan_cli.cli.status"
+    }
+    assert not loaded & others
+
+
+def test_every_listed_command_builds_under_its_name():
+    group = typer.main.get_command(app)
+    with typer.Context(group) as ctx:
+        assert group.list_commands(ctx) == list(COMMANDS)
+        for name, (_, function, hidden) in COMMANDS.items():
+            command = group.get_command(ctx, name)
+            assert (command.name, command.hidden) == (name, hidden)
+            assert command.callback.__wrapped__.__name__ == function
+        assert group.get_command(ctx, "nope") is None
+
+
+def test_help_lists_the_commands_in_order(cli):
+    out = cli("--help").stdout
+    listed = [line.split()[0] for line in out.split("Commands:")[1].splitlines() if line.strip()]
+    assert listed == [name for name, (_, _, hidden) in COMMANDS.items() if not hidden]
