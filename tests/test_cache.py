@@ -37,6 +37,32 @@ def test_snapshot_round_trip_is_exact(data):
     assert from_plain(Plan, json.loads(json.dumps(to_plain(plan)))) == plan
 
 
+def _damaged(change) -> dict:
+    plain = to_plain(load.parse_plan(HISTORY, "p.yaml", IDS))
+    change(plain["areas"][0]["topics"][2]["activities"][1])  # 1.3.2, with a history entry
+    return plain
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda a: a.update(title=42),  # text
+        lambda a: a.update(lead=["micde", 7]),  # a list of text
+        lambda a: a.update(lead="micde"),
+        lambda a: a.update(status="done"),  # an enum
+        lambda a: a.update(start="12 May"),  # a date
+        lambda a: a.update(history=[{"to": "completed"}]),  # a model missing a field
+        lambda a: a.update(history="none"),
+        lambda a: a.update(colour="red"),  # a field the model lacks
+    ],
+    ids=["text", "text-list", "not-a-list", "enum", "date", "missing", "list", "unknown"],
+)
+def test_from_plain_refuses_what_to_plain_never_writes(change):
+    assert from_plain(Plan, _damaged(lambda a: None)) == load.parse_plan(HISTORY, "p.yaml", IDS)
+    with pytest.raises((TypeError, ValueError, KeyError)):
+        from_plain(Plan, _damaged(change))
+
+
 def test_second_read_comes_from_the_cache(monkeypatch):
     first = store.parse_plan(HISTORY, "p.yaml", IDS)
     assert len(entries()) == 1

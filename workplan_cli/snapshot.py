@@ -53,17 +53,28 @@ def from_plain(cls: type, data: Any) -> Any:
 Build = Callable[[Any], Any]
 
 
+_AS_IS = (str, int, bool)  # JSON gives these back as they were: only their type is checked
+
+
 @cache
 def _builder(kind: Any) -> Build:
     """Returns a function that builds a value of type `kind` from plain data (made once a type:
-    a large plan has tens of thousands of values to build)."""
+    a large plan has tens of thousands of values to build, so text, the most common value, is
+    checked in place rather than by a call)."""
     if dataclasses.is_dataclass(kind):
-        fields = {name: _builder(hint) for name, hint in typing.get_type_hints(kind).items()}
+        hints = typing.get_type_hints(kind)
+        fields = {name: _builder(hint) for name, hint in hints.items()}
+        as_is = {name: _as_is(hint) for name, hint in hints.items()}
 
         def build_model(data: Any) -> Any:
             if type(data) is not dict:
                 raise TypeError(f"expected a mapping for {kind.__name__}")
-            return kind(**{name: fields[name](value) for name, value in data.items()})
+            return kind(
+                **{
+                    name: value if type(value) is as_is[name] else fields[name](value)
+                    for name, value in data.items()
+                }
+            )
 
         return build_model
     if kind is Any:
@@ -78,7 +89,17 @@ def _builder(kind: Any) -> Build:
         return build_plain
     origin = typing.get_origin(kind)
     if origin is list:
-        item = _builder(typing.get_args(kind)[0])
+        (item_kind,) = typing.get_args(kind)
+        if item_kind in _AS_IS:
+            allowed = {item_kind}
+
+            def build_values(data: Any) -> list:
+                if type(data) is not list or not allowed.issuperset(map(type, data)):
+                    raise TypeError(f"expected a list of {item_kind.__name__}")
+                return data
+
+            return build_values
+        item = _builder(item_kind)
 
         def build_list(data: Any) -> list:
             if type(data) is not list:
@@ -90,10 +111,10 @@ def _builder(kind: Any) -> Build:
         (inner,) = [_builder(a) for a in typing.get_args(kind) if a is not type(None)]
         return lambda data: None if data is None else inner(data)
     if isinstance(kind, type) and issubclass(kind, Enum):
-        return kind
+        return {member.value: member for member in kind}.__getitem__
     if kind is dt.date:
         return dt.date.fromisoformat
-    if kind in (str, int, bool):
+    if kind in _AS_IS:
 
         def build_scalar(data: Any) -> Any:
             if type(data) is not kind:
@@ -102,3 +123,11 @@ def _builder(kind: Any) -> Build:
 
         return build_scalar
     raise TypeError(f"cannot build {kind}")
+
+
+def _as_is(hint: Any) -> type | None:
+    """Returns the one type a field's value may keep as JSON gave it (str for `str | None`)."""
+    if typing.get_origin(hint) in (types.UnionType, typing.Union):
+        inner = [a for a in typing.get_args(hint) if a is not type(None)]
+        hint = inner[0] if len(inner) == 1 else None
+    return hint if hint in _AS_IS else None
