@@ -48,3 +48,14 @@ def test_help_lists_the_commands_in_order(cli):
     out = cli("--help").stdout
     listed = [line.split()[0] for line in out.split("Commands:")[1].splitlines() if line.strip()]
     assert listed == [name for name, (_, _, hidden) in COMMANDS.items() if not hidden]
+
+
+def test_the_collector_skips_everything_at_exit():
+    code = (
+        "import gc, sys; from workplan_cli.cli import main\n"
+        "sys.argv = ['workplan', '--version']\n"
+        "try:\n    main()\n"
+        "except SystemExit:\n    print(gc.get_freeze_count() > 0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "True"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -140,4 +141,10 @@ def _root(
 
 
 def main() -> None:
-    app(prog_name="workplan")
+    try:
+        app(prog_name="workplan")
+    finally:
+        # Python's shutdown runs the cycle collector over every object still alive (a loaded
+        # plan of 2,000 activities is 100,000 of them): that took 0.1 s of a 0.9 s `validate`.
+        # Frozen objects are skipped; reference counting still frees them.
+        gc.freeze()
