@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TypeVar
@@ -87,6 +86,8 @@ def _read(cls: type[T], path: Path, key: str) -> T | None:
 
 
 def _write(path: Path, key: str, plain: object) -> None:
+    import tempfile  # only a miss writes: a hit does not pay for the import
+
     payload = json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode()
     head = json.dumps({"key": key, "sha256": hashlib.sha256(payload).hexdigest()}).encode()
     try:

@@ -116,7 +116,9 @@ def alias(name: str) -> str:
 
 # What pydantic reads: unknown keys are errors; keys are the fields' aliases.
 _CONFIG = {"extra": "forbid", "alias_generator": alias}
-_model = dataclass(frozen=True, slots=True, kw_only=True)
+# Without slots: a slotted frozen class took a third longer to define (every command pays that
+# on import), and snapshot.py can fill a plain instance's __dict__ at once.
+_model = dataclass(frozen=True, kw_only=True)
 
 
 @_model
