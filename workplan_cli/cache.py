@@ -85,6 +85,7 @@ def _read(cls: type[T], path: Path, key: str) -> T | None:
         return None  # absent, unreadable, corrupt or foreign: parse again
 
 
+@paused_gc()
 def _write(path: Path, key: str, plain: object) -> None:
     import tempfile  # only a miss writes: a hit does not pay for the import
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from workplan_cli import load, query, yamlio
 from workplan_cli.errors import WorkplanError
+from workplan_cli.gcpause import paused_gc
 from workplan_cli.model import Activity, HistoryEntry, Plan
 from workplan_cli.vocab import Status
 
@@ -103,6 +104,7 @@ def history_entry(activity: Activity, request: Request) -> list[tuple[str, objec
     return entry
 
 
+@paused_gc()
 def set_status(
     data: bytes,
     name: str,
