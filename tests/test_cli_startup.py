@@ -5,7 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 import typer.main
+from typer.core import TyperGroup
 
 from workplan_cli.cli import COMMANDS, app
 
@@ -59,3 +61,20 @@ def test_the_collector_skips_everything_at_exit():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "True"
+
+
+@pytest.mark.parametrize("width", [60, 80, 200])
+def test_help_lists_commands_as_typer_would(width):
+    group = typer.main.get_command(app)
+    with typer.Context(group, terminal_width=width) as ctx:
+        ours, typers = ctx.make_formatter(), ctx.make_formatter()
+        group.format_commands(ctx, ours)
+        TyperGroup.format_commands(group, ctx, typers)  # builds every command
+    assert ours.getvalue() == typers.getvalue()
+
+
+def test_help_builds_no_command():
+    group = typer.main.get_command(app)
+    with typer.Context(group) as ctx:
+        assert "set-status" in group.get_help(ctx)
+    assert group.commands._built == {}

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gc
 import importlib
+import inspect
 import os
 import sys
 from collections.abc import Iterator, MutableMapping
 
 import typer
 import typer.main
+from typer._click.utils import make_default_short_help  # typer's own click
 from typer.core import TyperGroup
 from typer.models import CommandInfo
 
@@ -46,18 +48,22 @@ class _Commands(MutableMapping):
 
     Typer reads a command's parameters from its function's signature; doing that for every
     command on every run took about 80 ms, so only the command that runs is imported and built
-    (`--help` and shell completion still build them all).
+    (shell completion of command names builds them all; `--help` reads only their docstrings).
     """
 
     def __init__(self) -> None:
         self._built: dict[str, typer.core.TyperCommand] = {}
 
+    @staticmethod
+    def callback(name: str):
+        """Returns the function of a command, importing its module."""
+        module, function, _ = COMMANDS[name]
+        return getattr(importlib.import_module(f"workplan_cli.cli.{module}"), function)
+
     def __getitem__(self, name: str):
         if name not in self._built:
-            module, function, hidden = COMMANDS[name]
-            callback = getattr(importlib.import_module(f"workplan_cli.cli.{module}"), function)
             self._built[name] = typer.main.get_command_from_info(
-                CommandInfo(name=name, callback=callback, hidden=hidden),
+                CommandInfo(name=name, callback=self.callback(name), hidden=COMMANDS[name][2]),
                 pretty_exceptions_short=app.pretty_exceptions_short,
                 rich_markup_mode=app.rich_markup_mode,
             )
@@ -82,6 +88,17 @@ class _Group(TyperGroup):
     def __init__(self, **attrs) -> None:
         super().__init__(**attrs)
         self.commands = _Commands()
+
+    def format_commands(self, ctx, formatter) -> None:
+        """Lists the commands as typer does, from their docstrings, without building them."""
+        rows = [
+            (name, inspect.getdoc(_Commands.callback(name)) or "")
+            for name, (_, _, hidden) in COMMANDS.items()
+            if not hidden
+        ]
+        limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, make_default_short_help(doc, limit)) for name, doc in rows])
 
     def invoke(self, ctx):
         try:
