@@ -26,7 +26,9 @@ def to_plain(value: Any, by_alias: bool = False) -> Any:
         return [to_plain(v, by_alias) for v in value]
     if dataclasses.is_dataclass(kind):
         return {
-            key: to_plain(getattr(value, name), by_alias) for name, key in _keys(kind, by_alias)
+            key: v if type(v) is same else to_plain(v, by_alias)
+            for name, key, same in _fields(kind, by_alias)
+            for v in (getattr(value, name),)
         }
     if isinstance(value, Enum):
         return value.value
@@ -36,9 +38,17 @@ def to_plain(value: Any, by_alias: bool = False) -> Any:
 
 
 @cache
-def _keys(kind: type, by_alias: bool) -> tuple[tuple[str, str], ...]:
-    """Returns (field name, key) for each field of a model class, looked up once a class."""
-    return tuple((f.name, alias(f.name) if by_alias else f.name) for f in dataclasses.fields(kind))
+def _fields(kind: type, by_alias: bool) -> tuple[tuple[str, str, type | None], ...]:
+    """Returns (field name, key, the type its value is written as it is) for each field of a
+    model class, looked up once a class: text, the most common value, then needs no call."""
+    try:
+        hints = typing.get_type_hints(kind)
+    except (NameError, TypeError):
+        hints = {}
+    return tuple(
+        (f.name, alias(f.name) if by_alias else f.name, _as_is(hints.get(f.name)))
+        for f in dataclasses.fields(kind)
+    )
 
 
 def from_plain(cls: type, data: Any) -> Any:
