@@ -282,6 +282,11 @@ def test_flow_nesting_that_would_crash_the_c_parser_is_refused_first():
     assert one(text) == f"{NAME}:1:1004: nesting is too deep (more than 1000 open brackets)"
 
 
+def test_too_many_brackets_are_located_after_other_characters():
+    text = "a: [é, {b: ]]]\n" + "ü: 'x'\n" + "c: " + "[ß, " * 1001 + "\n"
+    assert one(text) == f"{NAME}:3:4004: nesting is too deep (more than 1000 open brackets)"
+
+
 def test_block_nesting_is_bounded():
     text = "".join(" " * i + "- \n" for i in range(0, 3000, 2))
     assert one(text) == f"{NAME}:66:131: nesting is too deep (more than 64 levels)"

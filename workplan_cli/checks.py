@@ -70,13 +70,14 @@ def _check_meta(plan: Plan, known: Collection[str] | None) -> list[Finding]:
 
 def _check_ids(plan: Plan) -> list[Finding]:
     findings = []
-    seen: dict[str, str] = {}
+    seen: dict[str, Loc] = {}
 
     def unique(loc: Loc, ident: str, what: str) -> None:
         if ident in seen:
-            findings.append(Finding(loc, f"duplicate {what} id {ident!r} (also at {seen[ident]})"))
+            first = render_loc(seen[ident])
+            findings.append(Finding(loc, f"duplicate {what} id {ident!r} (also at {first})"))
         else:
-            seen[ident] = render_loc(loc)
+            seen[ident] = loc
 
     for a, area in enumerate(plan.areas):
         unique(("areas", a, "id"), area.id, "area")

@@ -24,16 +24,16 @@ def to_plain(value: Any, by_alias: bool = False) -> Any:
         return value
     if kind is list:
         return [to_plain(v, by_alias) for v in value]
-    if dataclasses.is_dataclass(kind):
-        return {
-            key: v if type(v) is same else to_plain(v, by_alias)
-            for name, key, same in _fields(kind, by_alias)
-            for v in (getattr(value, name),)
-        }
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.date):
         return value.isoformat()
+    if dataclasses.is_dataclass(kind):
+        return {
+            key: v if type(v) is same or v is None else to_plain(v, by_alias)
+            for name, key, same in _fields(kind, by_alias)
+            for v in (getattr(value, name),)
+        }
     return value
 
 

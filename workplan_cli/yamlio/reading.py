@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -131,14 +132,20 @@ def _compose(text: str, yaml: YAML | None = None) -> Node | None:
 # costs indentation, so the size limit bounds it below the crash.
 MAX_BRACKETS = 1000
 _BRACKET = re.compile(r"[\[\]{}]")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_OPENERS = frozenset(b"[{")
 
 
 def _check_flow_depth(text: str) -> None:
+    # The brackets alone, cut out in C (UTF-8 keeps ASCII bytes apart from every other
+    # character): looping over the matches of _BRACKET in 7 MB took 70 ms.
+    brackets = text.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)
     depth = 0
-    for token in _BRACKET.finditer(text):
-        if token.group() in "[{":
+    for i, byte in enumerate(brackets):
+        if byte in _OPENERS:
             depth += 1
             if depth > MAX_BRACKETS:
+                token = next(itertools.islice(_BRACKET.finditer(text), i, None))  # the i-th
                 line, column = _place(text, token.start())
                 raise YamlSyntaxError(
                     f"nesting is too deep (more than {MAX_BRACKETS} open brackets)", line, column
