@@ -138,8 +138,21 @@ def test_commit_message():
     ids=["other-value", "other-id", "unparsable"],
 )
 def test_an_edit_that_changes_more_is_refused(monkeypatch, damage):
-    real = yamlio.splice
+    # Both ways of splicing go wrong: the activity's own lines and the whole file.
+    real, real_item = yamlio.splice, yamlio.splice_item
     monkeypatch.setattr(yamlio, "splice", lambda text, **kw: damage(real(text, **kw)))
+    monkeypatch.setattr(yamlio, "splice_item", lambda text, *a: damage(real_item(text, *a)))
     request = edit.Request("1.3.2", Status.COMPLETED, dt.date(2024, 10, 12), by="X")
     with pytest.raises(WorkplanError, match="would change more than the status and history"):
         edit.set_status(SHIPPED, "x", request, IDS)
+
+
+@pytest.mark.parametrize(
+    "damage", [lambda text: None, lambda text: text.replace("kind: w", "kind: c")]
+)
+def test_the_whole_file_is_spliced_when_the_item_alone_is_not(monkeypatch, damage):
+    request = edit.Request("1.3.2", Status.COMPLETED, dt.date(2024, 10, 12), by="X")
+    expected = edit.set_status(SHIPPED, "x", request, IDS).new
+    real_item = yamlio.splice_item
+    monkeypatch.setattr(yamlio, "splice_item", lambda *a: damage(real_item(*a)))
+    assert edit.set_status(SHIPPED, "x", request, IDS).new == expected

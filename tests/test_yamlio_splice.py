@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from workplan_cli import yamlio
@@ -51,3 +53,62 @@ def test_replace_scalar_keeps_the_quote_style():
 def test_splice_names_a_missing_place():
     with pytest.raises(yamlio.SpliceError, match=r"nothing at a\.zz"):
         yamlio.replace_scalar("a:\n  k: 1\n", ("a", "zz"), "x")
+
+
+# --- splice_item: one list item spliced on its own gives the bytes of the whole-file splice ------
+
+GOLDEN_PLANS = sorted((Path(__file__).parent / "golden" / "set_status").glob("*/before.yaml"))
+SHIPPED = Path(__file__).parent.parent / "data" / "workplan-2024.yaml"
+HISTORY_ITEM = [("date", Plain("2024-10-12")), ("to", Plain("completed")), ("note", "n")]
+
+
+def _activities(data: dict):
+    for a, area in enumerate(data["areas"]):
+        for t, topic in enumerate(area["topics"]):
+            for i, activity in enumerate(topic.get("activities", [])):
+                yield activity["id"], ("areas", a, "topics", t, "activities", i)
+
+
+@pytest.mark.parametrize("path", [SHIPPED, *GOLDEN_PLANS], ids=lambda p: p.parent.name)
+def test_splice_item_gives_the_bytes_of_the_whole_splice(path):
+    text = path.read_bytes().decode("utf-8-sig")
+    taken = 0
+    for ident, loc in _activities(yamlio.parse(text)):
+        whole = yamlio.splice(
+            text,
+            scalars=[((*loc, "status"), "completed")],
+            items=[((*loc, "history"), HISTORY_ITEM)],
+        )
+        alone = yamlio.splice_item(
+            text,
+            "activities",
+            "id",
+            ident,
+            [(("status",), "completed")],
+            [(("history",), HISTORY_ITEM)],
+        )
+        assert alone in (None, whole), ident
+        taken += alone is not None
+    if path == SHIPPED:
+        assert taken == 17  # every activity of the shipped plan is spliced on its own
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'activities:\n  - id: "1"\n    note: |\n      - id: "1"\n    status: a\n',  # twice
+        'activities: [{id: "1", status: a}]\n',  # flow style
+        'others:\n  - id: "1"\n    status: a\n',  # another list
+        'activities:\n  - status: a\n    id: "1"\n',  # the id is not the first key
+        'activities:\n  - id: "10"\n    status: a\n',  # another id that starts the same
+    ],
+    ids=["twice", "flow", "other-list", "id-not-first", "prefix"],
+)
+def test_splice_item_declines_what_it_cannot_place(text):
+    assert yamlio.splice_item(text, "activities", "id", "1", [(("status",), "b")]) is None
+
+
+def test_splice_item_in_a_zero_indented_list_after_others():
+    text = 'activities:\n- id: "1"\n  status: a\n- id: "2"  # c\n  status: a\n\n  # x\nnext: 1\n'
+    new = yamlio.splice_item(text, "activities", "id", "2", [(("status",), "b")])
+    assert new == text.replace("  # c\n  status: a", "  # c\n  status: b")

@@ -125,21 +125,33 @@ def set_status(
     loc = _loc_of(plan, activity.id)
     bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
     text = load.decode(data, name)
-    entry = history_entry(activity, request)
-    try:
-        new_text = yamlio.splice(
-            text,
-            scalars=[((*loc, "status"), request.status.value)],
-            items=[((*loc, "history"), entry)],
-        )
-    except yamlio.SpliceError as e:
-        raise WorkplanError(f"{name}: cannot update {activity.id} in place: {e}") from None
-    new = bom + new_text.encode("utf-8")
-    try:
-        changed = parse(new, name, stakeholder_ids)
-    except WorkplanError:
-        changed = None
-    if changed != _intended(plan, loc, activity, request):
+    scalars = [(("status",), request.status.value)]
+    items = [(("history",), history_entry(activity, request))]
+    intended = _intended(plan, loc, activity, request)
+
+    def checked(new_text: str | None) -> bytes | None:
+        """Returns the new bytes if they hold exactly the intended plan."""
+        if new_text is None:
+            return None
+        new = bom + new_text.encode("utf-8")
+        try:
+            return new if parse(new, name, stakeholder_ids) == intended else None
+        except WorkplanError:
+            return None
+
+    # The activity's own lines first (see yamlio.splice_item), then the whole file.
+    new = checked(yamlio.splice_item(text, "activities", "id", activity.id, scalars, items))
+    if new is None:
+        try:
+            whole = yamlio.splice(
+                text,
+                scalars=[((*loc, *path), value) for path, value in scalars],
+                items=[((*loc, *path), item) for path, item in items],
+            )
+        except yamlio.SpliceError as e:
+            raise WorkplanError(f"{name}: cannot update {activity.id} in place: {e}") from None
+        new = checked(whole)
+    if new is None:
         raise WorkplanError(
             f"{name}: the edit would change more than the status and history of the activity; "
             "nothing was written (please report this as a bug)"

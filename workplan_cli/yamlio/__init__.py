@@ -9,6 +9,7 @@ from workplan_cli.yamlio.editing import (
     node_marks,
     replace_scalar,
     splice,
+    splice_item,
 )
 from workplan_cli.yamlio.reading import (
     MAX_BRACKETS,
@@ -40,4 +41,5 @@ __all__ = [
     "parse",
     "replace_scalar",
     "splice",
+    "splice_item",
 ]
