@@ -108,7 +108,7 @@ def bench_size(runs: int, work: Path, size: int) -> None:
     cache_dir = work / f"cache-{size}"
     cache = {"WORKPLAN_CACHE_DIR": str(cache_dir)}
     firsts, seconds = [], []
-    for _ in range(max(3, runs // 2)):
+    for _ in range(runs):
         shutil.rmtree(cache_dir, ignore_errors=True)
         firsts.append(run([*WORKPLAN, "status"], repo, cache)[0])
         seconds.append(run([*WORKPLAN, "status"], repo, cache)[0])

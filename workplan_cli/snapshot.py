@@ -76,22 +76,20 @@ def _builder(kind: Any) -> Build:
         fields = {name: _builder(hint) for name, hint in hints.items()}
         as_is = {name: _as_is(hint) for name, hint in hints.items()}
         names = fields.keys()
-        new = object.__new__
+        new, set_attribute = object.__new__, object.__setattr__
         if hasattr(kind, "__post_init__") or hasattr(kind, "__slots__"):
             raise TypeError(f"{kind.__name__}: build_model fills __dict__ and skips __init__")
 
         def build_model(data: Any) -> Any:
             if type(data) is not dict or data.keys() != names:
                 raise TypeError(f"expected a mapping of the fields of {kind.__name__}")
-            model = new(kind)
+            for name, value in data.items():
+                if type(value) is not as_is[name]:
+                    data[name] = fields[name](value)  # the data is ours: built in place
             # What __init__ would store, stored at once: to_plain wrote every field, and a
             # frozen instance is filled the way copy and pickle fill it.
-            vars(model).update(
-                {
-                    name: value if type(value) is as_is[name] else fields[name](value)
-                    for name, value in data.items()
-                }
-            )
+            model = new(kind)
+            set_attribute(model, "__dict__", data)
             return model
 
         return build_model
