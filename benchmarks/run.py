@@ -2,8 +2,10 @@
 
     python benchmarks/run.py [--runs 7] [--sizes 2000,10000] [--commits 500] [--only NAME...]
 
-Each ratio compares two commands run side by side, alternating, in this one run; figures are
-medians of `--runs` runs. Peak memory is the largest resident set of the child process.
+Each ratio compares two commands run side by side, alternating, in this one run: it is the median
+of the ratios of the pairs (each pair's two runs back to back, so that they share the speed of this
+shared machine, which drifts by a third within minutes). Figures are medians of `--runs` runs.
+Peak memory is the largest resident set of the child process.
 Needs PyYAML for the reference parser (`pip install -e '.[bench]'`).
 """
 
@@ -52,8 +54,8 @@ def run(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int]
 
 def compare(
     runs: int, cwd: Path, a: list[str], b: list[str], env_a=None, env_b=None, prepare=None
-) -> tuple[float, float]:
-    """Returns the median times of commands a and b, run alternately."""
+) -> tuple[list[float], list[float]]:
+    """Returns the times of commands a and b, run alternately (a pair a run)."""
     times_a, times_b = [], []
     for _ in range(runs):
         if prepare:
@@ -62,15 +64,20 @@ def compare(
         if prepare:
             prepare()
         times_b.append(run(b, cwd, env_b)[0])
-    return statistics.median(times_a), statistics.median(times_b)
+    return times_a, times_b
 
 
-def report(name: str, value: float, base: float, target: float, unit: str = "s") -> None:
-    ratio = value / base
-    verdict = "ok" if ratio <= target else "MISSED"
+def ratio(times: list[float], bases: list[float]) -> float:
+    """Returns the median of the pairs' ratios."""
+    return statistics.median(t / b for t, b in zip(times, bases, strict=True))
+
+
+def report(name: str, times: list[float], bases: list[float], target: float) -> None:
+    """Prints the median times, the median ratio of the pairs and the verdict."""
+    value, base, r = statistics.median(times), statistics.median(bases), ratio(times, bases)
+    verdict = "ok" if r <= target else "MISSED"
     print(
-        f"{name:<58} {value:7.3f} {unit} / {base:7.3f} {unit} = {ratio:5.2f}x "
-        f"(target <= {target}x) {verdict}",
+        f"{name:<58} {value:7.3f} s / {base:7.3f} s = {r:5.2f}x (target <= {target}x) {verdict}",
         flush=True,
     )
 
@@ -88,7 +95,10 @@ def bench_startup(runs: int, work: Path) -> None:
         cold, stack = compare(
             runs, repo, WORKPLAN + args, [PY, "-c", STACK], env_a={"WORKPLAN_NO_CACHE": "1"}
         )
-        print(f"{'  the same without the cache':<58} {cold:7.3f} s ({cold / stack:4.2f}x)")
+        print(
+            f"{'  the same without the cache':<58} {statistics.median(cold):7.3f} s "
+            f"({ratio(cold, stack):4.2f}x)"
+        )
 
 
 def bench_size(runs: int, work: Path, size: int) -> None:
@@ -112,12 +122,7 @@ def bench_size(runs: int, work: Path, size: int) -> None:
         shutil.rmtree(cache_dir, ignore_errors=True)
         firsts.append(run([*WORKPLAN, "status"], repo, cache)[0])
         seconds.append(run([*WORKPLAN, "status"], repo, cache)[0])
-    report(
-        f"{size} activities: status, second run vs first",
-        statistics.median(seconds),
-        statistics.median(firsts),
-        0.3,
-    )
+    report(f"{size} activities: status, second run vs first", seconds, firsts, 0.3)
 
     original = plan.read_bytes()
     ids = [
@@ -155,14 +160,10 @@ def bench_size(runs: int, work: Path, size: int) -> None:
         cold.append(run(setter, repo, nocache)[0])
         restore()
         validate.append(run([*WORKPLAN, "validate"], repo, nocache)[0])
-    validate_median = statistics.median(validate)
-    report(
-        f"{size} activities: set-status vs validate", statistics.median(warm), validate_median, 2.0
-    )
-    cold_median = statistics.median(cold)
+    report(f"{size} activities: set-status vs validate", warm, validate, 2.0)
     print(
-        f"{'  set-status with the cache off':<58} {cold_median:7.3f} s "
-        f"({cold_median / validate_median:4.2f}x)"
+        f"{'  set-status with the cache off':<58} {statistics.median(cold):7.3f} s "
+        f"({ratio(cold, validate):4.2f}x)"
     )
     restore()
     _, peak = run([*WORKPLAN, "status"], repo, nocache)
@@ -188,8 +189,8 @@ def bench_log(runs: int, work: Path, commits: int) -> None:
         warm.append(run(log, repo, cache)[0])
     report(
         f"log over {commits} commits, cold vs {commits} x validate",
-        statistics.median(cold),
-        commits * validate,
+        cold,
+        [commits * validate] * len(cold),
         1.5,
     )
     print(
