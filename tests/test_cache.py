@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 
 import pytest
 
@@ -141,3 +143,57 @@ def test_unwritable_cache_only_costs_time(monkeypatch, tmp_path):
     blocker.write_text("x")
     monkeypatch.setenv("WORKPLAN_CACHE_DIR", str(blocker / "cache"))
     assert store.parse_plan(PLAN, "p.yaml", IDS).version == "2024"
+
+
+# --- Pruning: the folder stays small -------------------------------------------------------------
+
+DAY = 24 * 3600
+
+
+def _entry(folder, name: str, size: int, used: float, fmt: int = cache.FORMAT):
+    path = folder / f"v{fmt}" / name[:2] / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"x" * size)
+    os.utime(path, (used, used))
+    return path
+
+
+def test_prune_drops_unused_entries_then_the_least_recently_used(monkeypatch, tmp_path):
+    monkeypatch.setattr(cache, "MAX_BYTES", 250)
+    now = 1_000 * DAY
+    fresh = _entry(tmp_path, "aa1", 100, now - 1)
+    recent = _entry(tmp_path, "bb2", 100, now - 2 * DAY)
+    older = _entry(tmp_path, "cc3", 100, now - 3 * DAY)  # past the 250 bytes
+    unused = _entry(tmp_path, "dd4", 10, now - 31 * DAY)
+    other_format = _entry(tmp_path, "ee5", 10, now, fmt=cache.FORMAT - 1)
+    cache._prune(tmp_path, now)
+    assert fresh.exists() and recent.exists()
+    assert not older.exists() and not unused.exists()
+    assert not other_format.parent.parent.exists()
+
+
+def test_prune_looks_at_most_once_a_day(tmp_path):
+    now = 1_000 * DAY
+    cache._prune(tmp_path, now)
+    unused = _entry(tmp_path, "dd4", 10, now - 40 * DAY)
+    cache._prune(tmp_path, now + DAY - 1)
+    assert unused.exists()
+    cache._prune(tmp_path, now + DAY + 1)
+    assert not unused.exists()
+
+
+def test_a_read_marks_an_entry_used(monkeypatch):
+    store.parse_plan(PLAN, "p.yaml", IDS)
+    [entry] = entries()
+    os.utime(entry, (1, 1))
+    fresh_process(monkeypatch)
+    store.parse_plan(PLAN, "p.yaml", IDS)
+    assert time.time() - entry.stat().st_mtime < 60
+
+
+def test_a_write_prunes_the_folder(monkeypatch):
+    folder = cache.cache_dir()
+    unused = _entry(folder, "dd4", 10, time.time() - 40 * DAY)
+    store.parse_plan(PLAN, "p.yaml", IDS)
+    assert not unused.exists()
+    assert len(entries()) == 1
