@@ -83,7 +83,8 @@ class _Commands(MutableMapping):
 
 
 class _Group(TyperGroup):
-    """Runs a command inside the one error boundary of the tool."""
+    """The tool's commands (built as they are needed, see _Commands), each run inside the one
+    error boundary of the tool."""
 
     def __init__(self, **attrs) -> None:
         super().__init__(**attrs)
