@@ -117,6 +117,20 @@ def test_current_plan_skips_drafts(repo, cli):
     assert "Version 2025, draft" in cli("status", "-p", "data/workplan-2025.yaml").stdout
 
 
+def test_the_current_plan_is_read_once(repo, monkeypatch):
+    from workplan_cli import store
+
+    reads = []
+    real = store.read_bytes
+    monkeypatch.setattr(store, "read_bytes", lambda path: reads.append(path.name) or real(path))
+    assert store.find_repo(repo).load_plan().version == "2024"
+    # 2025 is a draft: read to learn that, then 2024, the current plan, once
+    assert sorted(n for n in reads if n.startswith("workplan-")) == [
+        "workplan-2024.yaml",
+        "workplan-2025.yaml",
+    ]
+
+
 # --- list, show, stakeholders ----------------------------------------------------------
 
 
