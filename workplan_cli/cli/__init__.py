@@ -7,7 +7,7 @@ import importlib
 import inspect
 import os
 import sys
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator, Mapping
 
 import typer
 import typer.main
@@ -43,7 +43,7 @@ COMMANDS = {
 }
 
 
-class _Commands(MutableMapping):
+class _Commands(Mapping):
     """The commands by name, each built when it is first looked up.
 
     Typer reads a command's parameters from its function's signature; doing that for every
@@ -74,12 +74,6 @@ class _Commands(MutableMapping):
 
     def __len__(self) -> int:
         return len(COMMANDS)
-
-    def __setitem__(self, name, command) -> None:
-        raise TypeError("commands are listed in COMMANDS")
-
-    def __delitem__(self, name) -> None:
-        raise TypeError("commands are listed in COMMANDS")
 
 
 class _Group(TyperGroup):
