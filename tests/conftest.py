@@ -25,7 +25,7 @@ STAKEHOLDER_IDS = frozenset(
 @pytest.fixture(autouse=True)
 def _plain_environment(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("WORKPLAN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-    monkeypatch.setattr("workplan_cli.cache._memory", {})
+    monkeypatch.setattr("workplan_cli.plan.cache._memory", {})
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.delenv("WORKPLAN_REPO", raising=False)

@@ -14,7 +14,8 @@ import pytest
 
 from tests.conftest import DATA, ROOT, git
 from tests.gitplans import COMPLETED_132, commit, edit_activity, plan
-from workplan_cli import gitsetup, yamlio
+from workplan_cli import yamlio
+from workplan_cli.git import setup as gitsetup
 
 BIN = Path(sys.executable).parent
 

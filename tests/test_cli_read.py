@@ -118,7 +118,7 @@ def test_current_plan_skips_drafts(repo, cli):
 
 
 def test_the_current_plan_is_read_once(repo, monkeypatch):
-    from workplan_cli import store
+    from workplan_cli.plan import store
 
     reads = []
     real = store.read_bytes

@@ -117,7 +117,7 @@ def test_importing_the_command_line_stays_light():
     code = (  # every command module, as `workplan --help` imports them
         "import importlib, sys, workplan_cli.cli as c; "
         "[importlib.import_module(f'workplan_cli.cli.{m}') for m, _, _ in c.COMMANDS.values()]; "
-        "heavy = ('pydantic', 'ruamel.yaml', 'icalendar', 'lxml', 'rich', 'workplan_cli.store'); "
+        "heavy = ('pydantic', 'ruamel.yaml', 'icalendar', 'lxml', 'rich', 'workplan_cli.plan.store'); "
         "print(','.join(m for m in heavy if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.conftest import DATA, SEED
-from workplan_cli.store import find_repo
+from workplan_cli.plan.store import find_repo
 
 
 @pytest.fixture(scope="module")

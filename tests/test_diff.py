@@ -7,8 +7,15 @@ import copy
 import pytest
 from pydantic import TypeAdapter
 
-from workplan_cli.diff import Word, diff_objectives, diff_plans, field_change, narrow, word_diff
-from workplan_cli.model import Plan, StakeholderFile
+from workplan_cli.diff.plans import (
+    Word,
+    diff_objectives,
+    diff_plans,
+    field_change,
+    narrow,
+    word_diff,
+)
+from workplan_cli.plan.model import Plan, StakeholderFile
 
 
 def activity(ident: str, text: str, **extra) -> dict:

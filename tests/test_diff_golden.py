@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from workplan_cli.revise import header
-from workplan_cli.store import find_repo
+from workplan_cli.edit.revise import header
+from workplan_cli.plan.store import find_repo
 
 GOLDEN = Path(__file__).parent / "golden" / "diff"
 

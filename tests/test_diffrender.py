@@ -6,8 +6,8 @@ import copy
 from dataclasses import dataclass
 
 from tests.test_diff import BASE, acts, plan
-from workplan_cli import diffrender
-from workplan_cli.diff import diff_plans
+from workplan_cli.diff.plans import diff_plans
+from workplan_cli.output import diffrender
 
 
 @dataclass

@@ -12,9 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import DATA, STAKEHOLDER_IDS
-from workplan_cli import edit, load, yamlio
+from workplan_cli import yamlio
+from workplan_cli.edit import status as edit
 from workplan_cli.errors import WorkplanError
-from workplan_cli.vocab import Status
+from workplan_cli.plan import load
+from workplan_cli.plan.vocab import Status
 
 GOLDEN = Path(__file__).parent / "golden" / "set_status"
 SHIPPED = (DATA / "workplan-2024.yaml").read_bytes()

@@ -12,9 +12,9 @@ from pydantic import TypeAdapter
 
 from tests.conftest import ROOT
 from tests.exporting import NOTE_1_3_2, add_dates, check_golden
-from workplan_cli.exports import CSV_COLUMNS
-from workplan_cli.model import Plan, StakeholderFile
-from workplan_cli.store import find_repo
+from workplan_cli.output.exports import CSV_COLUMNS
+from workplan_cli.plan.model import Plan, StakeholderFile
+from workplan_cli.plan.store import find_repo
 
 
 @pytest.fixture

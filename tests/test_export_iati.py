@@ -6,8 +6,8 @@ import pytest
 from lxml import etree
 
 from tests.exporting import add_dates, check_golden, iati_xsd
-from workplan_cli.iati import iati_export
-from workplan_cli.store import find_repo
+from workplan_cli.output.iati import iati_export
+from workplan_cli.plan.store import find_repo
 
 REF = "XX-TEST-1"  # a made-up organisation identifier, for the tests only
 XSD = iati_xsd()

@@ -8,8 +8,8 @@ import pytest
 from icalendar import Calendar
 
 from tests.exporting import NOTE_1_3_2, add_dates, check_golden
-from workplan_cli.ics import ics_export
-from workplan_cli.store import find_repo
+from workplan_cli.output.ics import ics_export
+from workplan_cli.plan.store import find_repo
 
 PLAN_ID = "ke-de-digital-dialogue"
 

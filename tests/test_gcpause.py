@@ -8,8 +8,9 @@ import sys
 import pytest
 
 from tests.conftest import DATA, STAKEHOLDER_IDS
-from workplan_cli import cache, load, store, yamlio
+from workplan_cli import yamlio
 from workplan_cli.gcpause import paused_gc
+from workplan_cli.plan import cache, load, store
 from workplan_cli.yamlio import reading
 
 PLAN = (DATA / "workplan-2024.yaml").read_bytes()

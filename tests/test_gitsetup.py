@@ -8,8 +8,8 @@ import subprocess
 
 from tests.conftest import git
 from tests.gitplans import COMPLETED_132, commit, edit_activity, plan
-from workplan_cli import gitsetup
-from workplan_cli.textconv import render
+from workplan_cli.git import setup as gitsetup
+from workplan_cli.output.textconv import render
 
 
 def _status_change(repo):

@@ -129,7 +129,7 @@ def test_branches_and_merges(dated_repo, cli):
 
 
 def test_one_git_log_and_one_cat_file_process(dated_repo, cli, monkeypatch):
-    from workplan_cli import gitio
+    from workplan_cli.git import gitio
 
     for day in range(1, 6):
         edit_activity(plan(dated_repo), "1.3.2", title=f"Hackathon take {day}")
@@ -148,7 +148,7 @@ def test_one_git_log_and_one_cat_file_process(dated_repo, cli, monkeypatch):
 
 
 def test_a_second_run_parses_nothing_again(dated_repo, cli, monkeypatch):
-    from workplan_cli import cache, load
+    from workplan_cli.plan import cache, load
 
     edit_activity(plan(dated_repo), "1.3.2", status="in-progress", history=IN_PROGRESS)
     commit(dated_repo, "started", "2024-05-03T09:00:00+00:00")
@@ -164,7 +164,8 @@ def test_a_second_run_parses_nothing_again(dated_repo, cli, monkeypatch):
 def test_a_second_run_reuses_the_whole_log_until_history_or_working_copy_change(
     dated_repo, cli, monkeypatch
 ):
-    from workplan_cli import cache, gitio
+    from workplan_cli.git import gitio
+    from workplan_cli.plan import cache
 
     edit_activity(plan(dated_repo), "1.3.2", status="in-progress", history=IN_PROGRESS)
     commit(dated_repo, "started", "2024-05-03T09:00:00+00:00")

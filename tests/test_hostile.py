@@ -282,7 +282,7 @@ BASE = (CORPUS / "bom-crlf.yaml").read_bytes()[3:].replace(b"\r\n", b"\n")
 
 def _generated() -> dict[str, tuple[bytes, int, str]]:
     """Returns the generated cases: bytes, expected exit code, expected start of stderr."""
-    from workplan_cli.load import MAX_BYTES
+    from workplan_cli.plan.load import MAX_BYTES
 
     size = f"{MAX_BYTES + 1:,}"
     return {

@@ -6,7 +6,8 @@ import datetime as dt
 import tomllib
 
 from tests.conftest import DATA, ROOT, git
-from workplan_cli import gitsetup, schemas
+from workplan_cli.git import setup as gitsetup
+from workplan_cli.plan import schemas
 
 
 def test_init_with_the_shipped_plan(tmp_path, cli, monkeypatch):

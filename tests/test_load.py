@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import DATA, STAKEHOLDER_IDS
 from workplan_cli.errors import InvalidFileError
-from workplan_cli.load import parse_plan, parse_stakeholders
+from workplan_cli.plan.load import parse_plan, parse_stakeholders
 
 PLAN = (DATA / "workplan-2024.yaml").read_text(encoding="utf-8")
 IDS = STAKEHOLDER_IDS

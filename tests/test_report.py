@@ -8,8 +8,8 @@ import pytest
 from markdown_it import MarkdownIt
 
 from tests.reportplans import HOSTILE
-from workplan_cli import report
-from workplan_cli.report import TemplateChoice, TemplateError, choose_template, md, md_block
+from workplan_cli.output import report
+from workplan_cli.output.report import TemplateChoice, TemplateError, choose_template, md, md_block
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,10 +8,10 @@ from dataclasses import replace
 import pytest
 
 from tests.reportplans import add_history
-from workplan_cli.query import Filters
-from workplan_cli.reportdata import build_context, plan_as_of, status_on
-from workplan_cli.store import find_repo
-from workplan_cli.vocab import Status
+from workplan_cli.output.reportdata import build_context, plan_as_of, status_on
+from workplan_cli.plan.query import Filters
+from workplan_cli.plan.store import find_repo
+from workplan_cli.plan.vocab import Status
 
 
 @pytest.fixture

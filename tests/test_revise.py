@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from workplan_cli.revise import header
-from workplan_cli.store import find_repo
+from workplan_cli.edit.revise import header
+from workplan_cli.plan.store import find_repo
 
 
 def set_status(path: Path, ident: str, status: str) -> None:
@@ -208,8 +208,8 @@ areas:
 
 
 def test_existing_supersedes_and_note_are_replaced_in_place():
-    from workplan_cli.load import parse_plan
-    from workplan_cli.revise import draft_note, revise_text
+    from workplan_cli.edit.revise import draft_note, revise_text
+    from workplan_cli.plan.load import parse_plan
 
     plan = parse_plan(SMALL.encode(), "small.yaml")
     text, dropped = revise_text(SMALL, plan, "2026")

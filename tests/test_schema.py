@@ -9,7 +9,8 @@ import jsonschema
 import pytest
 
 from tests.conftest import DATA, ROOT
-from workplan_cli import schemas, yamlio
+from workplan_cli import yamlio
+from workplan_cli.plan import schemas
 
 SCHEMA_DIR = ROOT / "schema"
 SCHEMAS = {

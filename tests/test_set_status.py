@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import git
-from workplan_cli.store import find_repo
+from workplan_cli.plan.store import find_repo
 
 PLAN = Path("data") / "workplan-2024.yaml"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from workplan_cli.store import find_repo
+from workplan_cli.plan.store import find_repo
 
 GOLDEN = Path(__file__).parent / "golden" / "set_status"
 CASES = sorted(p for p in GOLDEN.iterdir() if p.is_dir())

@@ -11,9 +11,10 @@ import textwrap
 import time
 from pathlib import Path
 
-from workplan_cli import edit, load
-from workplan_cli.store import find_repo
-from workplan_cli.vocab import Status
+from workplan_cli.edit import status as edit
+from workplan_cli.plan import load
+from workplan_cli.plan.store import find_repo
+from workplan_cli.plan.vocab import Status
 
 PLAN = Path("data") / "workplan-2024.yaml"
 WORKERS = {"w0": "1.1.1", "w1": "1.3.2", "w2": "2.2.3", "w3": "3.1.2"}

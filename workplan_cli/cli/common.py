@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from workplan_cli.cli import complete
-from workplan_cli.vocab import Status
+from workplan_cli.plan.vocab import Status
 
 RepoOption = Annotated[
     Optional[Path],
@@ -78,12 +78,12 @@ FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output for
 
 
 def open_repo(repo: Optional[Path]):
-    from workplan_cli.store import find_repo
+    from workplan_cli.plan.store import find_repo
 
     return find_repo(repo)
 
 
 def make_filters(area, topic, status, lead, stakeholder):
-    from workplan_cli.query import Filters
+    from workplan_cli.plan.query import Filters
 
     return Filters(area=area, topic=topic, status=status, lead=lead, stakeholder=stakeholder)

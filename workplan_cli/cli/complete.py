@@ -85,7 +85,7 @@ def stakeholder_ids(ctx: Any, incomplete: str) -> list[Choice]:
 
 
 def _repo(ctx: Any):
-    from workplan_cli.store import find_repo
+    from workplan_cli.plan.store import find_repo
 
     params = getattr(ctx, "params", None) or {}
     return find_repo(params.get("repo") or os.environ.get("WORKPLAN_REPO") or None)

@@ -63,10 +63,10 @@ def diff(
 
     Example: workplan diff 2024 2025 --format markdown
     """
-    from workplan_cli import diffrender
-    from workplan_cli.diff import diff_plans, narrow
+    from workplan_cli.diff.plans import diff_plans, narrow
     from workplan_cli.errors import WorkplanError
-    from workplan_cli.store import load_side
+    from workplan_cli.git.sides import load_side
+    from workplan_cli.output import diffrender
 
     store = open_repo(repo)
     before = load_side(store, old)
@@ -99,7 +99,7 @@ def _print_tree(result, before, after) -> None:
     from rich.text import Text
     from rich.tree import Tree
 
-    from workplan_cli import diffrender
+    from workplan_cli.output import diffrender
 
     out = console()
     out.print(Text(diffrender.heading(result, before, after), style="bold"))

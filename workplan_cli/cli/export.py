@@ -69,7 +69,7 @@ def export(
 
     Example: workplan export --format csv --area 2 -o area2.csv
     """
-    from workplan_cli import query
+    from workplan_cli.plan import query
 
     if format is ExportFormat.IATI and not iati_ref:
         ctx.fail("--format iati needs --iati-ref REF, the publisher's IATI organisation identifier")
@@ -87,19 +87,19 @@ def _render(format, plan, people, refs, filters, reporting_org, iati_ref) -> byt
     import datetime as dt
 
     if format is ExportFormat.JSON:
-        from workplan_cli.exports import json_export
+        from workplan_cli.output.exports import json_export
 
         return json_export(plan, people, refs, filters).encode("utf-8")
     if format is ExportFormat.CSV:
-        from workplan_cli.exports import csv_export
+        from workplan_cli.output.exports import csv_export
 
         return csv_export(refs).encode("utf-8")
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     if format is ExportFormat.ICS:
-        from workplan_cli.ics import ics_export
+        from workplan_cli.output.ics import ics_export
 
         return ics_export(plan, refs, fallback_stamp=now)
-    from workplan_cli.iati import iati_export
+    from workplan_cli.output.iati import iati_export
 
     publisher = reporting_org or plan.plan.facilitator or plan.plan.parties[0]
     return iati_export(plan, refs, people, publisher, iati_ref, generated=now)

@@ -24,7 +24,7 @@ def git_setup(
 
     Example: workplan git-setup
     """
-    from workplan_cli import gitsetup
+    from workplan_cli.git import setup as gitsetup
 
     store = open_repo(repo)
     if uninstall:
@@ -50,8 +50,8 @@ def textconv(
     file: Annotated[Path, typer.Argument(help="The file git asks to convert.")],
 ) -> None:
     """Print a plan or stakeholders file one line a field (git's textconv for plan files)."""
-    from workplan_cli import store
-    from workplan_cli.textconv import render
+    from workplan_cli.output.textconv import render
+    from workplan_cli.plan import store
 
     data = store.read_bytes(file)
     sys.stdout.buffer.write(render(data, file.name))

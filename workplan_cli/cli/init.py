@@ -21,7 +21,7 @@ def init(
 
     Example: workplan init ../my-dialogue --blank
     """
-    from workplan_cli import gitsetup
+    from workplan_cli.git import setup as gitsetup
 
     written = gitsetup.init(path, blank=blank)
     for file in written:

@@ -34,7 +34,8 @@ def list_activities(
 
     Example: workplan list --status planned --stakeholder giz
     """
-    from workplan_cli import query, views
+    from workplan_cli.output import views
+    from workplan_cli.plan import query
 
     store = open_repo(repo)
     the_plan = store.load_plan(plan)

@@ -34,8 +34,8 @@ def log(
     """
     import json
 
-    from workplan_cli import historyrender
-    from workplan_cli.history import activity_log
+    from workplan_cli.git.history import activity_log
+    from workplan_cli.output import historyrender
 
     result = activity_log(open_repo(repo), activity_id, plan)
     if format is LogFormat.JSON:

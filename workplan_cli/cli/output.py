@@ -84,7 +84,7 @@ def markdown_table(columns: list[Column], rows: list[list[str]]) -> str:
 
 
 def md_cell(text: str) -> str:
-    from workplan_cli.markdown import md_inline
+    from workplan_cli.output.markdown import md_inline
 
     return md_inline(text)
 

@@ -89,7 +89,8 @@ def report(
     """
     if format is ReportFormat.PDF and output is None:
         raise typer.BadParameter("pdf output needs a file: add -o report.pdf", param_hint="-o")
-    from workplan_cli import query, report, reportdata
+    from workplan_cli.output import report, reportdata
+    from workplan_cli.plan import query
 
     store = open_repo(repo)
     the_plan = store.load_plan(plan)
@@ -114,9 +115,9 @@ def report(
 
 def _changes(store, since: str, current: str, area, topic) -> dict:
     """Returns the "changes since" data: the diff of the reported plan against `since`."""
-    from workplan_cli import reportdata
-    from workplan_cli.diff import diff_plans, narrow
-    from workplan_cli.store import load_side
+    from workplan_cli.diff.plans import diff_plans, narrow
+    from workplan_cli.git.sides import load_side
+    from workplan_cli.output import reportdata
 
     old, new = load_side(store, since), load_side(store, current)
     result = diff_plans(old.plan, new.plan, old.stakeholders, new.stakeholders)

@@ -50,8 +50,8 @@ def review(
     """
     import json
 
-    from workplan_cli import review as core
-    from workplan_cli import reviewrender
+    from workplan_cli.git import review as core
+    from workplan_cli.output import reviewrender
 
     result = core.review(open_repo(repo), base, worktree=worktree)
     if format is ReviewFormat.JSON:

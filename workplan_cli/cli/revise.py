@@ -33,11 +33,11 @@ def revise(
 
     Example: workplan revise 2024 2025 --drop-cancelled
     """
-    from workplan_cli import load
+    from workplan_cli.edit.revise import ReviseOptions, revise_text
     from workplan_cli.errors import WorkplanError
     from workplan_cli.fileio import write_atomic
-    from workplan_cli.revise import ReviseOptions, revise_text
-    from workplan_cli.store import PLAN_FILE, display_path, read_bytes
+    from workplan_cli.plan import load
+    from workplan_cli.plan.store import PLAN_FILE, display_path, read_bytes
 
     store = open_repo(repo)
     target = store.data_dir / f"workplan-{new}.yaml"

@@ -33,7 +33,7 @@ def schema(
 
     Example: workplan schema -o schema/workplan.schema.json
     """
-    from workplan_cli import schemas
+    from workplan_cli.plan import schemas
 
     made = schemas.stakeholders_schema() if stakeholders else schemas.plan_schema()
     write_or_print(schemas.render(made), output)

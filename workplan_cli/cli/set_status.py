@@ -9,7 +9,7 @@ import typer
 
 from workplan_cli.cli.common import PlanOption, RepoOption, open_repo
 from workplan_cli.cli.output import echo
-from workplan_cli.vocab import Status
+from workplan_cli.plan.vocab import Status
 
 
 def set_status(
@@ -56,7 +56,8 @@ def set_status(
 
     Example: workplan set-status 1.3.2 completed --note "Hackathon held" --on 2024-10-12
     """
-    from workplan_cli import edit, progress
+    from workplan_cli.edit import progress
+    from workplan_cli.edit import status as edit
 
     if dry_run and commit:
         raise typer.BadParameter("--dry-run writes nothing, so it cannot --commit either")

@@ -25,7 +25,8 @@ def show(
 
     Example: workplan show 1.3.2
     """
-    from workplan_cli import query, views
+    from workplan_cli.output import views
+    from workplan_cli.plan import query
 
     store = open_repo(repo)
     the_plan = store.load_plan(plan)

@@ -25,7 +25,8 @@ def stakeholders(
 
     Example: workplan stakeholders --format json
     """
-    from workplan_cli import query, views
+    from workplan_cli.output import views
+    from workplan_cli.plan import query
 
     store = open_repo(repo)
     the_plan = store.load_plan(plan)

@@ -24,7 +24,7 @@ from workplan_cli.cli.output import (
     print_json,
     print_table,
 )
-from workplan_cli.vocab import STATUSES
+from workplan_cli.plan.vocab import STATUSES
 
 COLUMNS = (
     [Column("ID"), Column("Area / topic")]
@@ -52,7 +52,8 @@ def status(
 
     Example: workplan status --area 2 --format markdown
     """
-    from workplan_cli import query, views
+    from workplan_cli.output import views
+    from workplan_cli.plan import query
 
     store = open_repo(repo)
     the_plan = store.load_plan(plan)

@@ -7,7 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from workplan_cli.errors import WorkplanError
-from workplan_cli.model import (
+from workplan_cli.plan.model import (
     IATI_STATUS,
     Activity,
     ActivityRef,

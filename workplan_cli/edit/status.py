@@ -9,11 +9,12 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 
-from workplan_cli import load, query, yamlio
+from workplan_cli import yamlio
 from workplan_cli.errors import WorkplanError
 from workplan_cli.gcpause import paused_gc
-from workplan_cli.model import Activity, HistoryEntry, Plan
-from workplan_cli.vocab import Status
+from workplan_cli.plan import load, query
+from workplan_cli.plan.model import Activity, HistoryEntry, Plan
+from workplan_cli.plan.vocab import Status
 
 CLOSED = (Status.COMPLETED, Status.CANCELLED)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -6,10 +6,10 @@ from functools import cache
 from typing import Any, TypeVar
 
 from workplan_cli import yamlio
-from workplan_cli.checks import Finding, check_plan, check_stakeholders, render_loc
 from workplan_cli.errors import InvalidFileError, Problem
 from workplan_cli.gcpause import paused_gc
-from workplan_cli.model import Plan, StakeholderFile
+from workplan_cli.plan.checks import Finding, check_plan, check_stakeholders, render_loc
+from workplan_cli.plan.model import Plan, StakeholderFile
 
 MAX_BYTES = 16 * 1024 * 1024  # twice a plan of 10,000 activities
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from workplan_cli.model import Plan, StakeholderFile
+from workplan_cli.plan.model import Plan, StakeholderFile
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

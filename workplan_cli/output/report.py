@@ -16,9 +16,9 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from workplan_cli.errors import WorkplanError
-from workplan_cli.markdown import md, md_block
+from workplan_cli.output.markdown import md, md_block
 
-DEFAULTS = Path(__file__).resolve().parent / "templates"
+DEFAULTS = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATE_NAMES = {"markdown": "report.md.j2", "html": "report.html.j2", "pdf": "report.html.j2"}
 OVERRIDE_DIR = "templates"  # a plan repository's own templates, beside data/
 

@@ -14,12 +14,13 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from workplan_cli import cache, gitio, store
-from workplan_cli.diff import ACTIVITY_FIELDS, ADDED, MOVED, REMOVED, FieldChange, diff_plans
-from workplan_cli.diff import field_change as _field_change
+from workplan_cli.diff.plans import ACTIVITY_FIELDS, ADDED, MOVED, REMOVED, FieldChange, diff_plans
+from workplan_cli.diff.plans import field_change as _field_change
 from workplan_cli.errors import InvalidFileError, Problem, UnknownActivityError, WorkplanError
-from workplan_cli.model import Activity, Plan
-from workplan_cli.snapshot import to_plain
+from workplan_cli.git import gitio
+from workplan_cli.plan import cache, store
+from workplan_cli.plan.model import Activity, Plan
+from workplan_cli.plan.snapshot import to_plain
 
 COMMIT, STATUS = "commit", "status"  # event kinds
 # What a commit did to the activity (`change` of a commit event):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from workplan_cli.diff import (
+from workplan_cli.diff.plans import (
     ADDED,
     CHANGED,
     MOVED,
@@ -16,7 +16,7 @@ from workplan_cli.diff import (
     PlanDiff,
     Word,
 )
-from workplan_cli.markdown import md_inline as md_escape
+from workplan_cli.output.markdown import md_inline as md_escape
 
 JSON_FORMAT = 1  # bump when the JSON shape changes in a way that breaks readers
 

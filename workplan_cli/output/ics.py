@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from workplan_cli.model import Activity, ActivityRef, HistoryEntry, Plan, Status
+from workplan_cli.plan.model import Activity, ActivityRef, HistoryEntry, Plan, Status
 
 # RFC 5545 event status for each activity status.
 EVENT_STATUS = {

@@ -11,7 +11,7 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from workplan_cli.model import alias
+from workplan_cli.plan.model import alias
 
 
 def to_plain(value: Any, by_alias: bool = False) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import NamedTuple
 
-from workplan_cli.model import Plan, PlanStatus, StakeholderFile
+from workplan_cli.plan.model import Plan, PlanStatus, StakeholderFile
 
 Loc = tuple[str | int, ...]
 

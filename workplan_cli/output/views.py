@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from workplan_cli.model import ActivityRef, Plan, StakeholderFile
-from workplan_cli.query import Filters, Row, Tally
+from workplan_cli.plan.model import ActivityRef, Plan, StakeholderFile
+from workplan_cli.plan.query import Filters, Row, Tally
 
 
 def plan_header(plan: Plan) -> dict:

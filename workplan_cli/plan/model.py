@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any, NamedTuple
 
-from workplan_cli.vocab import (  # noqa: F401  (re-exported: the models' vocabularies)
+from workplan_cli.plan.vocab import (  # noqa: F401  (re-exported: the models' vocabularies)
     IATI_STATUS,
     STATUSES,
     Kind,

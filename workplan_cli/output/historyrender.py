@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from workplan_cli import diffrender
-from workplan_cli.diffrender import field_node, value_text
-from workplan_cli.history import (
+from workplan_cli.git.history import (
     COMMIT,
     CREATED,
     MOVED_TOPIC,
@@ -13,7 +11,9 @@ from workplan_cli.history import (
     ActivityLog,
     Event,
 )
-from workplan_cli.markdown import md_inline as md_escape
+from workplan_cli.output import diffrender
+from workplan_cli.output.diffrender import field_node, value_text
+from workplan_cli.output.markdown import md_inline as md_escape
 
 JSON_FORMAT = 1
 

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from workplan_cli.errors import UnknownActivityError, WorkplanError
-from workplan_cli.model import STATUSES, ActivityRef, Plan, StakeholderFile, Status
+from workplan_cli.plan.model import STATUSES, ActivityRef, Plan, StakeholderFile, Status
 
 
 @dataclass(frozen=True)

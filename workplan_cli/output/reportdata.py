@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from workplan_cli.model import (
+from workplan_cli.plan.model import (
     STATUSES,
     Activity,
     ActivityRef,
@@ -14,7 +14,7 @@ from workplan_cli.model import (
     StakeholderFile,
     Status,
 )
-from workplan_cli.query import Filters, Tally
+from workplan_cli.plan.query import Filters, Tally
 
 LATEST_HISTORY = 3  # history entries shown per activity, newest first
 
@@ -230,7 +230,7 @@ def _plan_header(plan: Plan, people: dict) -> dict:
 def changes_context(diff, old, new) -> dict:
     """Returns what changed between two plans (a `diff.PlanDiff` and its two sides) as plain data
     for a report's "changes" section: a summary and the diff's outline as indented rows."""
-    from workplan_cli import diffrender
+    from workplan_cli.output import diffrender
 
     rows: list[dict] = []
 

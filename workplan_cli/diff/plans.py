@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from workplan_cli.diffmatch import Word, match, norm, word_diff
-from workplan_cli.model import Activity, Plan, StakeholderFile, Topic
-from workplan_cli.snapshot import to_plain
+from workplan_cli.diff.match import Word, match, norm, word_diff
+from workplan_cli.plan.model import Activity, Plan, StakeholderFile, Topic
+from workplan_cli.plan.snapshot import to_plain
 
 ADDED, REMOVED, MOVED, CHANGED = "added", "removed", "moved", "changed"
 

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from workplan_cli import gitio, schemas
 from workplan_cli.errors import WorkplanError
 from workplan_cli.fileio import write_atomic
+from workplan_cli.git import gitio
+from workplan_cli.plan import schemas
 
 DRIVER = "workplan"
 SECTION = f"diff.{DRIVER}"

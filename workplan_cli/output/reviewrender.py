@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from workplan_cli import diffrender
-from workplan_cli.diffrender import MARKS, Node, field_node
-from workplan_cli.markdown import md_inline as md_escape
-from workplan_cli.review import ADDED, REMOVED, RENAMED, FileReview, Review
+from workplan_cli.git.review import ADDED, REMOVED, RENAMED, FileReview, Review
+from workplan_cli.output import diffrender
+from workplan_cli.output.diffrender import MARKS, Node, field_node
+from workplan_cli.output.markdown import md_inline as md_escape
 
 JSON_FORMAT = 1  # bump when the JSON shape changes in a way that breaks readers
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from workplan_cli import store
-from workplan_cli.diff import ACTIVITY_FIELDS
-from workplan_cli.diffrender import value_text
+from workplan_cli.diff.plans import ACTIVITY_FIELDS
 from workplan_cli.errors import WorkplanError
-from workplan_cli.model import Plan, StakeholderFile
-from workplan_cli.snapshot import to_plain
+from workplan_cli.output.diffrender import value_text
+from workplan_cli.plan import store
+from workplan_cli.plan.model import Plan, StakeholderFile
+from workplan_cli.plan.snapshot import to_plain
 
 
 def render(data: bytes, name: str) -> bytes:

@@ -6,12 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from workplan_cli import gitio, store
-from workplan_cli.diff import CHANGED, MOVED, PlanDiff, StakeholderChange, diff_plans
-from workplan_cli.diff import diff_stakeholders as _diff_stakeholders
+from workplan_cli.diff.plans import CHANGED, MOVED, PlanDiff, StakeholderChange, diff_plans
+from workplan_cli.diff.plans import diff_stakeholders as _diff_stakeholders
 from workplan_cli.errors import InvalidFileError, Problem, WorkplanError
-from workplan_cli.model import Plan, StakeholderFile
-from workplan_cli.store import PLAN_FILE, STAKEHOLDERS_FILE, Repo, Side
+from workplan_cli.git import gitio
+from workplan_cli.git.sides import Side
+from workplan_cli.plan import store
+from workplan_cli.plan.model import Plan, StakeholderFile
+from workplan_cli.plan.store import PLAN_FILE, STAKEHOLDERS_FILE, Repo
 
 ADDED, REMOVED, RENAMED = "added", "removed", "renamed"
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from workplan_cli import yamlio
 from workplan_cli.errors import WorkplanError
-from workplan_cli.model import Plan, Status
+from workplan_cli.plan.model import Plan, Status
 
 Edit = tuple[int, int, str]  # replace text[start:end] with the string
 

@@ -6,9 +6,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from workplan_cli import edit, fileio, gitio
+from workplan_cli import fileio
+from workplan_cli.edit import status as edit
 from workplan_cli.errors import WorkplanError
-from workplan_cli.store import Repo, display_path, parse_plan, read_bytes
+from workplan_cli.git import gitio
+from workplan_cli.plan.store import Repo, display_path, parse_plan, read_bytes
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,74 @@
+"""The package's layers: imports point down only, and each dependency has its one module."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "workplan_cli"
+
+# Bottom to top: a module may import from its own layer or any layer below it.
+LAYERS = ["errors", "fileio", "gcpause", "yamlio", "plan", "diff", "git", "edit", "output", "cli"]
+
+# A third-party (or standard) module and the only places that may import it.
+ONLY = {
+    "ruamel": ("yamlio/",),
+    "subprocess": ("git/gitio.py", "output/report.py"),  # report: the bounded template child
+    "jinja2": ("output/report.py",),
+    "typer": ("cli/",),
+    "click": ("cli/",),
+    "rich": ("cli/",),
+}
+
+
+def _modules() -> list[tuple[str, ast.Module]]:
+    return [
+        (p.relative_to(PACKAGE).as_posix(), ast.parse(p.read_text(encoding="utf-8")))
+        for p in sorted(PACKAGE.rglob("*.py"))
+    ]
+
+
+def _imports(tree: ast.Module) -> list[str]:
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+            if node.module == "workplan_cli":
+                names += [f"workplan_cli.{a.name}" for a in node.names]
+    return names
+
+
+def _layer(relative: str) -> str:
+    return relative.split("/")[0].removesuffix(".py")
+
+
+def test_every_module_belongs_to_a_layer():
+    strays = {rel for rel, _ in _modules() if _layer(rel) not in LAYERS}
+    assert strays <= {"__init__.py", "__main__.py"}
+
+
+def test_imports_point_down_only():
+    rank = {name: i for i, name in enumerate(LAYERS)}
+    upward = []
+    for rel, tree in _modules():
+        own = _layer(rel)
+        if own not in rank:
+            continue
+        for name in _imports(tree):
+            parts = name.split(".")
+            if parts[0] == "workplan_cli" and len(parts) > 1 and parts[1] in rank:
+                if rank[parts[1]] > rank[own]:
+                    upward.append(f"{rel} imports {name}")
+    assert upward == []
+
+
+def test_each_dependency_is_used_in_its_one_place():
+    strays = []
+    for rel, tree in _modules():
+        for name in _imports(tree):
+            top = name.split(".")[0]
+            if top in ONLY and not rel.startswith(ONLY[top]):
+                strays.append(f"{rel} imports {name}")
+    assert strays == []

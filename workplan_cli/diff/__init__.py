@@ -1,0 +1,1 @@
+"""Comparing two plans in the plan's own terms."""

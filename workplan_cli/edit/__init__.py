@@ -1,0 +1,1 @@
+"""Text edits of plan files that keep every other byte."""

@@ -1,0 +1,1 @@
+"""Git: the one module that runs it, and what is read or set up through it."""

@@ -1,0 +1,1 @@
+"""What the tool renders for people and other tools: views, reports, exports."""

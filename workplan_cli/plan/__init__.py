@@ -1,0 +1,1 @@
+"""The plan and stakeholder models, their rules, loading, the cache and queries."""
