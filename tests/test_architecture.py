@@ -58,9 +58,9 @@ def test_imports_point_down_only():
             continue
         for name in _imports(tree):
             parts = name.split(".")
-            if parts[0] == "workplan_cli" and len(parts) > 1 and parts[1] in rank:
-                if rank[parts[1]] > rank[own]:
-                    upward.append(f"{rel} imports {name}")
+            layer = parts[1] if parts[0] == "workplan_cli" and len(parts) > 1 else None
+            if layer in rank and rank[layer] > rank[own]:
+                upward.append(f"{rel} imports {name}")
     assert upward == []
 
 

@@ -77,4 +77,4 @@ def test_help_builds_no_command():
     group = typer.main.get_command(app)
     with typer.Context(group) as ctx:
         assert "set-status" in group.get_help(ctx)
-    assert group.commands._built == {}
+    assert group.built == {}

@@ -7,13 +7,9 @@ import importlib
 import inspect
 import os
 import sys
-from collections.abc import Iterator, Mapping
 
 import typer
-import typer.main
-from typer._click.utils import make_default_short_help  # typer's own click
-from typer.core import TyperGroup
-from typer.models import CommandInfo
+from typer.core import TyperCommand, TyperGroup
 
 from workplan_cli import __version__
 from workplan_cli.errors import WorkplanError
@@ -43,57 +39,54 @@ COMMANDS = {
 }
 
 
-class _Commands(Mapping):
-    """The commands by name, each built when it is first looked up.
-
-    Typer reads a command's parameters from its function's signature; doing that for every
-    command on every run took about 80 ms, so only the command that runs is imported and built
-    (shell completion of command names builds them all; `--help` reads only their docstrings).
-    """
-
-    def __init__(self) -> None:
-        self._built: dict[str, typer.core.TyperCommand] = {}
-
-    @staticmethod
-    def callback(name: str):
-        """Returns the function of a command, importing its module."""
-        module, function, _ = COMMANDS[name]
-        return getattr(importlib.import_module(f"workplan_cli.cli.{module}"), function)
-
-    def __getitem__(self, name: str):
-        if name not in self._built:
-            self._built[name] = typer.main.get_command_from_info(
-                CommandInfo(name=name, callback=self.callback(name), hidden=COMMANDS[name][2]),
-                pretty_exceptions_short=app.pretty_exceptions_short,
-                rich_markup_mode=app.rich_markup_mode,
-            )
-        return self._built[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(COMMANDS)
-
-    def __len__(self) -> int:
-        return len(COMMANDS)
+def _callback(name: str):
+    """Returns the function of a command, importing its module."""
+    module, function, _ = COMMANDS[name]
+    return getattr(importlib.import_module(f"workplan_cli.cli.{module}"), function)
 
 
 class _Group(TyperGroup):
-    """The tool's commands (built as they are needed, see _Commands), each run inside the one
-    error boundary of the tool."""
+    """The tool's commands, each built when it is first looked up, and run inside the one error
+    boundary of the tool.
+
+    Typer reads a command's parameters from its function's signature; doing that for every
+    command on every run took about 80 ms, so only the command that runs is imported and built,
+    through click's documented seam for lazy subcommands (`list_commands` and `get_command`).
+    `--help` reads only the commands' docstrings.
+    """
 
     def __init__(self, **attrs) -> None:
         super().__init__(**attrs)
-        self.commands = _Commands()
+        self.built: dict[str, TyperCommand] = {}
+
+    def list_commands(self, ctx) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx, cmd_name: str):
+        if cmd_name not in COMMANDS:
+            return None
+        if cmd_name not in self.built:
+            one = typer.Typer(
+                rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False
+            )
+            one.command(name=cmd_name, hidden=COMMANDS[cmd_name][2])(_callback(cmd_name))
+            command = typer.main.get_command(one)  # an app of one command is that command
+            command.name = cmd_name
+            self.built[cmd_name] = command
+        return self.built[cmd_name]
 
     def format_commands(self, ctx, formatter) -> None:
         """Lists the commands as typer does, from their docstrings, without building them."""
         rows = [
-            (name, inspect.getdoc(_Commands.callback(name)) or "")
+            (name, inspect.getdoc(_callback(name)) or "")
             for name, (_, _, hidden) in COMMANDS.items()
             if not hidden
         ]
         limit = formatter.width - 6 - max(len(name) for name, _ in rows)
         with formatter.section("Commands"):
-            formatter.write_dl([(name, make_default_short_help(doc, limit)) for name, doc in rows])
+            # a bare command shortens the help exactly as typer's own would
+            short = [(n, TyperCommand(n, help=doc).get_short_help_str(limit)) for n, doc in rows]
+            formatter.write_dl(short)
 
     def invoke(self, ctx):
         try:
