@@ -72,3 +72,22 @@ def test_each_dependency_is_used_in_its_one_place():
             if top in ONLY and not rel.startswith(ONLY[top]):
                 strays.append(f"{rel} imports {name}")
     assert strays == []
+
+
+def test_no_private_module_or_name_of_a_dependency_is_imported():
+    private = []
+    for rel, tree in _modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            else:
+                continue
+            for name in names:
+                parts = name.split(".")
+                if parts[0] not in ("workplan_cli", "__future__") and any(
+                    p.startswith("_") for p in parts
+                ):
+                    private.append(f"{rel} imports {name}")
+    assert private == []
