@@ -275,16 +275,19 @@ def lock_path(path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
+def locked(path: Path, timeout: float | None = None, like: Path | None = None) -> Iterator[None]:
     """Holds the lock of `path` (waiting up to `timeout` seconds) while the block runs.
 
     The lock file gets the mode bits and, when this user may set them, the owner and group of
-    `path`, so that whoever may write the file may also take its lock later.
+    `path` (of `like` while `path` does not exist yet), so that whoever may write the file may
+    also take its lock later.
     """
     from filelock import FileLock, Timeout
 
     timeout = LOCK_TIMEOUT if timeout is None else timeout
     target = _lstat(path)
+    if target is None and like is not None:
+        target = _lstat(like)
     lock_file = lock_path(path)
     mode = stat.S_IMODE(target.st_mode) & 0o666 | 0o600 if target is not None else None
     if mode is None:
