@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
@@ -299,8 +300,8 @@ def locked(path: Path, timeout: float | None = None, like: Path | None = None) -
     except Timeout:
         raise WorkplanError(
             f"another workplan command has held the lock on {path.name} for {timeout:g} s "
-            f"({shown(lock_file)}); try again, or remove {shown(lock_file)} if no workplan "
-            "command is running"
+            f"({shown(lock_file)}); try again, or remove it (rm {shlex.quote(shown(lock_file))}) "
+            "if no workplan command is running"
         ) from None
     except OSError as e:
         raise WorkplanError(_lock_failure(path, lock_file, e)) from None
@@ -342,7 +343,7 @@ def _lock_failure(path: Path, lock_file: Path, error: OSError) -> str:
     return (
         f"cannot lock {shown(path)}: {shown(lock_file)} ({error.strerror}; owned by {owner}, "
         f"mode {stat.S_IMODE(st.st_mode):04o}); nothing was written. If no workplan command is "
-        f"running, remove it (rm {shown(lock_file)}) and try again"
+        f"running, remove it (rm {shlex.quote(shown(lock_file))}) and try again"
     )
 
 
