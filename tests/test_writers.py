@@ -91,9 +91,7 @@ def test_set_status_stops_when_the_file_keeps_changing_and_keeps_the_last_change
     assert not [p for p in plan.parent.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_a_change_meanwhile_that_makes_the_edit_wrong_is_kept_and_reported(
-    repo, cli, monkeypatch
-):
+def test_a_change_meanwhile_that_makes_the_edit_wrong_is_kept_and_reported(repo, cli, monkeypatch):
     plan = repo / PLAN
     cli("set-status", "1.3.2", "in-progress", "--on", "2024-05-01", "--by", "X")
     mine = plan.read_bytes()
