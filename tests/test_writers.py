@@ -444,3 +444,11 @@ def test_a_hook_that_changed_the_file_keeps_its_change(committing, cli):
     assert plan.read_bytes().endswith(b"# fixed by the hook\n")
     assert _activity(committing, "1.3.2").status.value == "completed"
     assert git(committing, "diff", "--cached", "--name-only") == ""
+
+
+def test_review_output_is_not_written_over_a_plan_either(git_repo, cli):
+    plan = git_repo / PLAN
+    before = plan.read_bytes()
+    result = cli("review", "main", "-o", str(PLAN), code=1)
+    assert "refusing to write output over a plan or stakeholders file" in result.stderr
+    assert plan.read_bytes() == before
