@@ -63,6 +63,14 @@ def _lstat(path: Path) -> os.stat_result | None:
         return None
 
 
+def _stat(path: Path) -> os.stat_result | None:
+    """Returns the stat of what `path` names, following links; None if there is nothing."""
+    try:
+        return os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
 def snapshot(path: Path, read: Callable[[Path], bytes] | None = None) -> Snapshot:
     """Returns the file's bytes as `read` gives them (default: all of it), with the identity the
     file had before and after the read; an absent file gives Snapshot.absent()."""
@@ -91,11 +99,20 @@ def is_unchanged(path: Path, expected: Snapshot) -> bool:
         return expected.identity is None and now is None
     if _identity(now) != expected.identity or not stat.S_ISREG(now.st_mode):
         return False
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        with open(path, "rb") as file:
+        fd = os.open(path, flags)  # never blocks on a FIFO swapped in meanwhile
+    except OSError:
+        return False
+    try:
+        if _identity(os.fstat(fd)) != expected.identity:
+            return False
+        with os.fdopen(os.dup(fd), "rb") as file:
             data = file.read(expected.identity[2] + 1)
     except OSError:
         return False
+    finally:
+        os.close(fd)
     after = _lstat(path)
     return data == expected.data and after is not None and _identity(after) == expected.identity
 
@@ -157,7 +174,7 @@ def _write(path: Path, data: bytes, expected: Snapshot | None, like: Path | None
         raise _exists(path)
     if current is not None:
         check_writable(path, current)
-    source = current if current is not None else _lstat(Path(like)) if like else None
+    source = current if current is not None else _stat(Path(like)) if like else None
     try:
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as e:
@@ -207,6 +224,10 @@ def _changed(path: Path) -> FileChangedError:
     )
 
 
+def _euid() -> int:
+    return os.geteuid() if hasattr(os, "geteuid") else -1
+
+
 def _take_owner_and_mode(fd: int, source: os.stat_result | None) -> None:
     """Gives the new file the owner, group and mode of `source` (else 0666 less the umask).
     Owner and group first: changing them clears set-id bits, which chmod then restores."""
@@ -217,7 +238,7 @@ def _take_owner_and_mode(fd: int, source: os.stat_result | None) -> None:
         return
     mine = os.fstat(fd)
     if (mine.st_uid, mine.st_gid) != (source.st_uid, source.st_gid):
-        uid = source.st_uid if os.geteuid() == 0 else -1  # only root may give a file away
+        uid = source.st_uid if _euid() == 0 else -1  # only root may give a file away
         with contextlib.suppress(OSError):  # not a member of the group: it stays ours
             os.fchown(fd, uid, source.st_gid)
     os.fchmod(fd, stat.S_IMODE(source.st_mode))
@@ -286,9 +307,9 @@ def locked(path: Path, timeout: float | None = None, like: Path | None = None) -
     from filelock import FileLock, Timeout
 
     timeout = LOCK_TIMEOUT if timeout is None else timeout
-    target = _lstat(path)
+    target = _stat(path)
     if target is None and like is not None:
-        target = _lstat(like)
+        target = _stat(like)
     lock_file = lock_path(path)
     mode = stat.S_IMODE(target.st_mode) & 0o666 | 0o600 if target is not None else None
     if mode is None:
@@ -319,10 +340,10 @@ def _share_lock_file(lock_file: Path, target: os.stat_result | None, mode: int |
     st = _lstat(lock_file)
     if st is None or not stat.S_ISREG(st.st_mode):
         return
-    root = os.geteuid() == 0
+    root = _euid() == 0
     with contextlib.suppress(OSError):
         if (st.st_uid, st.st_gid) != (target.st_uid, target.st_gid) and (
-            root or st.st_uid == os.geteuid()
+            root or st.st_uid == _euid()
         ):
             uid = target.st_uid if root else -1
             os.chown(lock_file, uid, target.st_gid, follow_symlinks=False)
