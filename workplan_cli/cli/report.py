@@ -108,9 +108,9 @@ def report(
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    from workplan_cli.fileio import write_atomic
+    from workplan_cli.plan.store import write_output
 
-    write_atomic(output, data)
+    write_output(output, data, store)
 
 
 def _changes(store, since: str, current: str, area, topic) -> dict:

@@ -53,7 +53,8 @@ def review(
     from workplan_cli.git import review as core
     from workplan_cli.output import reviewrender
 
-    result = core.review(open_repo(repo), base, worktree=worktree)
+    store = open_repo(repo)
+    result = core.review(store, base, worktree=worktree)
     if format is ReviewFormat.JSON:
         text = json.dumps(reviewrender.to_json(result), indent=2, ensure_ascii=False) + "\n"
     else:
@@ -61,8 +62,8 @@ def review(
     if output is None or str(output) == "-":
         sys.stdout.write(text)
     else:
-        from workplan_cli.fileio import write_atomic
+        from workplan_cli.plan.store import write_output
 
-        write_atomic(output, text.encode("utf-8"))
+        write_output(output, text.encode("utf-8"), store)
     if not result.valid:
         raise typer.Exit(1)

@@ -44,6 +44,6 @@ def write_or_print(text: str, output: Optional[Path]) -> None:
     if output is None or str(output) == "-":
         sys.stdout.write(text)  # as is: a rich console would wrap long lines
         return
-    from workplan_cli.fileio import write_atomic
+    from workplan_cli.plan.store import write_output
 
-    write_atomic(output, text.encode("utf-8"))
+    write_output(output, text.encode("utf-8"))
