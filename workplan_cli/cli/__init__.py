@@ -116,7 +116,12 @@ class _Group(TyperGroup):
 
 
 def _print_error(message: str) -> None:
-    lines = message.splitlines() or [""]
+    """Prints the message, a line a problem; each line inert (it may quote file content)."""
+    from workplan_cli.inert import one_line
+
+    # Only "\n" separates lines: splitlines() would also split at the FS, GS, RS, NEL and
+    # LINE SEPARATOR characters that a quoted value may hold, and so fake a line.
+    lines = [one_line(line) for line in message.rstrip("\n").split("\n")]
     if len(lines) == 1:
         typer.echo(f"Error: {lines[0]}", err=True)
     else:
