@@ -101,7 +101,7 @@ class _Group(TyperGroup):
         except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
             raise  # exits and usage errors that a command raises on purpose (exit 2)
         except WorkplanError as e:
-            _print_error(str(e))
+            _print_error(e)
             ctx.exit(EXIT_ERROR)
         except (KeyboardInterrupt, BrokenPipeError):
             ctx.exit(130 if sys.exc_info()[0] is KeyboardInterrupt else EXIT_ERROR)
@@ -115,13 +115,17 @@ class _Group(TyperGroup):
             ctx.exit(EXIT_INTERNAL)
 
 
-def _print_error(message: str) -> None:
+def _print_error(error: str | WorkplanError) -> None:
     """Prints the message, a line a problem; each line inert (it may quote file content)."""
     from workplan_cli.inert import one_line
 
-    # Only "\n" separates lines: splitlines() would also split at the FS, GS, RS, NEL and
-    # LINE SEPARATOR characters that a quoted value may hold, and so fake a line.
-    lines = [one_line(line) for line in message.rstrip("\n").split("\n")]
+    problems = getattr(error, "problems", None)  # InvalidFileError: one line each, whatever
+    if problems:  # a quoted key or value holds (a newline in it would fake another line)
+        lines = [one_line(problem) for problem in problems]
+    else:
+        # Only "\n" separates lines: splitlines() would also split at the FS, GS, RS, NEL and
+        # LINE SEPARATOR characters that a quoted value may hold, and so fake a line.
+        lines = [one_line(line) for line in str(error).rstrip("\n").split("\n")]
     if len(lines) == 1:
         typer.echo(f"Error: {lines[0]}", err=True)
     else:
