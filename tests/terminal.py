@@ -8,6 +8,7 @@ import os
 import pty
 import re
 import select
+import shutil
 import struct
 import subprocess
 import sys
@@ -82,6 +83,22 @@ def make_hostile(root: Path) -> None:
     old = "    name: Ministry of Information, Communications and the Digital Economy\n"
     assert old in text
     people.write_text(text.replace(old, f"    name: {q()}\n", 1), encoding="utf-8")
+
+
+def hostile_repo(root: Path) -> Path:
+    """Makes `root` a plan repository: the shipped plan on main, hostile text committed on a
+    branch by an author whose name and commit subject are hostile too."""
+    from tests.conftest import DATA, git
+
+    shutil.copytree(DATA, root / "data")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Signed plan")
+    git(root, "checkout", "-q", "-b", "change")
+    make_hostile(root)
+    author = "Eve \x1b]0;pwned\x07 <eve@example.org>"
+    git(root, "commit", "-qam", "evil \x1b[2J @org/team #7", f"--author={author}")
+    return root
 
 
 def run_on_pty(args: list[str], cwd: Path, env: dict | None = None) -> tuple[int, bytes]:

@@ -5,13 +5,17 @@ from __future__ import annotations
 import ast
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, git
-from tests.terminal import HOSTILE_TEXT, inert_problems, make_hostile, run_on_pty, terminal_bytes
+from tests.terminal import (
+    HOSTILE_TEXT,
+    hostile_repo,
+    inert_problems,
+    run_on_pty,
+    terminal_bytes,
+)
 from workplan_cli.inert import json_inert, one_line, visible
 
 CLI = Path(__file__).resolve().parent.parent / "workplan_cli" / "cli"
@@ -51,18 +55,7 @@ JSON_COMMANDS = [
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory) -> Path:
-    """A plan repository: the shipped plan on main, hostile text committed on a branch by an
-    author whose name and commit subject are hostile too."""
-    root = tmp_path_factory.mktemp("hostile") / "plans"
-    shutil.copytree(DATA, root / "data")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "Signed plan")
-    git(root, "checkout", "-q", "-b", "change")
-    make_hostile(root)
-    author = "Eve \x1b]0;pwned\x07 <eve@example.org>"
-    git(root, "commit", "-qam", "evil \x1b[2J @org/team", f"--author={author}")
-    return root
+    return hostile_repo(tmp_path_factory.mktemp("hostile") / "plans")
 
 
 def _is_data(args: list[str]) -> bool:

@@ -26,7 +26,8 @@ WORD_JOINER = "\u2060"
 
 def md_inline(text) -> str:
     """Returns text as one line of Markdown that shows literally where it does not start a line
-    (after a list marker, in a table cell, inside emphasis)."""
+    or a list item (after other text, inside emphasis): a `#` or `1.` at its start is kept
+    as it is. Use `md` where the text comes first."""
     return _inert(_MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split())))
 
 
