@@ -119,8 +119,10 @@ def _print_error(error: str | WorkplanError) -> None:
     """Prints the message, a line a problem; each line inert (it may quote file content)."""
     from workplan_cli.inert import one_line
 
-    problems = getattr(error, "problems", None)  # InvalidFileError: one line each, whatever
-    if problems:  # a quoted key or value holds (a newline in it would fake another line)
+    # InvalidFileError: one line a problem, whatever a quoted key or value in it holds (its
+    # newline would otherwise fake a line of its own).
+    problems = getattr(error, "problems", None)
+    if problems:
         lines = [one_line(problem) for problem in problems]
     else:
         # Only "\n" separates lines: splitlines() would also split at the FS, GS, RS, NEL and

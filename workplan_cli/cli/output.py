@@ -85,6 +85,7 @@ def to_json(data) -> str:
 
 
 def print_json(data) -> None:
+    """Prints data as JSON (see to_json)."""
     sys.stdout.write(to_json(data))
 
 
