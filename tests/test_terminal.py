@@ -179,3 +179,29 @@ def test_every_print_site_goes_through_the_output_module():
             if isinstance(function, ast.FunctionDef) and (path.name, function.name) not in ALLOWED:
                 found += [(path.name, function.name, c) for c in _printing_calls(function)]
     assert found == []
+
+
+@pytest.mark.parametrize("shell", ["zsh", "fish"])
+def test_completion_help_texts_are_inert(hostile, shell, monkeypatch):
+    from typer.testing import CliRunner
+
+    from workplan_cli.cli import app
+
+    monkeypatch.chdir(hostile)
+    words = "show 1.1"
+    result = CliRunner().invoke(
+        app,
+        [],
+        prog_name="workplan",
+        env={
+            "_WORKPLAN_COMPLETE": f"complete_{shell}",
+            "COMP_WORDS": f"workplan {words}",
+            "COMP_CWORD": "2",
+            "_TYPER_COMPLETE_ARGS": f"workplan {words}",
+            "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+        },
+    )
+    assert result.exit_code == 0, result.output  # an unbalanced [/b] raised MarkupError
+    assert "1.1.2" in result.stdout
+    assert inert_problems(result.stdout.encode()) == [], result.stdout
+    assert "[/b]" in result.stdout  # shown as written
