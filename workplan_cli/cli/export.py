@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -107,9 +106,9 @@ def _render(format, plan, people, refs, filters, reporting_org, iati_ref) -> byt
 
 def _write(data: bytes, output: Optional[Path], store) -> None:
     if output is None or str(output) == "-":
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)  # bytes as made: CRLF in csv and ics must stay CRLF
-        sys.stdout.buffer.flush()
+        from workplan_cli.cli.output import write_bytes
+
+        write_bytes(data)  # bytes as made: CRLF in csv and ics must stay CRLF
         return
     from workplan_cli.plan.store import write_output
 

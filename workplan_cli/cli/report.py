@@ -105,7 +105,9 @@ def report(
     text = report.render(choice, context, format.value)
     data = report.html_to_pdf(text) if format is ReportFormat.PDF else text.encode()
     if output is None:
-        sys.stdout.write(text)
+        from workplan_cli.cli.output import write
+
+        write(text)
         sys.stdout.flush()
         return
     from workplan_cli.plan.store import write_output

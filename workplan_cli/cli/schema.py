@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -42,7 +41,9 @@ def schema(
 def write_or_print(text: str, output: Optional[Path]) -> None:
     """Writes the text to `output` atomically, or prints it when no file is named."""
     if output is None or str(output) == "-":
-        sys.stdout.write(text)  # as is: a rich console would wrap long lines
+        from workplan_cli.cli.output import write
+
+        write(text)  # as is: a rich console would wrap long lines
         return
     from workplan_cli.plan.store import write_output
 

@@ -13,6 +13,7 @@ from workplan_cli.cli.common import (
     open_repo,
 )
 from workplan_cli.cli.output import echo, print_json
+from workplan_cli.output.inert import one_line
 
 
 def show(
@@ -43,7 +44,7 @@ def show(
 
 
 def activity_lines(ref, names: dict[str, str], markdown: bool = False) -> list[str]:
-    """Returns the activity as lines of text (or Markdown)."""
+    """Returns the activity as lines of text (or Markdown); plan text in a line stays in it."""
     a = ref.activity
     people = lambda ids: ", ".join(names.get(i, i) for i in ids) or "-"  # noqa: E731
     dates = " to ".join(d.isoformat() for d in (a.start, a.end) if d) or "-"
@@ -57,15 +58,18 @@ def activity_lines(ref, names: dict[str, str], markdown: bool = False) -> list[s
         ("Dates", dates),
     ]
     if markdown:
-        out = [f"### {a.id} {a.title}", ""]
-        out += [f"- **{k}:** {v}" for k, v in fields]
-        out += ["", "**Objectives**", ""] + [f"- {o}" for o in ref.topic.objectives]
-        out += ["", "**Description**", "", a.text]
-        out += ["", "**History**", ""] + ([f"- {h}" for h in _history(a)] or ["- none"])
-        out += ["", "**Evidence**", ""] + ([f"- {e}" for e in a.all_evidence()] or ["- none"])
+        from workplan_cli.output.markdown import md, md_block, md_inline
+
+        out = [f"### {a.id} {md_inline(a.title)}", ""]
+        out += [f"- **{k}:** {md_inline(v)}" for k, v in fields]
+        out += ["", "**Objectives**", ""] + [f"- {md(o)}" for o in ref.topic.objectives]
+        out += ["", "**Description**", "", md_block(a.text)]
+        out += ["", "**History**", ""] + ([f"- {md(h)}" for h in _history(a)] or ["- none"])
+        evidence = [f"- {md(e)}" for e in a.all_evidence()]
+        out += ["", "**Evidence**", ""] + (evidence or ["- none"])
         return out
-    out = [f"{a.id}  {a.title}"]
-    out += [f"{k + ':':<14}{v}" for k, v in fields]
+    out = [one_line(f"{a.id}  {a.title}")]
+    out += [f"{k + ':':<14}{one_line(v)}" for k, v in fields]
     out += _block("Objectives", ref.topic.objectives)
     out += _block("Description", [a.text])
     out += _block("History", _history(a))
@@ -78,7 +82,7 @@ def _history(activity) -> list[str]:
     for h in activity.history:
         line = f"{h.date.isoformat()}  {h.from_.value if h.from_ else '?'} -> {h.to.value}"
         if h.by:
-            line += f"  by {h.by}"
+            line += f"  by {' '.join(h.by.split())}"
         if h.note:
             line += f": {' '.join(h.note.split())}"
         out.append(line)
@@ -91,5 +95,5 @@ def _block(title: str, items: list[str]) -> list[str]:
         return [*out, "  none"]
     for item in items:
         wrapped = textwrap.wrap(item, 90) or [""]
-        out += ["  " + wrapped[0], *("  " + w for w in wrapped[1:])]
+        out += ["  " + one_line(w) for w in wrapped]
     return out
