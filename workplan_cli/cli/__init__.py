@@ -95,6 +95,12 @@ class _Group(TyperGroup):
         with formatter.section("Commands"):
             formatter.write_dl([(name, make_default_short_help(doc, limit)) for name, doc in rows])
 
+    def main(self, *args, **kwargs):
+        from workplan_cli.cli import shells
+
+        shells.attach(self)  # completion that keeps plan text inert in every shell
+        return super().main(*args, **kwargs)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
