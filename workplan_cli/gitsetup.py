@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from workplan_cli import gitio, schemas
+from workplan_cli import fileio, gitio, schemas
 from workplan_cli.errors import WorkplanError
 from workplan_cli.fileio import write_atomic
 
@@ -61,7 +61,7 @@ def setup(root: Path) -> SetupResult:
     top = gitio.toplevel(root)
     lines = attribute_lines(gitio.relative_path(root / "data", top))
     path = top / ATTRIBUTES
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    text = _read_text(path)
     present = set(text.splitlines())
     missing = [line for line in lines if line not in present]
     if missing:
@@ -74,6 +74,18 @@ def setup(root: Path) -> SetupResult:
     return SetupResult(path, missing, config)
 
 
+def _read_text(path: Path) -> str:
+    """Returns .gitattributes as text, "" when absent (a FIFO or huge file is refused)."""
+    try:
+        data = fileio.read_regular(path, name=str(path))
+    except fileio.FileMissingError:
+        return ""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise WorkplanError(f"{path}: not UTF-8 text; fix or remove it first") from None
+
+
 def uninstall(root: Path) -> SetupResult:
     """Removes exactly what `setup` added: our .gitattributes lines and the config section."""
     top = gitio.toplevel(root)
@@ -81,7 +93,7 @@ def uninstall(root: Path) -> SetupResult:
     path = top / ATTRIBUTES
     removed, deleted = [], False
     if path.exists():
-        text = path.read_text(encoding="utf-8")
+        text = _read_text(path)
         kept = [line for line in text.splitlines(keepends=True) if line.rstrip("\r\n") not in lines]
         removed = [
             line.rstrip("\r\n") for line in text.splitlines(keepends=True) if line not in kept

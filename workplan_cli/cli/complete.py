@@ -53,9 +53,10 @@ def _offer(pairs) -> list[Choice]:
 def plan_versions(ctx: Any, incomplete: str) -> list[Choice]:
     """Returns the repository's plan versions that start with `incomplete`, newest first."""
     try:
-        paths = _repo(ctx).plan_paths()
+        repo = _repo(ctx)
+        paths = repo.plan_paths()
         return _offer(
-            (version, f"plan {version}{_status_of(paths[version])}")
+            (version, f"plan {version}{_status_of(repo, paths[version])}")
             for version in reversed(paths)
             if version.startswith(incomplete)
         )
@@ -63,9 +64,9 @@ def plan_versions(ctx: Any, incomplete: str) -> list[Choice]:
         return []
 
 
-def _status_of(path) -> str:
+def _status_of(repo, path) -> str:
     try:
-        return f", {_raw(path)['plan']['status']}"
+        return f", {_raw(repo, path)['plan']['status']}"
     except Exception:  # a file in the middle of an edit still has a version in its name
         return ""
 
@@ -111,7 +112,8 @@ def topic_ids(ctx: Any, incomplete: str) -> list[Choice]:
 def stakeholder_ids(ctx: Any, incomplete: str) -> list[Choice]:
     """Returns the stakeholder ids (and names) that start with `incomplete`."""
     try:
-        people = _raw(_repo(ctx).stakeholders_path).get("stakeholders") or []
+        repo = _repo(ctx)
+        people = _raw(repo, repo.stakeholders_path).get("stakeholders") or []
         return _offer(
             (str(s["id"]), str(s.get("short_name") or s.get("name") or ""))
             for s in people
@@ -132,15 +134,17 @@ def _plan(ctx: Any) -> dict:
     repo = _repo(ctx)
     params = getattr(ctx, "params", None) or {}
     name = params.get("plan")
-    return _raw(repo.plan_path(name) if name else repo.current_plan_path())
+    return _raw(repo, repo.plan_path(name) if name else repo.current_plan_path())
 
 
 def _topics(ctx: Any) -> list[dict]:
     return [t for area in _plan(ctx).get("areas") or [] for t in area.get("topics") or []]
 
 
-def _raw(path) -> dict:
+def _raw(repo, path) -> dict:
+    """Returns the file's YAML, unvalidated; read as every file is (regular files only, the size
+    bounded, no link out of the repository), so that a FIFO or /dev/zero cannot hang a TAB."""
     from workplan_cli import yamlio
 
-    data = yamlio.parse(path.read_text(encoding="utf-8"))
+    data = yamlio.parse(repo.read(path).decode("utf-8-sig"))
     return data if isinstance(data, dict) else {}
