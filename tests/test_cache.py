@@ -149,10 +149,27 @@ def test_unwritable_cache_only_costs_time(monkeypatch, tmp_path):
     assert store.parse_plan(PLAN, "p.yaml", IDS).version == "2024"
 
 
-def test_the_default_folder_follows_the_platform(monkeypatch):
+@pytest.mark.parametrize(
+    "xdg, home",
+    [
+        (None, "/home/ann"),
+        ("/var/cache/ann", "/home/ann"),
+        ("/var/cache/ann/", "/home/ann/"),
+        ("relative/cache", "/home/ann"),
+        ("", "/"),
+        (None, "relative-home"),
+        (None, None),
+    ],
+)
+def test_the_default_folder_is_platformdirs_user_cache_dir(monkeypatch, xdg, home):
     import platformdirs
 
     monkeypatch.delenv("WORKPLAN_CACHE_DIR")
+    for name, value in (("XDG_CACHE_HOME", xdg), ("HOME", home)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
     expected = Path(platformdirs.user_cache_dir("workplan", appauthor=False)) / "workplan-cache"
     assert cache.cache_dir() == expected
 
