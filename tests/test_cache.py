@@ -221,6 +221,7 @@ def test_a_linked_entry_is_not_read(monkeypatch, tmp_path):
     entry.rename(elsewhere)
     entry.symlink_to(elsewhere)
     assert _status_of_1_3_2(monkeypatch) == "completed"
+    assert entry.is_symlink() and elsewhere.exists()  # neither followed nor replaced
 
 
 @pytest.mark.parametrize("mode", [0o777, 0o770, 0o707])
@@ -391,11 +392,13 @@ def test_an_entry_of_another_user_is_not_deleted(monkeypatch, cli):
     [entry] = entries()
     os.chown(entry, 4242, 4242)
     os.utime(entry, (LONG_AGO, LONG_AGO))
-    monkeypatch.setattr(cache, "MAX_BYTES", 1)
+    monkeypatch.setattr(cache, "MAX_BYTES", 20_000)  # writes prune
     fresh_process(monkeypatch)
     store.parse_plan(HISTORY, "p.yaml", IDS)
+    fresh_process(monkeypatch)
+    store.parse_plan(PLAN, "p.yaml", IDS)  # a miss (not the user's entry), not written over
     cli("cache", "clear")
-    assert entry.exists()
+    assert entry.exists() and entry.stat().st_uid == 4242
 
 
 def test_a_folder_without_the_marker_is_left_alone(monkeypatch, cli):

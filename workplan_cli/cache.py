@@ -202,6 +202,9 @@ def open_folder(folder: Path, create: bool = False) -> int:
         raise Unusable(f"cannot be opened ({e.strerror})") from None
     try:
         _check_folder(fd)
+    except OSError as e:
+        os.close(fd)
+        raise Unusable(f"cannot be read ({e.strerror})") from None
     except BaseException:
         os.close(fd)
         raise
@@ -298,9 +301,11 @@ def _write(root: int, key: str, plain: object) -> None:
         if total is None or not 0 <= now - counted < RECOUNT_EVERY:
             total, counted = _prune(root, now, MAX_BYTES), now
         old = _size_of(root, name)
-        if total - old + len(data) > MAX_BYTES:
+        if old is not None and total - old + len(data) > MAX_BYTES:
             total = _prune(root, now, max(0, int(MAX_BYTES * LOW_WATER) - len(data)))
             old = _size_of(root, name)
+        if old is None:
+            return  # the name holds something workplan did not write: leave it be
         try:
             _write_new(root, temp, data)
             os.replace(temp, name, src_dir_fd=root, dst_dir_fd=root)
@@ -311,12 +316,14 @@ def _write(root: int, key: str, plain: object) -> None:
         _save_state(root, total - old + len(data), counted)
 
 
-def _size_of(root: int, name: str) -> int:
+def _size_of(root: int, name: str) -> int | None:
+    """Returns the size of the user's own file `name`, 0 if there is none, None if the name
+    holds something else (a link, a file of another user's)."""
     try:
         info = os.stat(name, dir_fd=root, follow_symlinks=False)
-    except OSError:
+    except FileNotFoundError:
         return 0
-    return info.st_size if _own(info) else 0
+    return info.st_size if _own(info) else None
 
 
 def _prune(root: int, now: float, budget: int) -> int:
@@ -349,9 +356,11 @@ def _load_state(root: int) -> tuple[int | None, float]:
 
 
 def _save_state(root: int, total: int, counted: float) -> None:
-    fd = os.open(STATE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _OPEN, 0o600, dir_fd=root)
+    fd = os.open(STATE, os.O_WRONLY | os.O_CREAT | _OPEN, 0o600, dir_fd=root)
     with open(fd, "wb") as f:
-        f.write(b"%d %f\n" % (total, counted))
+        if _own(os.fstat(fd)):  # never truncate what is not the user's own
+            f.truncate()
+            f.write(b"%d %f\n" % (total, counted))
 
 
 @contextmanager
@@ -398,6 +407,8 @@ def info() -> Info:
         return Info(folder, str(e), 0, 0, MAX_BYTES)
     try:
         sizes = [i.st_size for name, i in _ours(root) if name.endswith(".json")]
+    except OSError as e:
+        return Info(folder, f"cannot be read ({e.strerror})", 0, 0, MAX_BYTES)
     finally:
         os.close(root)
     return Info(folder, None, len(sizes), sum(sizes), MAX_BYTES)
