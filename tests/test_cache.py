@@ -314,7 +314,12 @@ def test_the_key_covers_the_libraries_that_parse_and_validate(monkeypatch):
         for name in ("pydantic", "pydantic_core", "ruamel_yaml", "ruamel_yaml_clib")
     }
     before = cache.key_of("plan", PLAN, IDS)
+    real = cache.dependency_versions
     monkeypatch.setattr(cache, "dependency_versions", lambda: {**versions, "pydantic": "9.9"})
+    assert cache.key_of("plan", PLAN, IDS) != before
+    monkeypatch.setattr(cache, "dependency_versions", real)
+    assert cache.key_of("plan", PLAN, IDS) == before
+    monkeypatch.setattr(cache.sys, "version", "3.99.0 (another build)")
     assert cache.key_of("plan", PLAN, IDS) != before
 
 

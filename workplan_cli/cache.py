@@ -1,9 +1,10 @@
 """A cache of validated models, keyed by everything that decides them.
 
 An entry holds the model as plain JSON (see snapshot.py), never pickled code. Its key covers the
-file's bytes, every file of this package (hashed once a process), the versions of pydantic,
-pydantic-core and ruamel.yaml, and, for plans, the stakeholder ids references were checked
-against: an entry never outlives the code that made it. A payload checksum catches torn entries.
+file's bytes, the code of this package (every file but report templates and starter files, hashed
+once a process), the versions of pydantic, pydantic-core, ruamel.yaml and Python, and, for plans,
+the stakeholder ids references were checked against: an entry never outlives the code that made
+it. A payload checksum catches torn entries.
 
 Entries live in a folder of workplan's own, `workplan-cache`, inside the platform's cache folder
 (platformdirs) or inside WORKPLAN_CACHE_DIR. workplan makes it with mode 0700 and a CACHEDIR.TAG
@@ -94,6 +95,7 @@ def key_of(kind: str, data: bytes, context: Collection[str] | None = None) -> st
     header = {
         "code": code_digest(),
         "dependencies": dependency_versions(),
+        "python": f"{sys.implementation.name} {sys.version}",
         "schema": SCHEMA_VERSION,
         "kind": kind,
         "context": None if context is None else sorted(context),
