@@ -498,6 +498,24 @@ def test_a_write_within_the_cap_does_not_walk_the_folder(monkeypatch):
     assert len(entries()) == 6
 
 
+def test_a_run_killed_mid_write_never_leaves_the_count_too_low(monkeypatch):
+    store.parse_plan(PLAN, "p.yaml", IDS)
+    real = os.replace
+
+    def replace_then_die(*args, **kwargs):
+        real(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cache.os, "replace", replace_then_die)
+    fresh_process(monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        store.parse_plan(HISTORY, "p.yaml", IDS)
+    monkeypatch.setattr(cache.os, "replace", real)
+    folder = cache.cache_dir()
+    assert len(entries()) == 2
+    assert int((folder / "state").read_bytes().split()[0]) == _total(folder)
+
+
 def test_a_write_recounts_at_most_once_a_day(monkeypatch):
     store.parse_plan(PLAN, "p.yaml", IDS)
     folder = cache.cache_dir()

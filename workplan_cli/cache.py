@@ -308,6 +308,8 @@ def _write(root: int, key: str, plain: object) -> None:
             old = _size_of(root, name)
         if old is None:
             return  # the name holds something workplan did not write: leave it be
+        # counted first: a run killed before the rename leaves the count too high, never too low
+        _save_state(root, total - old + len(data), counted)
         try:
             _write_new(root, temp, data)
             os.replace(temp, name, src_dir_fd=root, dst_dir_fd=root)
@@ -315,7 +317,6 @@ def _write(root: int, key: str, plain: object) -> None:
             with suppress(OSError):
                 os.unlink(temp, dir_fd=root)
             raise
-        _save_state(root, total - old + len(data), counted)
 
 
 def _size_of(root: int, name: str) -> int | None:
