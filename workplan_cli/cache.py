@@ -425,7 +425,7 @@ def clear() -> tuple[int, int]:
     try:
         root = open_folder(folder)
     except Unusable as e:
-        if str(e) == "not made yet":
+        if not os.path.lexists(folder):
             return 0, 0
         raise WorkplanError(f"{folder}: not used as workplan's cache: {e}; nothing deleted") from e
     count = size = 0
