@@ -36,6 +36,7 @@ COMMANDS = {
     "git-setup": ("gitsetup", "git_setup", False),
     "textconv": ("gitsetup", "textconv", True),
     "init": ("init", "init", False),
+    "cache": ("cache", "cache", False),
 }
 
 
