@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -357,3 +359,60 @@ def test_nasty_cases_in_bounded_time_and_memory(name, tmp_path):
         assert got.seconds < 10
         assert got.peak_mb < 200
     assert snapshot(repo) == before
+
+
+# --- Deep block nesting: refused before libyaml's composer recurses (it crashed, exit 139) ------
+
+DEEP_BLOCKS = {
+    "compact-sequences": "- " * 50_000 + "x\n",
+    "complex-keys": "? " * 50_000 + "x\n",
+    "mixed-compact": "- ? : " * 20_000 + "x\n",
+    "indented-sequences": "".join(" " * i + "-\n" for i in range(2500)),
+    "indented-mappings": "".join(" " * i + "k:\n" for i in range(2500)),
+    "indentless-mixed": "a:\n" + "".join(" " * i + "- b:\n" for i in range(0, 5000, 2)),
+}
+
+
+def _workplan(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [sys.executable, "-m", "workplan_cli", *args],
+        cwd=repo,
+        capture_output=True,
+        env={**os.environ, "WORKPLAN_CACHE_DIR": str(repo.parent / "cache"), "NO_COLOR": "1"},
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode in (0, 1), (args, done.returncode, done.stderr[-2000:])
+    assert b"Traceback" not in done.stderr and b"internal error" not in done.stderr
+    return done
+
+
+@pytest.mark.parametrize("kind", sorted(DEEP_BLOCKS))
+def test_deep_block_nesting_is_refused_by_every_path_that_parses(kind, tmp_path):
+    repo = tmp_path / "plans"
+    shutil.copytree(DATA, repo / "data")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Signed plan")
+    git(repo, "config", "diff.workplan.textconv", f"{sys.executable} -m workplan_cli textconv")
+    (repo / ".gitattributes").write_text("*.yaml diff=workplan\n")
+    path = repo / "data" / "workplan-2024.yaml"
+    data = DEEP_BLOCKS[kind].encode()
+    path.write_bytes(data)
+    git(repo, "commit", "-q", "-am", "A deep plan")
+    message = "nesting is too deep (values start at more than 100 different columns"
+
+    done = _workplan(repo, "validate")
+    assert done.returncode == 1 and message in done.stderr.decode()
+    assert done.stderr.decode().startswith("data/workplan-2024.yaml:")
+    if kind not in ("compact-sequences", "indented-mappings"):
+        return  # the other ways in, on one case of each kind (each costs seconds)
+    # git's textconv shows a file it cannot read as it is
+    assert _workplan(repo, "textconv", "data/workplan-2024.yaml").stdout == data
+    # log reads the deep commit from history, says where it is invalid, and goes on
+    git(repo, "checkout", "-q", "HEAD~1", "--", "data/workplan-2024.yaml")
+    done = _workplan(repo, "log", "1.1.1")
+    assert done.returncode == 0 and message in done.stdout.decode()
+    # and plain git log -p runs workplan's textconv on both versions
+    shown = git(repo, "log", "-p")
+    assert shown.count("A deep plan") == 1 and "+1.1.1 status: planned" in shown
