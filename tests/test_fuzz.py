@@ -71,8 +71,8 @@ ODD_VALUES = st.one_of(
 )
 # Seeds spliced into the plan's text by damaged_text: each once crashed or misread a plan.
 SEEDS = [
-    b"- " * 20_000 + b"x",  # deep block nesting: libyaml's composer crashed (exit 139)
-    b"? " * 20_000 + b"x",
+    b"- " * 50_000 + b"x",  # deep block nesting: libyaml's composer crashed (exit 139)
+    b"? " * 50_000 + b"x",
     b"".join(b" " * i + b"k:\n" for i in range(300)),
     b"1" * 5000,  # an int Python will not print (ValueError, exit 3)
     b"-_",  # ruamel's resolver took it for an int and crashed
@@ -177,4 +177,5 @@ def test_damaged_text(repo, data):
 def test_seeds(repo, seed):
     title = b"title: Common positions on internet governance in international fora"
     assert title in PLAN
-    _every_command_answers(repo, PLAN.replace(title, b"title: " + seed, 1))
+    indented = b"".join(b"\n" + b" " * 14 + line for line in seed.splitlines())
+    _every_command_answers(repo, PLAN.replace(title, b"title:" + indented, 1))
