@@ -388,7 +388,7 @@ def _workplan(repo: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("kind", sorted(DEEP_BLOCKS))
-def test_deep_block_nesting_is_refused_by_every_path_that_parses(kind, tmp_path):
+def test_deep_block_nesting_is_refused_by_every_path_that_parses(kind, tmp_path, monkeypatch):
     repo = tmp_path / "plans"
     shutil.copytree(DATA, repo / "data")
     git(repo, "init", "-q", "-b", "main")
@@ -407,6 +407,15 @@ def test_deep_block_nesting_is_refused_by_every_path_that_parses(kind, tmp_path)
     assert done.stderr.decode().startswith("data/workplan-2024.yaml:")
     if kind not in ("compact-sequences", "indented-mappings"):
         return  # the other ways in, on one case of each kind (each costs seconds)
+    for args in (["set-status", "1.1.1", "completed", "--dry-run"], ["revise", "2024", "2031"]):
+        done = _workplan(repo, *args)
+        assert done.returncode == 1 and message in done.stderr.decode(), args
+    from types import SimpleNamespace
+
+    from workplan_cli.cli import complete
+
+    monkeypatch.chdir(repo)  # completion reads the plan's raw data, in this process
+    assert complete.activity_ids(SimpleNamespace(params={}), "") == []
     # git's textconv shows a file it cannot read as it is
     assert _workplan(repo, "textconv", "data/workplan-2024.yaml").stdout == data
     # log reads the deep commit from history, says where it is invalid, and goes on
