@@ -326,10 +326,20 @@ def _generated() -> dict[str, tuple[bytes, int, str]]:
             1,
             "data/workplan-2024.yaml:1:1: missing required key 'schema_version'",
         ),
-        "deep-block-nesting": (
+        "deep-block-nesting": (  # refused before it is composed (see reading.py)
             b"".join(b" " * i + b"k:\n" for i in range(1400)),
             1,
-            "data/workplan-2024.yaml:66:66: nesting is too deep (more than 64 levels)",
+            "data/workplan-2024.yaml:101:101: nesting is too deep (values start at more than 100 ",
+        ),
+        "deep-compact-nesting": (  # crashed libyaml's composer (exit 139)
+            b"? " * 2_000_000 + b"x\n",
+            1,
+            "data/workplan-2024.yaml:1:201: nesting is too deep (values start at more than 100 ",
+        ),
+        "long-number": (
+            b"schema_version: " + b"9" * MB + b"\n",
+            1,
+            "data/workplan-2024.yaml:1:17: a value of more than 100,000 characters",
         ),
         "alias-bomb": ((CORPUS / "alias-bomb.yaml").read_bytes(), 1, ""),
         "deep-nesting-flow": ((CORPUS / "deep-nesting-flow.yaml").read_bytes(), 1, ""),
