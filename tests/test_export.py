@@ -235,3 +235,28 @@ def test_hostile_text_gives_json_that_keeps_every_character(cli, hostile, tmp_pa
         if a["id"] == "1.3.2"
     ]
     assert titles == [LOADED]
+
+
+@pytest.mark.parametrize(
+    ("args", "module", "message"),
+    [
+        (["--format", "iati", "--iati-ref", "XM-1"], "iati", "the IATI export is not well-formed"),
+        (["--format", "ics"], "ics", "the iCalendar export is not well-formed"),
+        (["--format", "csv"], "exports", "the CSV export does not read back as written, or"),
+    ],
+)
+def test_an_export_that_would_not_be_well_formed_is_a_bug_not_a_file(
+    cli, hostile, tmp_path, monkeypatch, args, module, message
+):
+    # Were the cleaning ever lost, the check after it stops the export: exit 3, nothing written.
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module(f"workplan_cli.{module}"), "without_controls", _bad)
+    target = tmp_path / "out"
+    err = cli("export", *args, "-o", str(target), code=3).stderr
+    assert message in err and "this is a bug in workplan" in err
+    assert not target.exists()
+
+
+def _bad(text: str) -> str:
+    return text.replace("tab", "\x01")  # a control character the cleaning let through

@@ -8,7 +8,7 @@ import json
 import re
 
 from workplan_cli.model import ActivityRef, Plan, StakeholderFile
-from workplan_cli.plaintext import ExportBugError, without_controls
+from workplan_cli.plaintext import ExportBugError, has_controls, without_controls
 from workplan_cli.query import Filters
 from workplan_cli.snapshot import to_plain
 
@@ -120,6 +120,6 @@ def csv_export(refs: list[ActivityRef]) -> str:
         back = list(csv.DictReader(io.StringIO(text, newline="")))
     except (ValueError, csv.Error) as e:
         raise ExportBugError(f"the CSV export is not well-formed ({e})") from None
-    if back != rows:
-        raise ExportBugError("the CSV export does not read back as written")
+    if back != rows or has_controls(text):
+        raise ExportBugError("the CSV export does not read back as written, or holds controls")
     return text

@@ -19,5 +19,10 @@ def without_controls(text: str) -> str:
     return _CONTROLS.sub(REPLACEMENT, text)
 
 
+def has_controls(text: str) -> bool:
+    """Whether `text` holds a control character other than tab, LF and CR."""
+    return _CONTROLS.search(text) is not None
+
+
 class ExportBugError(RuntimeError):
     """An export that is not well-formed: a bug in workplan, never the plan's fault."""
