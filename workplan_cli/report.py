@@ -30,7 +30,7 @@ MAX_OUTPUT = 20_000_000  # WORKPLAN_TEMPLATE_OUTPUT_MB (in MB): characters of ou
 MAX_TEMPLATE_BYTES = 1_000_000  # the size of one template file
 # Typesetting a pdf (WeasyPrint) also runs in a child process, on any template's html.
 PDF_MEMORY_MB = 1536  # WORKPLAN_PDF_MEMORY_MB
-PDF_SECONDS = 120.0  # WORKPLAN_PDF_SECONDS
+PDF_SECONDS = 180.0  # WORKPLAN_PDF_SECONDS: wall clock (and CPU time) of the child
 PDF_MAX_HTML = 2_500_000  # WORKPLAN_PDF_HTML_MB (in MB): larger html is refused at once
 # Per-operation guards inside the sandbox: they stop the common ways of building a huge value
 # early, with the template's line in the message; the child's limits are what make the promise.

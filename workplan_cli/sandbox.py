@@ -77,7 +77,7 @@ def _result(code: int, out: bytes, err: bytes, limits: Limits, what: str) -> byt
     memory = f"{what} used more than {limits.memory_mb} MB of memory; stopped"
     if code == 0 and status == _NO_MEMORY:
         raise LimitError(memory)
-    if code in (-getattr(signal, "SIGXCPU", 0), -signal.SIGKILL):
+    if code in (-getattr(signal, "SIGXCPU", 0), -getattr(signal, "SIGKILL", 9)):
         raise LimitError(f"{what} used more than {limits.seconds:g} seconds of CPU time; stopped")
     tail = "".join(err[-_MESSAGE_MAX:].decode("utf-8", "replace").strip().splitlines()[-1:])
     if code < 0:
