@@ -383,8 +383,10 @@ def test_a_template_cannot_take_all_memory(repo, attack):
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("Error: templates/report.md.j2"), done.stderr
     assert (
-        "the template used more than 256 MB of memory; stopped" in done.stderr
-        or "the template took more than 20 seconds; stopped" in done.stderr
+        "the template used more than 256 MB of memory (WORKPLAN_TEMPLATE_MEMORY_MB); stopped"
+        in done.stderr
+        or "the template took more than 20 seconds (WORKPLAN_TEMPLATE_SECONDS); stopped"
+        in done.stderr
         or "characters; stopped" in done.stderr  # the report grew beyond the output cap
     ), done.stderr
     assert not (repo / "out.md").exists()
@@ -395,7 +397,8 @@ def test_the_default_memory_limit(repo):
     done = _run(repo, "report")
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr == (
-        "Error: templates/report.md.j2: the template used more than 512 MB of memory; stopped\n"
+        "Error: templates/report.md.j2: the template used more than 512 MB of memory "
+        "(WORKPLAN_TEMPLATE_MEMORY_MB); stopped\n"
     )
 
 
@@ -403,9 +406,9 @@ def test_a_template_that_runs_forever_is_stopped(repo):
     _own_template(repo, "{% for i in range(99999) %}{{ ('a' * 999999)|wordwrap(1) }}{% endfor %}")
     done = _run(repo, "report", WORKPLAN_TEMPLATE_SECONDS="2")
     assert done.returncode == 1
-    assert (
-        done.stderr
-        == "Error: templates/report.md.j2: the template took more than 2 seconds; stopped\n"
+    assert done.stderr == (
+        "Error: templates/report.md.j2: the template took more than 2 seconds "
+        "(WORKPLAN_TEMPLATE_SECONDS); stopped\n"
     )
 
 
@@ -434,9 +437,9 @@ def test_the_pdf_has_a_time_limit(repo, cli, monkeypatch):
     monkeypatch.setenv("WORKPLAN_PDF_SECONDS", "0.2")
     result = cli("report", "-f", "pdf", "-o", "report.pdf", code=1)
     assert result.stderr == (
-        "Error: typesetting the pdf took more than 0.2 seconds; stopped (WORKPLAN_PDF_MEMORY_MB, "
-        "WORKPLAN_PDF_SECONDS); use --format html and print it from a browser, or narrow the "
-        "report with --area or --topic\n"
+        "Error: typesetting the pdf took more than 0.2 seconds (WORKPLAN_PDF_SECONDS); stopped; "
+        "use --format html and print it from a browser, or narrow the report with --area or "
+        "--topic\n"
     )
     assert not Path("report.pdf").exists()
 
@@ -445,5 +448,7 @@ def test_the_pdf_has_a_memory_limit(repo, cli, monkeypatch):
     pytest.importorskip("weasyprint", exc_type=ImportError)
     monkeypatch.setenv("WORKPLAN_PDF_MEMORY_MB", "60")
     result = cli("report", "-f", "pdf", "-o", "report.pdf", code=1)
-    assert result.stderr.startswith("Error: typesetting the pdf used more than 60 MB of memory")
+    assert result.stderr.startswith(
+        "Error: typesetting the pdf used more than 60 MB of memory (WORKPLAN_PDF_MEMORY_MB); stopped"
+    )
     assert not Path("report.pdf").exists()

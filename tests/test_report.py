@@ -162,7 +162,9 @@ def test_a_user_template_has_a_time_bound(tmp_path, monkeypatch):
     monkeypatch.setattr(report, "MAX_SECONDS", 0.3)
     source = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
     message = _render_error(_user(tmp_path, source), {})
-    assert message.endswith("user.j2: the template took more than 0.3 seconds; stopped")
+    assert message.endswith(
+        "user.j2: the template took more than 0.3 seconds (WORKPLAN_TEMPLATE_SECONDS); stopped"
+    )
 
 
 def test_a_user_template_has_a_size_bound(tmp_path, monkeypatch):

@@ -118,11 +118,13 @@ def render(choice: TemplateChoice, context: dict, fmt: str) -> str:
     process with hard limits on memory, time and output (see sandbox.py).
     """
     if choice.default:
-        return _render_here((choice, context, fmt, None))
+        return _render_here((choice, context, fmt, _output_limit()))
     limits = sandbox.Limits(
         memory_mb=_setting("WORKPLAN_TEMPLATE_MEMORY_MB", MAX_MEMORY_MB),
         seconds=_setting("WORKPLAN_TEMPLATE_SECONDS", MAX_SECONDS),
         output_bytes=4 * _output_limit() + 4,  # UTF-8 of at most MAX_OUTPUT characters
+        memory_setting="WORKPLAN_TEMPLATE_MEMORY_MB",
+        seconds_setting="WORKPLAN_TEMPLATE_SECONDS",
     )
     try:
         data = sandbox.run(
@@ -192,6 +194,8 @@ def html_to_pdf(html: str) -> bytes:
         memory_mb=_setting("WORKPLAN_PDF_MEMORY_MB", PDF_MEMORY_MB),
         seconds=_setting("WORKPLAN_PDF_SECONDS", PDF_SECONDS),
         output_bytes=64 * max(size, 1_000_000),
+        memory_setting="WORKPLAN_PDF_MEMORY_MB",
+        seconds_setting="WORKPLAN_PDF_SECONDS",
     )
     env = dict(_CHILD_ENV)
     env.update((k, v) for k, v in os.environ.items() if k in _PDF_ENV_NAMES or k.startswith("XDG_"))
@@ -201,8 +205,8 @@ def html_to_pdf(html: str) -> bytes:
         )
     except sandbox.LimitError as e:
         raise WorkplanError(
-            f"{e} (WORKPLAN_PDF_MEMORY_MB, WORKPLAN_PDF_SECONDS); use --format html and print it "
-            "from a browser, or narrow the report with --area or --topic"
+            f"{e}; use --format html and print it from a browser, or narrow the report with "
+            "--area or --topic"
         ) from None
 
 

@@ -36,6 +36,8 @@ class Limits:
     memory_mb: int
     seconds: float
     output_bytes: int
+    memory_setting: str = ""  # the environment variable that changes memory_mb, for messages
+    seconds_setting: str = ""
 
 
 def run(target: str, payload: object, limits: Limits, what: str, env: dict[str, str]) -> bytes:
@@ -62,7 +64,10 @@ def run(target: str, payload: object, limits: Limits, what: str, env: dict[str, 
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
-        raise LimitError(f"{what} took more than {limits.seconds:g} seconds; stopped") from None
+        raise LimitError(
+            f"{what} took more than {limits.seconds:g} seconds{_named(limits.seconds_setting)}; "
+            "stopped"
+        ) from None
     return _result(proc.returncode, out, err, limits, what)
 
 
@@ -74,17 +79,27 @@ def _result(code: int, out: bytes, err: bytes, limits: Limits, what: str) -> byt
         return body
     if code == 0 and status == _FAILED:
         raise WorkplanError(body[:_MESSAGE_MAX].decode("utf-8", "replace"))
-    memory = f"{what} used more than {limits.memory_mb} MB of memory; stopped"
+    memory = (
+        f"{what} used more than {limits.memory_mb:g} MB of memory{_named(limits.memory_setting)}; "
+        "stopped"
+    )
     if code == 0 and status == _NO_MEMORY:
         raise LimitError(memory)
     if code in (-getattr(signal, "SIGXCPU", 0), -getattr(signal, "SIGKILL", 9)):
-        raise LimitError(f"{what} used more than {limits.seconds:g} seconds of CPU time; stopped")
+        raise LimitError(
+            f"{what} used more than {limits.seconds:g} seconds of CPU time"
+            f"{_named(limits.seconds_setting)}; stopped"
+        )
     tail = "".join(err[-_MESSAGE_MAX:].decode("utf-8", "replace").strip().splitlines()[-1:])
     if code < 0:
         # Outside Python a failed allocation under the address-space limit ends in abort() or
         # a segmentation fault.
         raise LimitError(f"{memory} (the process ended by signal {-code})")
     raise RuntimeError(f"the sandbox process failed (exit {code}): {tail}")  # a bug: exit 3
+
+
+def _named(setting: str) -> str:
+    return f" ({setting})" if setting else ""
 
 
 def child() -> None:
