@@ -163,8 +163,13 @@ def test_a_user_template_has_a_time_bound(tmp_path, monkeypatch):
     source = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
     message = _render_error(_user(tmp_path, source), {})
     assert message.endswith(
-        "user.j2: the template took more than 0.3 seconds (WORKPLAN_TEMPLATE_SECONDS); stopped"
-    )
+        (
+            "user.j2: the template took more than 0.9 seconds (WORKPLAN_TEMPLATE_SECONDS × 3); "
+            "stopped",
+            "user.j2: the template used more than 1 seconds of CPU time "
+            "(WORKPLAN_TEMPLATE_SECONDS); stopped",
+        )
+    ), message
 
 
 def test_a_user_template_has_a_size_bound(tmp_path, monkeypatch):

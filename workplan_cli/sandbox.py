@@ -23,6 +23,9 @@ from workplan_cli.errors import WorkplanError
 # The child's first byte on its stdout says how it ended; the rest is the result or a message.
 _DONE, _FAILED, _NO_MEMORY = b"0", b"1", b"2"
 _MESSAGE_MAX = 4000  # characters of an error message taken from the child
+# The time limit is on CPU time, which measures the work whatever else the machine does; the
+# wall clock (for a child that waits instead of working) allows this many times as long.
+WALL_FACTOR = 3
 
 
 class LimitError(WorkplanError):
@@ -31,10 +34,10 @@ class LimitError(WorkplanError):
 
 @dataclass(frozen=True)
 class Limits:
-    """Hard limits for one child: address space, time (CPU and wall clock), bytes returned."""
+    """Hard limits for one child: address space, CPU time (and wall clock), bytes returned."""
 
     memory_mb: int
-    seconds: float
+    seconds: float  # of CPU time, rounded up to whole seconds; the wall clock is WALL_FACTOR times
     output_bytes: int
     memory_setting: str = ""  # the environment variable that changes memory_mb, for messages
     seconds_setting: str = ""
@@ -60,12 +63,13 @@ def run(target: str, payload: object, limits: Limits, what: str, env: dict[str, 
     except OSError as e:
         raise LimitError(f"{what}: cannot start the sandbox process ({e})") from None
     try:
-        out, err = proc.communicate(request, timeout=limits.seconds)
+        out, err = proc.communicate(request, timeout=limits.seconds * WALL_FACTOR)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
+        setting = f"{limits.seconds_setting} × {WALL_FACTOR}" if limits.seconds_setting else ""
         raise LimitError(
-            f"{what} took more than {limits.seconds:g} seconds{_named(limits.seconds_setting)}; "
+            f"{what} took more than {limits.seconds * WALL_FACTOR:g} seconds{_named(setting)}; "
             "stopped"
         ) from None
     return _result(proc.returncode, out, err, limits, what)
@@ -87,7 +91,7 @@ def _result(code: int, out: bytes, err: bytes, limits: Limits, what: str) -> byt
         raise LimitError(memory)
     if code in (-getattr(signal, "SIGXCPU", 0), -getattr(signal, "SIGKILL", 9)):
         raise LimitError(
-            f"{what} used more than {limits.seconds:g} seconds of CPU time"
+            f"{what} used more than {_cpu_seconds(limits)} seconds of CPU time"
             f"{_named(limits.seconds_setting)}; stopped"
         )
     tail = "".join(err[-_MESSAGE_MAX:].decode("utf-8", "replace").strip().splitlines()[-1:])
@@ -96,6 +100,10 @@ def _result(code: int, out: bytes, err: bytes, limits: Limits, what: str) -> byt
         # a segmentation fault.
         raise LimitError(f"{memory} (the process ended by signal {-code})")
     raise RuntimeError(f"the sandbox process failed (exit {code}): {tail}")  # a bug: exit 3
+
+
+def _cpu_seconds(limits: Limits) -> int:
+    return max(1, int(limits.seconds + 0.999))
 
 
 def _named(setting: str) -> str:
@@ -128,7 +136,7 @@ def _limit_self(limits: Limits) -> None:
     except ImportError:  # not POSIX: only the parent's wall-clock timeout applies
         return
     memory = int(limits.memory_mb * 1024 * 1024)
-    cpu = max(1, int(limits.seconds + 0.999))
+    cpu = _cpu_seconds(limits)
     for which, value in (
         (getattr(resource, "RLIMIT_AS", None), (memory, memory)),
         (getattr(resource, "RLIMIT_CPU", None), (cpu, cpu + 1)),
