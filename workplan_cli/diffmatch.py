@@ -90,9 +90,9 @@ def near_identical(old: list[str], new: list[str]) -> list[tuple[int, int]]:
     """Returns (old index, new index) pairs of near-identical texts, the closest first.
 
     The rule: pairs are taken by falling difflib ratio (ties: in the order of the old texts, then
-    the new), each text at most once, while the ratio is NEAR_IDENTICAL or more. Each distinct
-    pair of distinct texts is scored once; with many texts only candidate pairs are (see
-    _candidates), so that thousands of reworded activities match in seconds, not hours.
+    the new), each text at most once, while the ratio is NEAR_IDENTICAL or more. Each pair of
+    distinct texts is scored once; with many texts only candidate pairs are (see _candidates),
+    so that thousands of reworded activities match in a minute, not hours.
     """
     old_texts: dict[str, list[int]] = defaultdict(list)
     new_texts: dict[str, list[int]] = defaultdict(list)
@@ -109,8 +109,7 @@ def near_identical(old: list[str], new: list[str]) -> list[tuple[int, int]]:
     for x, y in candidates:
         a, b = xs[x], ys[y]
         matcher = difflib.SequenceMatcher(None, a, b)
-        # Upper bounds first (exact: each is at least the ratio).
-        if matcher.real_quick_ratio() < NEAR_IDENTICAL or matcher.quick_ratio() < NEAR_IDENTICAL:
+        if matcher.real_quick_ratio() < NEAR_IDENTICAL:  # an upper bound from the lengths
             continue
         ratio = matcher.ratio()
         if ratio >= NEAR_IDENTICAL:
@@ -181,11 +180,10 @@ def _candidates(old: list[str], new: list[str]) -> set[tuple[int, int]]:
     for x, prefix in enumerate(prefixes[0]):
         mine = set(grams[0][x])
         need = int(len(mine) * SHARED)
-        found = {
-            y
-            for y in {y for g in prefix for y in index.get(g, ())}
-            if len(mine & sets[y]) >= max(need, int(len(sets[y]) * SHARED))
-        }
+        near: set[int] = set()
+        for g in prefix:
+            near.update(index.get(g, ()))
+        found = {y for y in near if len(mine & sets[y]) >= max(need, int(len(sets[y]) * SHARED))}
         if len(mine) < SHORT:
             found.update(by_length)
         else:
