@@ -168,7 +168,9 @@ def register() -> None:
 def script(shell: str, prog_name: str = "workplan") -> str:
     """Returns the completion script for `shell`."""
     complete_var = "_{}_COMPLETE".format(prog_name.replace("-", "_").upper())
-    return SHELLS[shell](None, {}, prog_name, complete_var).source()
+    from typer.core import TyperCommand  # the script names no command: any one will do
+
+    return SHELLS[shell](TyperCommand(prog_name), {}, prog_name, complete_var).source()
 
 
 # --- --show-completion and --install-completion -------------------------------------------------
@@ -213,21 +215,24 @@ def attach(command: Any) -> None:
     register()
     ours = {"show_completion": _show, "install_completion": _install}
     for param in command.params:
-        if param.name in ours and not getattr(param.callback, "workplan", False):
-            param.callback = _wrap(ours[param.name], param.callback)
+        if param.name in ours and not isinstance(param.callback, _Wrapped):
+            param.callback = _Wrapped(ours[param.name], param.callback)
 
 
-def _wrap(ours, typers):
-    def callback(ctx, param, value):
+class _Wrapped:
+    """A completion option's callback: our script for our shells, typer's for the others."""
+
+    def __init__(self, ours: Any, typers: Any) -> None:
+        self.ours, self.typers = ours, typers
+
+    def __call__(self, ctx: Any, param: Any, value: Any) -> Any:
         if not value or ctx.resilient_parsing:
             return value
         shell = getattr(value, "value", value) if isinstance(value, str) else detected_shell()
         if shell not in SHELLS:
-            return typers(ctx, param, value)  # powershell, or a shell typer may know
-        ours(ctx, shell)
-
-    callback.workplan = True
-    return callback
+            return self.typers(ctx, param, value)  # powershell, or a shell typer may know
+        self.ours(ctx, shell)
+        return None
 
 
 def _show(ctx, shell: str) -> None:
