@@ -83,3 +83,11 @@ def test_the_test_files_import_what_they_test():
         if not reaches and module not in INDIRECT:
             unrelated.append(module)
     assert unrelated == []
+
+
+def test_slow_is_a_registered_marker_and_runs_by_default(pytestconfig):
+    # --strict-markers refuses an unregistered (mistyped) marker; the default run selects all
+    markers = pytestconfig.getini("markers")
+    assert any(m.startswith("slow:") for m in markers)
+    assert "--strict-markers" in pytestconfig.getini("addopts")
+    assert "not slow" not in " ".join(pytestconfig.getini("addopts"))

@@ -158,6 +158,7 @@ def zsh_screen(script: str, line: str, last: str, hostile) -> str:
     return done.stdout.decode("utf-8", "replace")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("which", ["ours", "typer"])
 def test_zsh_shows_hostile_titles_as_text(hostile, which):
     needs("zsh")
@@ -177,6 +178,7 @@ def test_zsh_shows_hostile_titles_as_text(hostile, which):
     assert "n" * (DESCRIPTION_MAX + 1) not in screen
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("which", ["ours", "typer"])
 def test_bash_offers_ids_and_runs_nothing(hostile, which):
     needs("bash")
@@ -210,6 +212,7 @@ def test_bash_offers_ids_and_runs_nothing(hostile, which):
     assert reply["set"] == ["set-status"]
 
 
+@pytest.mark.slow
 def test_fish_shows_hostile_titles_as_text(hostile):
     needs("fish")
     repo, marker, env = hostile
