@@ -237,6 +237,7 @@ def test_fish_shows_hostile_titles_as_text(hostile):
     assert len(shown["1.1.2"]) == DESCRIPTION_MAX
 
 
+@pytest.mark.slow
 def test_set_status_completes_ids_and_statuses(hostile):
     needs("fish")
     repo, marker, env = hostile
