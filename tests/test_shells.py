@@ -151,6 +151,7 @@ def shown(title: str) -> str:
     return plain_description(title)
 
 
+@pytest.mark.slow
 def test_zsh_shows_hostile_titles_as_text(hostile):
     needs("zsh")
     repo, marker, env = hostile
@@ -172,6 +173,7 @@ def test_zsh_shows_hostile_titles_as_text(hostile):
     assert "n" * (DESCRIPTION_MAX + 1) not in screen
 
 
+@pytest.mark.slow
 def test_bash_offers_ids_and_runs_nothing(hostile):
     needs("bash")
     repo, marker, env = hostile
@@ -204,6 +206,7 @@ def test_bash_offers_ids_and_runs_nothing(hostile):
     assert reply["set"] == ["set-status"]
 
 
+@pytest.mark.slow
 def test_fish_shows_hostile_titles_as_text(hostile):
     needs("fish")
     repo, marker, env = hostile
@@ -235,6 +238,7 @@ def test_fish_shows_hostile_titles_as_text(hostile):
     assert len(got["1.1.2"]) == DESCRIPTION_MAX
 
 
+@pytest.mark.slow
 def test_set_status_completes_ids_and_statuses(hostile):
     needs("fish")
     repo, marker, env = hostile

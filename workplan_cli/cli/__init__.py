@@ -72,6 +72,8 @@ class _Group(TyperGroup):
             )
             one.command(name=cmd_name, hidden=COMMANDS[cmd_name][2])(_callback(cmd_name))
             command = typer.main.get_command(one)  # an app of one command is that command
+            if not isinstance(command, TyperCommand):
+                raise TypeError(f"typer built {type(command).__name__} for {cmd_name}")
             command.name = cmd_name
             self.built[cmd_name] = command
         return self.built[cmd_name]
