@@ -6,9 +6,9 @@ import csv
 import io
 import json
 
+from workplan_cli.plan.fields import to_plain
 from workplan_cli.plan.model import ActivityRef, Plan, StakeholderFile
 from workplan_cli.plan.query import Filters
-from workplan_cli.plan.snapshot import to_plain
 
 EXPORT_VERSION = 1
 

@@ -24,8 +24,9 @@ from typing import TypeVar
 
 from workplan_cli import __version__
 from workplan_cli.gcpause import paused_gc
+from workplan_cli.plan.fields import to_plain
 from workplan_cli.plan.model import SCHEMA_VERSION
-from workplan_cli.plan.snapshot import from_plain, to_plain
+from workplan_cli.plan.snapshot import from_plain
 
 T = TypeVar("T")
 FORMAT = 2  # of the entries, and of the loader's rules: an entry a laxer loader wrote is a miss
