@@ -85,9 +85,14 @@ def row(cls: type) -> tuple[Field, ...]:
     return tuple(sorted((f for f in declared(cls) if f.spec.row), key=lambda f: f.spec.row))
 
 
+# Kinds of value that fit on one line of a summary; the others are shown below it.
+_ONE_LINE = (kinds.TEXT, kinds.NUMBER, kinds.STATUS, kinds.ENUM, kinds.DATE, kinds.REF, kinds.IDS)
+
+
 @cache
-def row_groups(cls: type) -> tuple[tuple[str, tuple[Field, ...]], ...]:
-    """Returns the summary lines: (label, fields), fields of one group on one line."""
+def summary(cls: type) -> tuple[tuple[str, tuple[Field, ...]], ...]:
+    """Returns the summary lines of show and the report as (label, fields): the row's fields in
+    their order (a group's fields on one line: "Dates"), then the other one-line fields."""
     out: list[tuple[str, list[Field]]] = []
     for f in row(cls):
         label = f.spec.group or f.label
@@ -95,15 +100,16 @@ def row_groups(cls: type) -> tuple[tuple[str, tuple[Field, ...]], ...]:
             out[-1][1].append(f)
         else:
             out.append((label, [f]))
+    out += [(f.label, [f]) for f in compared(cls) if f.kind in _ONE_LINE and not f.spec.row]
     return tuple((label, tuple(fs)) for label, fs in out)
 
 
 @cache
 def body(cls: type) -> tuple[Field, ...]:
     """Returns the fields shown below the summary lines (description, history, evidence):
-    all but the id, the title, the level below and the row; paragraphs first, entries next,
-    lists of texts last (an activity's evidence gathers its history's)."""
-    rest = [f for f in compared(cls) if f.kind != kinds.TITLE and not f.spec.row]
+    paragraphs first, entries next, lists of texts last (an activity's evidence gathers its
+    history's)."""
+    rest = [f for f in compared(cls) if f.kind not in (kinds.TITLE, *_ONE_LINE)]
     return tuple(sorted(rest, key=lambda f: _BODY_ORDER.get(f.kind, 1)))
 
 
