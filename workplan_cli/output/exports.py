@@ -6,30 +6,14 @@ import csv
 import io
 import json
 
+from workplan_cli.plan import fields
 from workplan_cli.plan.fields import to_plain
-from workplan_cli.plan.model import ActivityRef, Plan, StakeholderFile
+from workplan_cli.plan.model import Activity, ActivityRef, Plan, StakeholderFile
 from workplan_cli.plan.query import Filters
+from workplan_cli.plan.spec import IDS, TITLE
 
 EXPORT_VERSION = 1
 
-CSV_COLUMNS = (
-    "id",
-    "title",
-    "area",
-    "area_title",
-    "topic",
-    "topic_title",
-    "objectives",
-    "status",
-    "kind",
-    "lead",
-    "stakeholders",
-    "start",
-    "end",
-    "last_update",
-    "last_note",
-    "text",
-)
 LIST_SEPARATOR = "; "  # between ids in one cell; ids never hold it
 
 
@@ -61,11 +45,24 @@ def json_export(
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+def csv_columns() -> tuple[str, ...]:
+    """Returns the CSV columns: the activity's id and title, where it stands, its row's fields,
+    the last entry of its history, then its other fields (from the model's declaration)."""
+    out = ["id", "title", "area", "area_title", "topic", "topic_title", "objectives"]
+    for f in _csv_fields():
+        out += list(f.spec.last) if f.spec.last else [f.key]
+    return tuple(out)
+
+
+def _csv_fields() -> list:
+    rest = [f for f in fields.compared(Activity) if f.kind != TITLE and not f.spec.row]
+    return [*fields.row(Activity), *sorted(rest, key=lambda f: not f.spec.last)]
+
+
 def csv_row(ref: ActivityRef) -> dict[str, str]:
     """Returns one activity as the CSV export's cells, by column name."""
     a = ref.activity
-    last = a.history[-1] if a.history else None
-    return {
+    row = {
         "id": a.id,
         "title": a.title,
         "area": ref.area.id,
@@ -73,22 +70,29 @@ def csv_row(ref: ActivityRef) -> dict[str, str]:
         "topic": ref.topic.id,
         "topic_title": ref.topic.title,
         "objectives": "\n".join(ref.topic.objectives),
-        "status": a.status.value,
-        "kind": a.kind.value,
-        "lead": LIST_SEPARATOR.join(a.lead),
-        "stakeholders": LIST_SEPARATOR.join(a.stakeholders),
-        "start": a.start.isoformat() if a.start else "",
-        "end": a.end.isoformat() if a.end else "",
-        "last_update": last.date.isoformat() if last else "",
-        "last_note": (last.note or "") if last else "",
-        "text": a.text,
     }
+    for f in _csv_fields():
+        value = f.plain(a)
+        if f.spec.last:  # entries: the fields of the last one
+            last = value[-1] if value else {}
+            row.update((column, _cell(last.get(key))) for column, key in f.spec.last.items())
+        else:
+            row[f.key] = _cell(value, LIST_SEPARATOR if f.kind == IDS else "\n")
+    return row
+
+
+def _cell(value, separator: str = "\n") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return separator.join(str(v) for v in value)
+    return str(value)
 
 
 def csv_export(refs: list[ActivityRef]) -> str:
     """Returns the activities as CSV (RFC 4180: CRLF line ends, fields quoted where needed)."""
     out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(out, fieldnames=csv_columns(), lineterminator="\r\n")
     writer.writeheader()
     for ref in refs:
         writer.writerow(csv_row(ref))
