@@ -45,7 +45,6 @@ def show(
 def activity_lines(ref, names: dict[str, str], markdown: bool = False) -> list[str]:
     """Returns the activity as lines of text (or Markdown): every field its model declares."""
     from workplan_cli.plan import fields
-    from workplan_cli.plan.model import Activity
     from workplan_cli.plan.spec import PROSE
 
     a = ref.activity
@@ -53,9 +52,9 @@ def activity_lines(ref, names: dict[str, str], markdown: bool = False) -> list[s
         ("Area", f"{ref.area.id} {ref.area.title}"),
         ("Topic", f"{ref.topic.id} {ref.topic.title}"),
     ]
-    facts += [(label, _fact(a, group, names)) for label, group in fields.summary(Activity)]
+    facts += [(label, _fact(a, group, names)) for label, group in fields.summary(type(a))]
     blocks = [("Objectives", list(ref.topic.objectives), False)]
-    blocks += [(f.label, _items(f, a), f.kind == PROSE) for f in fields.body(Activity)]
+    blocks += [(f.label, _items(f, a), f.kind == PROSE) for f in fields.body(type(a))]
     if markdown:
         out = [f"### {a.id} {a.title}", ""]
         out += [f"- **{k}:** {v}" for k, v in facts]

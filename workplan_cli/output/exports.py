@@ -45,18 +45,18 @@ def json_export(
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def csv_columns() -> tuple[str, ...]:
+def csv_columns(model: type = Activity) -> tuple[str, ...]:
     """Returns the CSV columns: the activity's id and title, where it stands, its row's fields,
     the last entry of its history, then its other fields (from the model's declaration)."""
     out = ["id", "title", "area", "area_title", "topic", "topic_title", "objectives"]
-    for f in _csv_fields():
+    for f in _csv_fields(model):
         out += list(f.spec.last) if f.spec.last else [f.key]
     return tuple(out)
 
 
-def _csv_fields() -> list:
-    rest = [f for f in fields.compared(Activity) if f.kind != TITLE and not f.spec.row]
-    return [*fields.row(Activity), *sorted(rest, key=lambda f: not f.spec.last)]
+def _csv_fields(model: type) -> list:
+    rest = [f for f in fields.compared(model) if f.kind != TITLE and not f.spec.row]
+    return [*fields.row(model), *sorted(rest, key=lambda f: not f.spec.last)]
 
 
 def csv_row(ref: ActivityRef) -> dict[str, str]:
@@ -71,7 +71,7 @@ def csv_row(ref: ActivityRef) -> dict[str, str]:
         "topic_title": ref.topic.title,
         "objectives": "\n".join(ref.topic.objectives),
     }
-    for f in _csv_fields():
+    for f in _csv_fields(type(a)):
         value = f.plain(a)
         if f.spec.last:  # entries: the fields of the last one
             last = value[-1] if value else {}
@@ -92,7 +92,8 @@ def _cell(value, separator: str = "\n") -> str:
 def csv_export(refs: list[ActivityRef]) -> str:
     """Returns the activities as CSV (RFC 4180: CRLF line ends, fields quoted where needed)."""
     out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=csv_columns(), lineterminator="\r\n")
+    model = type(refs[0].activity) if refs else Activity
+    writer = csv.DictWriter(out, fieldnames=csv_columns(model), lineterminator="\r\n")
     writer.writeheader()
     for ref in refs:
         writer.writerow(csv_row(ref))

@@ -151,9 +151,9 @@ def _activity(a: Activity, people: dict) -> dict:
     with a `_label`, the latest history entries newest first and `history_total`), and `facts`:
     the summary lines (label, and `text` or `names`) in their order."""
     out = {"id": a.id, "title": a.title}
-    for f in fields.compared(Activity):
+    for f in fields.compared(type(a)):
         out.update(_values(f, a, people))
-    out["facts"] = [_fact(label, group, a, people) for label, group in fields.summary(Activity)]
+    out["facts"] = [_fact(label, group, a, people) for label, group in fields.summary(type(a))]
     return out
 
 

@@ -13,7 +13,7 @@ from workplan_cli.errors import WorkplanError
 from workplan_cli.output.diffrender import value_text
 from workplan_cli.plan import fields, store
 from workplan_cli.plan.fields import to_plain
-from workplan_cli.plan.model import Activity, Plan, StakeholderFile
+from workplan_cli.plan.model import Plan, StakeholderFile
 from workplan_cli.plan.spec import ENTRIES, LIST, TITLE
 
 
@@ -55,7 +55,9 @@ def plan_lines(plan: Plan) -> list[str]:
 
 def _activity_lines(activity) -> list[str]:
     lines = []
-    for f in sorted(fields.compared(Activity), key=lambda f: f.kind != TITLE):  # the title first
+    for f in sorted(
+        fields.compared(type(activity)), key=lambda f: f.kind != TITLE
+    ):  # the title first
         value = to_plain(f.value(activity), by_alias=True)
         if f.kind in (ENTRIES, LIST):  # one line an item
             lines += [f"{activity.id} {f.key}: {value_text(item)}" for item in value]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from workplan_cli.plan import fields
-from workplan_cli.plan.model import Activity, ActivityRef, Plan, Stakeholder, StakeholderFile
+from workplan_cli.plan.model import ActivityRef, Plan, Stakeholder, StakeholderFile
 from workplan_cli.plan.query import Filters, Row, Tally
 
 
@@ -38,7 +38,7 @@ def activity_view(ref: ActivityRef, full: bool = False) -> dict:
     """Returns an activity for `list` (its row's fields) or `show` (every field) as plain data."""
     activity = ref.activity
     view = {"id": activity.id, "title": activity.title}
-    view.update((f.key, f.plain(activity)) for f in fields.row(Activity))
+    view.update((f.key, f.plain(activity)) for f in fields.row(type(activity)))
     view.update(area=ref.area.id, topic=ref.topic.id)
     if full:
         view.update(
@@ -47,7 +47,7 @@ def activity_view(ref: ActivityRef, full: bool = False) -> dict:
             objectives=list(ref.topic.objectives),
         )
         view.update(
-            (f.key, f.plain(activity)) for f in fields.compared(Activity) if f.key not in view
+            (f.key, f.plain(activity)) for f in fields.compared(type(activity)) if f.key not in view
         )
     return view
 
