@@ -200,6 +200,8 @@ def test_a_change_to_any_history_entry_field_shows_in_every_output(name):
     data, text = _diff(old, new)
     assert [f["field"] for f in data["activities"][0]["fields"]] == ["history"]
     assert "~ history:" in text
+    markers = _markers(getattr(entry, name))
+    assert any(m in text for m in markers), f"diff (text) does not show a change of {name}"
     before, after = _outputs(old), _outputs(new)
     history = next(f for f in fields.declared(Activity) if f.name == "history")
     per_activity = [c for c, k in history.spec.last.items() if k == name.rstrip("_")]
