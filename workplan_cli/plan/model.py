@@ -186,6 +186,7 @@ class Activity:
         "Ids (stakeholders.yaml) of the stakeholders who lead it.",
         IDS,
         row=3,
+        iati="2",  # OrganisationRole: accountable
         default_factory=list,
     )
     stakeholders: list[Slug] = spec(
@@ -193,6 +194,7 @@ class Activity:
         "Ids (stakeholders.yaml) of the other stakeholders involved.",
         IDS,
         row=4,
+        iati="4",  # OrganisationRole: implementing
         default_factory=list,
     )
     start: dt.date | None = spec(
@@ -201,6 +203,7 @@ class Activity:
         DATE,
         row=5,
         group="Dates",
+        iati="1",  # ActivityDateType: planned start
         default=None,
     )
     end: dt.date | None = spec(
@@ -209,6 +212,7 @@ class Activity:
         DATE,
         row=6,
         group="Dates",
+        iati="3",  # ActivityDateType: planned end
         default=None,
     )
     evidence: list[Text] = spec(

@@ -43,6 +43,7 @@ class Spec:
     group: str | None = None  # fields that share a row label show as one ("Dates": start to end)
     shown: str | None = None  # a method of the model giving the value people see (all_evidence)
     last: dict[str, str] | None = None  # ENTRIES in CSV: column -> field of the last entry
+    iati: str | None = None  # IATI code: a DATE's ActivityDateType, IDS' OrganisationRole
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
