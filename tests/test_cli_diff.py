@@ -196,10 +196,11 @@ def test_tree_in_a_terminal(repo, cli, monkeypatch):
     from rich.console import Console
 
     from workplan_cli.cli import diff as diff_command
+    from workplan_cli.cli import output
 
     buffer = io.StringIO()
     terminal = Console(file=buffer, force_terminal=True, color_system=None, width=200)
-    monkeypatch.setattr(diff_command, "console", lambda: terminal)
+    monkeypatch.setattr(output, "console", lambda: terminal)
     monkeypatch.setattr(diff_command, "is_terminal", lambda: True)
     cli("diff", "2024", "2025")
     out = buffer.getvalue()

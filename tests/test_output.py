@@ -59,3 +59,24 @@ def test_no_color_is_honoured(monkeypatch, capsys, no_color, coloured):
     finally:
         output.console.cache_clear()
     assert ("\x1b[31m" in capsys.readouterr().out) is coloured
+
+
+def test_rich_table_reads_no_markup_and_no_emoji_codes(terminal):
+    # An unbalanced closing tag made rich raise MarkupError (exit 3); others were styles.
+    cells = ["[/b] [red]x[/red] [link=https://evil]y[/link] :smile:", "a\x1b[2J\u009b\nb"]
+    output.print_table([Column("A"), Column("B")], [cells])
+    text = terminal.getvalue()
+    assert "[/b] [red]x[/red] [link=https://evil]y[/link] :smile:" in text
+    assert "a\\x1b[2J\\x9b\\nb" in text  # one line, control characters shown
+    assert "\x1b]8;" not in text  # no hyperlink
+
+
+def test_echo_in_a_terminal_shows_text_as_written(terminal):
+    output.echo("[bold]x[/bold] :smile: \x1b]0;title\x07", style="bold")
+    assert "[bold]x[/bold] :smile: \\x1b]0;title\\x07" in terminal.getvalue()
+
+
+def test_json_output_escapes_c1_del_and_bidi(capsys):
+    output.print_json({"t": "\u009b31m\x7f\u202e\x1b"})
+    out = capsys.readouterr().out
+    assert out == '{\n  "t": "\\u009b31m\\u007f\\u202e\\u001b"\n}\n'

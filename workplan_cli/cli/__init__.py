@@ -94,7 +94,7 @@ class _Group(TyperGroup):
         except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
             raise  # exits and usage errors that a command raises on purpose (exit 2)
         except WorkplanError as e:
-            _print_error(str(e))
+            _print_error(e)
             ctx.exit(EXIT_ERROR)
         except (KeyboardInterrupt, BrokenPipeError):
             ctx.exit(130 if sys.exc_info()[0] is KeyboardInterrupt else EXIT_ERROR)
@@ -108,8 +108,19 @@ class _Group(TyperGroup):
             ctx.exit(EXIT_INTERNAL)
 
 
-def _print_error(message: str) -> None:
-    lines = message.splitlines() or [""]
+def _print_error(error: str | WorkplanError) -> None:
+    """Prints the message, a line a problem; each line inert (it may quote file content)."""
+    from workplan_cli.output.inert import one_line
+
+    # InvalidFileError: one line a problem, whatever a quoted key or value in it holds (its
+    # newline would otherwise fake a line of its own).
+    problems = getattr(error, "problems", None)
+    if problems:
+        lines = [one_line(problem) for problem in problems]
+    else:
+        # Only "\n" separates lines: splitlines() would also split at the FS, GS, RS, NEL and
+        # LINE SEPARATOR characters that a quoted value may hold, and so fake a line.
+        lines = [one_line(line) for line in str(error).rstrip("\n").split("\n")]
     if len(lines) == 1:
         typer.echo(f"Error: {lines[0]}", err=True)
     else:

@@ -7,12 +7,32 @@ middle of an edit. The imports happen inside the functions: `workplan --help` st
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any
+
+from workplan_cli.output.inert import one_line
 
 Choice = tuple[str, str]  # (value, help text shown by zsh and fish)
 
 
+def _inert(complete):
+    """Makes a completion function's choices inert: typer renders a help text as rich markup
+    (an unbalanced `[/b]` in a title raised a traceback into the shell) and the shell shows it
+    as it is (an escape sequence acted on the terminal)."""
+
+    @functools.wraps(complete)
+    def wrapper(ctx: Any, incomplete: str) -> list[Choice]:
+        from rich.markup import escape
+
+        return [
+            (one_line(value), escape(one_line(text))) for value, text in complete(ctx, incomplete)
+        ]
+
+    return wrapper
+
+
+@_inert
 def plan_versions(ctx: Any, incomplete: str) -> list[Choice]:
     """Returns the repository's plan versions that start with `incomplete`, newest first."""
     try:
@@ -33,6 +53,7 @@ def _status_of(path) -> str:
         return ""
 
 
+@_inert
 def activity_ids(ctx: Any, incomplete: str) -> list[Choice]:
     """Returns the ids (and titles) of the chosen plan's activities that start with `incomplete`."""
     try:
@@ -46,6 +67,7 @@ def activity_ids(ctx: Any, incomplete: str) -> list[Choice]:
         return []
 
 
+@_inert
 def area_ids(ctx: Any, incomplete: str) -> list[Choice]:
     """Returns the ids (and titles) of the chosen plan's areas that start with `incomplete`."""
     try:
@@ -59,6 +81,7 @@ def area_ids(ctx: Any, incomplete: str) -> list[Choice]:
         return []
 
 
+@_inert
 def topic_ids(ctx: Any, incomplete: str) -> list[Choice]:
     """Returns the ids (and titles) of the chosen plan's topics that start with `incomplete`."""
     try:
@@ -71,6 +94,7 @@ def topic_ids(ctx: Any, incomplete: str) -> list[Choice]:
         return []
 
 
+@_inert
 def stakeholder_ids(ctx: Any, incomplete: str) -> list[Choice]:
     """Returns the stakeholder ids (and names) that start with `incomplete`."""
     try:

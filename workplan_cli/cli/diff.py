@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from workplan_cli.cli.common import AreaOption, RepoOption, TopicOption, open_repo
-from workplan_cli.cli.output import console, echo, is_terminal, print_json
+from workplan_cli.cli.output import echo, is_terminal, print_json, print_rich, write
+from workplan_cli.output.inert import one_line
 
 EXIT_DIFFERENCES = 4  # 1 is taken by errors, 2 by usage errors, 3 by internal errors
 
@@ -90,7 +91,7 @@ def diff(
     elif format is DiffFormat.TREE and is_terminal():
         _print_tree(result, before, after)
     else:
-        typer.echo(diffrender.to_text(result, before, after), nl=False)
+        write(diffrender.to_text(result, before, after))
     if exit_code and not result.empty:
         raise typer.Exit(EXIT_DIFFERENCES)
 
@@ -101,25 +102,24 @@ def _print_tree(result, before, after) -> None:
 
     from workplan_cli.output import diffrender
 
-    out = console()
-    out.print(Text(diffrender.heading(result, before, after), style="bold"))
+    print_rich(Text(one_line(diffrender.heading(result, before, after)), style="bold"))
     if result.empty:
-        out.print("No differences.")
+        print_rich(Text("No differences."))
         return
     for line in diffrender.summary_lines(result):
-        out.print(Text(line))
+        print_rich(Text(line))
 
     def add(tree, node) -> None:
-        label = Text(f"{node.mark} {node.label}".strip(), style=STYLES.get(node.mark, ""))
+        label = Text(one_line(f"{node.mark} {node.label}".strip()), style=STYLES.get(node.mark, ""))
         for word in diffrender.shorten(node.words or []):
             style = {"-": "red strike", "+": "green underline"}.get(word.op, "")
             label.append(" ")
-            label.append(word.text, style=style)
+            label.append(one_line(word.text), style=style)
         branch = tree.add(label)
         for child in node.children:
             add(branch, child)
 
-    root = Tree(Text(f"{before.name} → {after.name}", style="bold"), guide_style="dim")
+    root = Tree(Text(one_line(f"{before.name} → {after.name}"), style="bold"), guide_style="dim")
     for node in diffrender.outline(result):
         add(root, node)
-    out.print(root)
+    print_rich(root)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -80,7 +79,7 @@ def export(
     query.check_filters(filters, the_plan, people)
     refs = query.select(the_plan, filters)
     data = _render(format, the_plan, people, refs, filters, reporting_org, iati_ref)
-    _write(data, output)
+    _write(data, output, store)
 
 
 def _render(format, plan, people, refs, filters, reporting_org, iati_ref) -> bytes:
@@ -105,12 +104,12 @@ def _render(format, plan, people, refs, filters, reporting_org, iati_ref) -> byt
     return iati_export(plan, refs, people, publisher, iati_ref, generated=now)
 
 
-def _write(data: bytes, output: Optional[Path]) -> None:
+def _write(data: bytes, output: Optional[Path], store) -> None:
     if output is None or str(output) == "-":
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)  # bytes as made: CRLF in csv and ics must stay CRLF
-        sys.stdout.buffer.flush()
-        return
-    from workplan_cli.fileio import write_atomic
+        from workplan_cli.cli.output import write_bytes
 
-    write_atomic(output, data)
+        write_bytes(data)  # bytes as made: CRLF in csv and ics must stay CRLF
+        return
+    from workplan_cli.plan.store import write_output
+
+    write_output(output, data, store)

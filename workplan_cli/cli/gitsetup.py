@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from workplan_cli.cli.common import RepoOption, open_repo
+from workplan_cli.cli.output import echo_plain, write_bytes
 
 
 def git_setup(
@@ -30,20 +30,20 @@ def git_setup(
     if uninstall:
         result = gitsetup.uninstall(store.root)
         for line in result.added_lines:
-            typer.echo(f"removed from {result.attributes.name}: {line}")
+            echo_plain(f"removed from {result.attributes.name}: {line}")
         if result.removed_file:
-            typer.echo(f"removed {result.attributes.name} (it held nothing else)")
+            echo_plain(f"removed {result.attributes.name} (it held nothing else)")
         for key in result.config:
-            typer.echo(f"removed from .git/config: {key}")
+            echo_plain(f"removed from .git/config: {key}")
         if not (result.added_lines or result.config):
-            typer.echo("Nothing to remove: git-setup was not run here.")
+            echo_plain("Nothing to remove: git-setup was not run here.")
         return
     result = gitsetup.setup(store.root)
     for line in result.added_lines:
-        typer.echo(f"added to {result.attributes.name}: {line}")
+        echo_plain(f"added to {result.attributes.name}: {line}")
     for key, value in result.config.items():
-        typer.echo(f"set in .git/config: {key} = {value}")
-    typer.echo("git diff, git log -p and git show now show plan files field by field.")
+        echo_plain(f"set in .git/config: {key} = {value}")
+    echo_plain("git diff, git log -p and git show now show plan files field by field.")
 
 
 def textconv(
@@ -54,5 +54,4 @@ def textconv(
     from workplan_cli.plan import store
 
     data = store.read_bytes(file)
-    sys.stdout.buffer.write(render(data, file.name))
-    sys.stdout.flush()
+    write_bytes(render(data, file.name))

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from workplan_cli.cli.output import echo_plain
+
 
 def init(
     path: Annotated[Path, typer.Argument(help="The new repository's folder (absent or empty).")],
@@ -25,5 +27,5 @@ def init(
 
     written = gitsetup.init(path, blank=blank)
     for file in written:
-        typer.echo(f"wrote {file.relative_to(path)}")
-    typer.echo(f"Plan repository ready in {path}. Next: cd {path} && git add -A && git commit")
+        echo_plain(f"wrote {file.relative_to(path)}")
+    echo_plain(f"Plan repository ready in {path}. Next: cd {path} && git add -A && git commit")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from typing import Annotated
 
@@ -32,16 +31,14 @@ def log(
 
     Example: workplan log 1.3.2
     """
-    import json
-
+    from workplan_cli.cli.output import print_json, write
     from workplan_cli.git.history import activity_log
     from workplan_cli.output import historyrender
 
     result = activity_log(open_repo(repo), activity_id, plan)
     if format is LogFormat.JSON:
-        sys.stdout.write(json.dumps(historyrender.to_json(result), indent=2, ensure_ascii=False))
-        sys.stdout.write("\n")
+        print_json(historyrender.to_json(result))
     elif format is LogFormat.MARKDOWN:
-        sys.stdout.write(historyrender.to_markdown(result))
+        write(historyrender.to_markdown(result))
     else:
-        sys.stdout.write(historyrender.to_text(result))
+        write(historyrender.to_text(result))

@@ -1,4 +1,9 @@
-"""Printing: rich tables in a terminal, plain text when piped, JSON and Markdown on request."""
+"""Printing: rich tables in a terminal, plain text when piped, JSON and Markdown on request.
+
+Every byte a command prints goes through this module, and plan text is data here: control and
+bidi characters are shown as visible escapes (`workplan_cli.output.inert`), and rich gets `Text`
+objects, never strings it would read as markup (`[red]`, `[link=...]`) or emoji codes.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 
 import typer
+
+from workplan_cli.output.inert import json_inert, one_line, visible
 
 
 @dataclass(frozen=True)
@@ -30,20 +37,62 @@ def is_terminal() -> bool:
 
 
 def echo(text: str = "", style: str | None = None) -> None:
+    """Prints lines of text, through rich (styled, never read as markup) in a terminal."""
+    text = visible(text)
     if is_terminal():
-        console().print(text, style=style, markup=False)
+        from rich.text import Text
+
+        console().print(Text(text, style=style or ""))
     else:
         typer.echo(text)
 
 
-def print_json(data) -> None:
+def echo_plain(text: str = "", err: bool = False) -> None:
+    """Prints lines of text as they are (no rich, no wrapping), to stderr when `err`."""
+    typer.echo(visible(text), err=err)
+
+
+def write(text: str) -> None:
+    """Writes a whole output (plain text, Markdown, HTML) to stdout, made inert."""
+    sys.stdout.write(visible(text))
+
+
+def write_bytes(data: bytes) -> None:
+    """Writes a data format (CSV, iCalendar, XML, JSON) to stdout: byte for byte when piped,
+    made inert when stdout is a terminal (there it is read, not parsed; CRLF line ends kept)."""
+    sys.stdout.flush()
+    if sys.stdout.isatty():
+        lines = data.decode("utf-8", "replace").split("\r\n")
+        data = "\r\n".join(visible(line) for line in lines).encode("utf-8")
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+def print_rich(*renderables) -> None:
+    """Prints rich objects (Text, Tree) built from plain strings; a str is refused, since rich
+    would read markup in it."""
+    for renderable in renderables:
+        if isinstance(renderable, str):
+            raise TypeError("print_rich takes rich Text, not str (markup would be read)")
+        console().print(renderable)
+
+
+def to_json(data) -> str:
+    """Returns data as indented JSON, every control and bidi character escaped."""
     import json
 
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return json_inert(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+
+
+def print_json(data) -> None:
+    """Prints data as JSON (see to_json)."""
+    sys.stdout.write(to_json(data))
 
 
 def print_table(columns: list[Column], rows: list[list[str]], bold_rows: frozenset = frozenset()):
-    """Prints a table; `bold_rows` holds the indexes of rows that head a group."""
+    """Prints a table, each cell one inert line; `bold_rows` holds the indexes of rows that
+    head a group."""
+    rows = [[one_line(cell) for cell in row] for row in rows]
     if is_terminal():
         _rich_table(columns, rows, bold_rows)
     else:
@@ -53,12 +102,13 @@ def print_table(columns: list[Column], rows: list[list[str]], bold_rows: frozens
 def _rich_table(columns, rows, bold_rows) -> None:
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for column in columns:
-        table.add_column(column.header, justify="right" if column.right else "left")
+        table.add_column(Text(column.header), justify="right" if column.right else "left")
     for i, row in enumerate(rows):
-        table.add_row(*row, style="bold" if i in bold_rows else None)
+        table.add_row(*(Text(cell) for cell in row), style="bold" if i in bold_rows else None)
     console().print(table)
 
 

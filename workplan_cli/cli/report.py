@@ -105,12 +105,14 @@ def report(
     text = report.render(choice, context, format.value)
     data = report.html_to_pdf(text) if format is ReportFormat.PDF else text.encode()
     if output is None:
-        sys.stdout.write(text)
+        from workplan_cli.cli.output import write
+
+        write(text)
         sys.stdout.flush()
         return
-    from workplan_cli.fileio import write_atomic
+    from workplan_cli.plan.store import write_output
 
-    write_atomic(output, data)
+    write_output(output, data, store)
 
 
 def _changes(store, since: str, current: str, area, topic) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -48,21 +47,21 @@ def review(
 
     Example: workplan review main --format markdown >> "$GITHUB_STEP_SUMMARY"
     """
-    import json
-
+    from workplan_cli.cli.output import to_json, write
     from workplan_cli.git import review as core
     from workplan_cli.output import reviewrender
 
-    result = core.review(open_repo(repo), base, worktree=worktree)
+    store = open_repo(repo)
+    result = core.review(store, base, worktree=worktree)
     if format is ReviewFormat.JSON:
-        text = json.dumps(reviewrender.to_json(result), indent=2, ensure_ascii=False) + "\n"
+        text = to_json(reviewrender.to_json(result))
     else:
         text = reviewrender.to_markdown(result)
     if output is None or str(output) == "-":
-        sys.stdout.write(text)
+        write(text)
     else:
-        from workplan_cli.fileio import write_atomic
+        from workplan_cli.plan.store import write_output
 
-        write_atomic(output, text.encode("utf-8"))
+        write_output(output, text.encode("utf-8"), store)
     if not result.valid:
         raise typer.Exit(1)

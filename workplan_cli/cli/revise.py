@@ -33,9 +33,9 @@ def revise(
 
     Example: workplan revise 2024 2025 --drop-cancelled
     """
+    from workplan_cli import fileio
     from workplan_cli.edit.revise import ReviseOptions, revise_text
     from workplan_cli.errors import WorkplanError
-    from workplan_cli.fileio import write_atomic
     from workplan_cli.plan import load
     from workplan_cli.plan.store import PLAN_FILE, display_path, read_bytes
 
@@ -43,7 +43,10 @@ def revise(
     target = store.data_dir / f"workplan-{new}.yaml"
     if not PLAN_FILE.fullmatch(target.name):
         raise WorkplanError(f"{new!r} is not a plan version like '2025'")
-    if target.exists() and not force:
+    # What is there now (or that nothing is) is what may be replaced: a file that appears or
+    # changes while the revision is made is someone else's, and stays.
+    before = fileio.snapshot(target, read_bytes)
+    if before.data is not None and not force:
         raise WorkplanError(f"{display_path(target)} already exists (use --force to replace it)")
     source = store.plan_path(old)
     ids = set(store.load_stakeholders().by_id())
@@ -52,7 +55,8 @@ def revise(
     options = ReviseOptions(drop_completed=drop_completed, drop_cancelled=drop_cancelled)
     new_text, dropped = revise_text(text, plan, new, options)
     load.parse_plan(new_text.encode("utf-8"), display_path(target), ids)
-    write_atomic(target, new_text.encode("utf-8"), replace=force)
+    with fileio.locked(target, like=source):
+        fileio.replace_if_unchanged(target, before, new_text.encode("utf-8"), like=source)
     kept = sum(1 for _ in plan.activities()) - len(dropped)
     echo(
         f"Wrote {display_path(target)}: draft {new}, superseding {plan.version}, {kept} activities."

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -42,8 +41,10 @@ def schema(
 def write_or_print(text: str, output: Optional[Path]) -> None:
     """Writes the text to `output` atomically, or prints it when no file is named."""
     if output is None or str(output) == "-":
-        sys.stdout.write(text)  # as is: a rich console would wrap long lines
-        return
-    from workplan_cli.fileio import write_atomic
+        from workplan_cli.cli.output import write
 
-    write_atomic(output, text.encode("utf-8"))
+        write(text)  # as is: a rich console would wrap long lines
+        return
+    from workplan_cli.plan.store import write_output
+
+    write_output(output, text.encode("utf-8"))

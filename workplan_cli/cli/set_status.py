@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from workplan_cli.cli.common import PlanOption, RepoOption, open_repo
-from workplan_cli.cli.output import echo
+from workplan_cli.cli.output import echo, write
 from workplan_cli.plan.vocab import Status
 
 
@@ -73,7 +73,7 @@ def set_status(
     )
     outcome = progress.record(store, request, plan, dry_run=dry_run, commit=commit)
     if dry_run:
-        typer.echo(outcome.diff(), nl=False)
+        write(outcome.diff())
         return
     change = outcome.edit
     echo(f"{change.activity_id}: {change.from_.value} -> {change.to.value} ({outcome.name})")

@@ -13,6 +13,7 @@ from workplan_cli.cli.common import (
     open_repo,
 )
 from workplan_cli.cli.output import echo, print_json
+from workplan_cli.output.inert import one_line
 
 
 def show(
@@ -43,7 +44,8 @@ def show(
 
 
 def activity_lines(ref, names: dict[str, str], markdown: bool = False) -> list[str]:
-    """Returns the activity as lines of text (or Markdown): every field its model declares."""
+    """Returns the activity as lines of text (or Markdown): every field its model declares;
+    plan text in a line stays in it."""
     from workplan_cli.plan import fields
     from workplan_cli.plan.spec import PROSE
 
@@ -56,17 +58,19 @@ def activity_lines(ref, names: dict[str, str], markdown: bool = False) -> list[s
     blocks = [("Objectives", list(ref.topic.objectives), False)]
     blocks += [(f.label, _items(f, a), f.kind == PROSE) for f in fields.body(type(a))]
     if markdown:
-        out = [f"### {a.id} {a.title}", ""]
-        out += [f"- **{k}:** {v}" for k, v in facts]
+        from workplan_cli.output.markdown import md, md_block, md_inline
+
+        out = [f"### {a.id} {md_inline(a.title)}", ""]
+        out += [f"- **{k}:** {md_inline(v)}" for k, v in facts]
         for title, items, paragraph in blocks:
             out += ["", f"**{title}**", ""]
             if paragraph and items:
-                out += items
+                out += [md_block(i) for i in items]
             else:
-                out += [f"- {i}" for i in items] or ["- none"]
+                out += [f"- {md(i)}" for i in items] or ["- none"]
         return out
-    out = [f"{a.id}  {a.title}"]
-    out += [f"{k + ':':<14}{v}" for k, v in facts]
+    out = [one_line(f"{a.id}  {a.title}")]
+    out += [f"{k + ':':<14}{one_line(v)}" for k, v in facts]
     for title, items, _ in blocks:
         out += _block(title, items)
     return out
@@ -108,7 +112,7 @@ def _items(f, activity) -> list[str]:
 def _entry(h) -> str:
     line = f"{h.date.isoformat()}  {h.from_.value if h.from_ else '?'} -> {h.to.value}"
     if h.by:
-        line += f"  by {h.by}"
+        line += f"  by {' '.join(h.by.split())}"
     if h.note:
         line += f": {' '.join(h.note.split())}"
     return line
@@ -120,5 +124,5 @@ def _block(title: str, items: list[str]) -> list[str]:
         return [*out, "  none"]
     for item in items:
         wrapped = textwrap.wrap(item, 90) or [""]
-        out += ["  " + wrapped[0], *("  " + w for w in wrapped[1:])]
+        out += ["  " + one_line(w) for w in wrapped]
     return out

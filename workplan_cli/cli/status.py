@@ -24,6 +24,7 @@ from workplan_cli.cli.output import (
     print_json,
     print_table,
 )
+from workplan_cli.output.inert import one_line
 from workplan_cli.plan.vocab import STATUSES
 
 COLUMNS = (
@@ -72,11 +73,13 @@ def status(
     table.append(cells("", "All activities shown", total))
     header = _header(the_plan)
     if format is Format.MARKDOWN:
-        echo(f"## {header[0]}\n\n{header[1]}\n")
+        from workplan_cli.output.markdown import md, md_inline
+
+        echo(f"## {md_inline(header[0])}\n\n{md(header[1])}\n")
         echo(markdown_table(COLUMNS, table).rstrip("\n"))
         return
-    echo(header[0], style="bold")
-    echo(header[1])
+    echo(one_line(header[0]), style="bold")
+    echo(one_line(header[1]))
     echo()
     bold = frozenset(i for i, r in enumerate(rows) if r.level == "area") | {len(rows)}
     print_table(COMPACT if compact else COLUMNS, table, bold)

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from workplan_cli.cli.common import RepoOption, open_repo
-from workplan_cli.cli.output import print_json
+from workplan_cli.cli.output import echo_plain, print_json
+from workplan_cli.output.inert import one_line
 
 
 class ValidateFormat(StrEnum):
@@ -36,13 +37,13 @@ def validate(
         print_json([p.as_dict() for p in problems])
     elif format is ValidateFormat.GITHUB:
         for p in problems:
-            typer.echo(github_annotation(p))
+            echo_plain(github_annotation(p))
     else:
         for p in problems:
-            typer.echo(str(p), err=True)
+            echo_plain(one_line(p), err=True)  # a newline in a quoted value fakes no line
         if not problems:
             files = len(store.plan_paths()) + 1
-            typer.echo(f"{files} files valid.")
+            echo_plain(f"{files} files valid.")
     if problems:
         raise typer.Exit(1)
 
@@ -59,7 +60,8 @@ def github_annotation(problem) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # The log that shows the line is a terminal too: other control characters made visible.
+    return one_line(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:

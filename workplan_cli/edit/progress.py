@@ -50,22 +50,37 @@ def record(
         change = edit.set_status(read_bytes(path), name, request, ids, parse_plan)
         return Outcome(change, name, False)
     with fileio.locked(path):
-        if commit:
-            _check_clean(path, name)
-        change = edit.set_status(read_bytes(path), name, request, ids, parse_plan)
-        try:
-            fileio.write_atomic(path, change.new)
-        except OSError as e:
-            raise WorkplanError(
-                f"{name}: cannot be written ({e.strerror}); it is unchanged"
-            ) from None
+
+        def change(data: bytes) -> tuple[bytes, edit.Edit]:
+            if commit:
+                _check_clean(path, name)  # again on every try: the new content must be HEAD's
+            made = edit.set_status(data, name, request, ids, parse_plan)
+            return made.new, made
+
+        change_made, old, written = fileio.rewrite(path, change, read=read_bytes)
         if not commit:
-            return Outcome(change, name, True)
+            return Outcome(change_made, name, True)
         try:
-            sha = gitio.commit_file(path, edit.commit_message(change, request.note))
+            sha = gitio.commit_file(path, edit.commit_message(change_made, request.note))
         except gitio.GitError as e:
-            raise WorkplanError(f"{name} was updated but not committed: {e}") from None
-    return Outcome(change, name, True, sha)
+            raise WorkplanError(
+                f"{name} was not committed ({e}); {_undo(path, old, written)}"
+            ) from None
+    return Outcome(change_made, name, True, sha)
+
+
+def _undo(path: Path, old: fileio.Snapshot, written: fileio.Snapshot) -> str:
+    """Puts the old bytes back if the file is still what was written; says what it did."""
+    try:
+        fileio.replace_if_unchanged(path, written, old.data)
+    except fileio.FileChangedError:
+        return (
+            "the file was changed after the update was written (by a git hook?), so it is left "
+            "as it is now, not staged"
+        )
+    except WorkplanError as e:
+        return f"the update could not be undone ({e}); it is written but not staged"
+    return "the update was undone: the file is as it was before, and nothing is staged"
 
 
 def _check_clean(path: Path, name: str) -> None:

@@ -104,14 +104,27 @@ def is_dirty(path: Path) -> bool:
 
 
 def commit_file(path: Path, message: str) -> str:
-    """Commits exactly one file with `message`; returns the new commit id."""
-    run_git(["add", "--", path.name], path.parent)
-    run_git(
-        ["commit", "--quiet", "--file=-", "--only", "--", path.name],
-        path.parent,
-        input=message.encode(),
-    )
+    """Commits exactly one file with `message`; returns the new commit id.
+
+    When staging or committing fails (a pre-commit hook that refuses, say), the file is
+    unstaged again (the index entry goes back to HEAD's) before the GitError is raised.
+    """
+    try:
+        run_git(["add", "--", path.name], path.parent)
+        run_git(
+            ["commit", "--quiet", "--file=-", "--only", "--", path.name],
+            path.parent,
+            input=message.encode(),
+        )
+    except GitError:
+        unstage(path)
+        raise
     return run_git(["rev-parse", "HEAD"], path.parent).decode().strip()
+
+
+def unstage(path: Path) -> None:
+    """Puts the file's index entry back to HEAD's (its working-tree bytes stay as they are)."""
+    run_git(["reset", "--quiet", "HEAD", "--", path.name], path.parent)
 
 
 # --- Review, log and diff driver (issue 6): merge bases, changed files, history, blobs ---------

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from workplan_cli import fileio
 from workplan_cli.errors import WorkplanError
-from workplan_cli.fileio import write_atomic
 from workplan_cli.git import gitio
 from workplan_cli.plan import schemas
 
@@ -62,13 +62,25 @@ def setup(root: Path) -> SetupResult:
     top = gitio.toplevel(root)
     lines = attribute_lines(gitio.relative_path(root / "data", top))
     path = top / ATTRIBUTES
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    present = set(text.splitlines())
-    missing = [line for line in lines if line not in present]
-    if missing:
+
+    def add_lines(data: bytes) -> tuple[bytes, list[str]]:
+        text = data.decode("utf-8", "surrogateescape")
+        present = set(text.splitlines())
+        missing = [line for line in lines if line not in present]
         if text and not text.endswith("\n"):
             text += "\n"
-        write_atomic(path, (text + "\n".join(missing) + "\n").encode("utf-8"))
+        return (text + "\n".join(missing) + "\n").encode(
+            "utf-8", "surrogateescape"
+        ) if missing else data, missing
+
+    before = fileio.snapshot(path)
+    if before.data is None:  # a new file, unless one appears meanwhile
+        missing = lines
+        fileio.replace_if_unchanged(path, before, ("\n".join(lines) + "\n").encode("utf-8"))
+    else:
+        missing = add_lines(before.data)[1]
+        if missing:
+            missing = fileio.rewrite(path, add_lines)[0]
     config = {f"{SECTION}.textconv": textconv_command(), f"{SECTION}.xfuncname": XFUNCNAME}
     for key, value in config.items():
         gitio.config_set(top, key, value)
@@ -81,18 +93,21 @@ def uninstall(root: Path) -> SetupResult:
     lines = set(attribute_lines(gitio.relative_path(root / "data", top)))
     path = top / ATTRIBUTES
     removed, deleted = [], False
-    if path.exists():
-        text = path.read_text(encoding="utf-8")
+
+    def drop_lines(data: bytes) -> tuple[bytes, list[str]]:
+        text = data.decode("utf-8", "surrogateescape")
         kept = [line for line in text.splitlines(keepends=True) if line.rstrip("\r\n") not in lines]
-        removed = [
-            line.rstrip("\r\n") for line in text.splitlines(keepends=True) if line not in kept
-        ]
-        if removed:
-            if "".join(kept).strip():
-                write_atomic(path, "".join(kept).encode("utf-8"))
-            else:
-                path.unlink()
-                deleted = True
+        gone = [line.rstrip("\r\n") for line in text.splitlines(keepends=True) if line not in kept]
+        return "".join(kept).encode("utf-8", "surrogateescape"), gone
+
+    before = fileio.snapshot(path)
+    if before.data is not None:
+        kept, removed = drop_lines(before.data)
+        if removed and not kept.strip():
+            fileio.remove_if_unchanged(path, before)
+            deleted = True
+        elif removed:
+            removed = fileio.rewrite(path, drop_lines)[0]
     config = {
         key: value
         for key in (f"{SECTION}.textconv", f"{SECTION}.xfuncname")
@@ -138,7 +153,7 @@ def init(path: Path, blank: bool = False, year: int | None = None) -> list[Path]
     for name, text in files.items():
         target = path / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, text.encode("utf-8"))
+        fileio.write_atomic(target, text.encode("utf-8"), replace=False)
         written.append(target)
     setup(path)
     return [*written, path / ATTRIBUTES]

@@ -16,6 +16,7 @@ from workplan_cli.diff.plans import (
     PlanDiff,
     Word,
 )
+from workplan_cli.output.inert import one_line
 from workplan_cli.output.markdown import md_inline as md_escape
 
 JSON_FORMAT = 1  # bump when the JSON shape changes in a way that breaks readers
@@ -186,15 +187,15 @@ def heading(diff: PlanDiff, old: SideLike, new: SideLike) -> str:
 
 
 def to_text(diff: PlanDiff, old: SideLike, new: SideLike) -> str:
-    """Returns the diff as indented plain text; word diffs as [-removed-]{+added+}."""
-    lines = [heading(diff, old, new), ""]
+    """Returns the diff as indented plain text; word diffs as [-removed-]{+added+}. Each line
+    is one inert line: plan text cannot start another or act on a terminal."""
+    lines = [one_line(heading(diff, old, new)), ""]
     if diff.empty:
         return "\n".join([*lines, "No differences."]) + "\n"
     lines += [*summary_lines(diff), ""]
 
     def walk(node: Node, depth: int) -> None:
-        label = node.label if node.mark == " " else f"{node.mark} {node.label}"
-        lines.append("  " * depth + f"{label}{_plain_words(node.words)}".rstrip())
+        lines.append("  " * depth + plain_label(node))
         for child in node.children:
             walk(child, depth + 1)
 
@@ -356,6 +357,7 @@ def field_json(change: FieldChange) -> dict:
 
 
 def plain_label(node: Node) -> str:
-    """Returns one outline node as plain text: mark, label, word diff as [-old-]{+new+}."""
+    """Returns one outline node as one inert line of text: mark, label, word diff as
+    [-old-]{+new+}."""
     label = node.label if node.mark == " " else f"{node.mark} {node.label}"
-    return f"{label}{_plain_words(node.words)}".rstrip()
+    return one_line(f"{label}{_plain_words(node.words)}".rstrip())

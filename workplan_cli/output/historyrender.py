@@ -13,6 +13,7 @@ from workplan_cli.git.history import (
 )
 from workplan_cli.output import diffrender
 from workplan_cli.output.diffrender import field_node, value_text
+from workplan_cli.output.inert import one_line
 from workplan_cli.output.markdown import md_inline as md_escape
 
 JSON_FORMAT = 1
@@ -56,20 +57,20 @@ def _plain_lines(node, depth: int) -> list[str]:
 
 
 def to_text(log: ActivityLog) -> str:
-    """Returns the life as plain text, one block an event."""
-    lines = [f"Activity {log.id}  {log.title}  ({log.path})", ""]
+    """Returns the life as plain text, one block an event; plan text and commit messages
+    as inert lines (one_line)."""
+    lines = [one_line(f"Activity {log.id}  {log.title}  ({log.path})"), ""]
     if not log.events:
         lines.append("No commits changed it and it has no status history.")
     for event in log.events:
         if event.kind == COMMIT:
-            lines.append(
-                f"{event.date[:10]}  commit {event.commit[:10]}  {event.author}  {event.subject}"
-            )
-            lines.append(f"    {_what(event)}")
+            head = f"{event.date[:10]}  commit {event.commit[:10]}  {event.author}  {event.subject}"
+            lines.append(one_line(head))
+            lines.append(f"    {one_line(_what(event))}")
             for f in event.fields:
                 lines += _plain_lines(field_node(f), 0)
         else:
-            lines.append(f"{event.date}  status  {_status_text(event)}")
+            lines.append(one_line(f"{event.date}  status  {_status_text(event)}"))
     return "\n".join(lines) + "\n"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from workplan_cli.git.review import ADDED, REMOVED, RENAMED, FileReview, Review
 from workplan_cli.output import diffrender
 from workplan_cli.output.diffrender import MARKS, Node, field_node
+from workplan_cli.output.markdown import md
 from workplan_cli.output.markdown import md_inline as md_escape
 
 JSON_FORMAT = 1  # bump when the JSON shape changes in a way that breaks readers
@@ -22,7 +23,7 @@ def to_markdown(review: Review) -> str:
     lines += ["", "### Files", ""]
     lines += [f"- {_file_line(f)}" for f in review.files]
     if review.stakeholders is not None or review.stakeholders_skipped:
-        lines.append(f"- {md_escape(review.data_dir + '/stakeholders.yaml')}: changed")
+        lines.append(f"- {md(review.data_dir + '/stakeholders.yaml')}: changed")
         lines += ["", "### Stakeholders", ""]
         lines += _stakeholder_lines(review)
     for f in review.files:
@@ -44,7 +45,7 @@ def _validation(review: Review) -> list[str]:
         return [f"✅ The new state is valid ({review.checked} files checked)."]
     n = len(review.problems)
     out = [f"❌ The new state does not validate ({n} problem{'s' * (n != 1)}):", ""]
-    return out + [f"- {md_escape(str(p))}" for p in review.problems]
+    return out + [f"- {md(str(p))}" for p in review.problems]
 
 
 def _status_table(review: Review) -> list[str]:
@@ -58,7 +59,7 @@ def _status_table(review: Review) -> list[str]:
 
 
 def _file_line(f: FileReview) -> str:
-    text = f"{md_escape(f.path)}: {f.change}"
+    text = f"{md(f.path)}: {f.change}"  # md: it starts a list item
     if f.change == RENAMED:
         text += f" from {md_escape(f.old_path or '')}"
     if f.change in (ADDED, REMOVED) and f.activities is not None:
@@ -72,7 +73,7 @@ def _file_line(f: FileReview) -> str:
 
 def _stakeholder_lines(review: Review) -> list[str]:
     if review.stakeholders_skipped:
-        return [md_escape(review.stakeholders_skipped) + "; not compared."]
+        return [md(review.stakeholders_skipped) + "; not compared."]
     if not review.stakeholders:
         return ["No differences in the stakeholders' content."]
     nodes = [

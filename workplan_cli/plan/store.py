@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass
@@ -87,6 +88,54 @@ def read_bytes(path: Path) -> bytes:
         raise WorkplanError(f"{display_path(path)}: is a folder, not a file") from None
     except OSError as e:
         raise WorkplanError(f"{display_path(path)}: cannot be read ({e.strerror})") from None
+
+
+def check_output(output: Path, repo: Repo | None = None) -> None:
+    """Refuses an output file (of export, report, schema, review ...) that is, links to, or
+    would become a plan file or the stakeholders file of a plan repository: the repository
+    in use, and the ones that hold the output's folder or the current folder."""
+    target = Path(os.path.realpath(output))
+    repos = [repo] if repo is not None else []
+    for start in (target.parent, Path.cwd()):
+        with contextlib.suppress(WorkplanError, OSError):
+            repos.append(find_repo(start=start))
+    try:
+        target_stat = os.stat(target)
+    except OSError:
+        target_stat = None
+    for each in repos:
+        try:
+            data_dir = Path(os.path.realpath(each.data_dir))
+            protected = [*each.plan_paths().values(), each.stakeholders_path]
+        except OSError:
+            continue
+        for path in protected:
+            real = Path(os.path.realpath(path))
+            try:
+                same = target_stat is not None and os.path.samestat(os.stat(real), target_stat)
+            except OSError:
+                same = False
+            if real == target or same:
+                raise WorkplanError(
+                    f"{display_path(output)} is the repository's {display_path(path)}; "
+                    "refusing to write output over a plan or stakeholders file; nothing was "
+                    "written (choose another file for -o)"
+                )
+        if target.parent == data_dir and (
+            PLAN_FILE.fullmatch(target.name) or target.name == STAKEHOLDERS_FILE
+        ):
+            raise WorkplanError(
+                f"{display_path(output)} would be read as a plan or stakeholders file of the "
+                f"repository; nothing was written (choose another file for -o)"
+            )
+
+
+def write_output(output: Path, data: bytes, repo: Repo | None = None) -> None:
+    """Writes a command's output file atomically, never over a plan or stakeholders file."""
+    from workplan_cli import fileio
+
+    check_output(output, repo)
+    fileio.write_atomic(output, data)
 
 
 @dataclass
