@@ -75,7 +75,8 @@ def _activity_event(plan: Plan, ref: ActivityRef, stamp: dt.datetime):
     event.add("summary", f"{a.id} {a.title}")
     event.add("description", _describe(ref))
     event.add("status", EVENT_STATUS[a.status])
-    event.add("categories", [f"{ref.area.id} {ref.area.title}", a.kind.value])
+    enums = [f.plain(a) for f in fields.of_kind(type(a), ENUM) if f.value(a) is not None]
+    event.add("categories", [f"{ref.area.id} {ref.area.title}", *enums])
     return event
 
 

@@ -106,7 +106,7 @@ def _areas(plan: Plan, filters: Filters, people: dict) -> tuple[list[dict], Tall
                     continue
                 for tally in (topic_tally, area_tally, total):
                     tally.add(a.status)
-                named.update(a.lead, a.stakeholders)
+                named.update(*(f.value(a) for f in fields.of_kind(type(a), IDS)))
                 activities.append(_activity(a, people))
             if activities or filters.shows_empty(area.id, topic.id):
                 topics.append(
