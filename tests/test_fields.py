@@ -33,7 +33,7 @@ from workplan_cli.plan.model import (
     Topic,
 )
 from workplan_cli.plan.query import Filters
-from workplan_cli.plan.spec import CHILDREN, ID, NUMBER, spec, spec_of
+from workplan_cli.plan.spec import BLOCK, CHILDREN, ID, NUMBER, spec, spec_of
 
 PLAN = load.parse_plan(
     (DATA / "workplan-2024.yaml").read_bytes(), "workplan-2024.yaml", STAKEHOLDER_IDS
@@ -252,6 +252,30 @@ def test_a_change_to_any_metadata_field_shows_in_diff_and_report_context(cls, na
     after = reportdata.build_context(new, PEOPLE, Filters())["plan"]
     if cls is PlanMeta:
         assert before != after, f"report context does not show a change of {name}"
+
+
+@pytest.mark.parametrize(
+    "block, name",
+    [
+        (f.name, sub)
+        for f in fields.of_kind(PlanMeta, BLOCK)
+        for sub in _declared(typing.get_args(typing.get_type_hints(PlanMeta)[f.name])[0])
+    ],
+)
+def test_a_change_to_any_field_of_a_metadata_block_shows_in_diff_by_its_dotted_name(block, name):
+    old = PLAN
+    hints = typing.get_type_hints(PlanMeta)
+    (cls,) = [a for a in typing.get_args(hints[block]) if a is not type(None)]
+    current = getattr(old.plan, block) or _sample(cls)
+    old = dataclasses.replace(old, plan=dataclasses.replace(old.plan, **{block: current}))
+    new = dataclasses.replace(
+        old, plan=dataclasses.replace(old.plan, **{block: _changed_field(current, name)})
+    )
+    data, text = _diff(old, new)
+    assert [m["field"] for m in data["metadata"]] == [f"{block}.{name}"]
+    assert f"~ {block}.{name}:" in text
+    before = reportdata.build_context(old, PEOPLE, Filters())["plan"]
+    assert before != reportdata.build_context(new, PEOPLE, Filters())["plan"]
 
 
 @pytest.mark.parametrize("name", _declared(Stakeholder))
