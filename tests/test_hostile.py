@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -350,3 +352,97 @@ def test_nasty_cases_in_bounded_time_and_memory(name, tmp_path):
         assert got.seconds < 10
         assert got.peak_mb < 200
     assert snapshot(repo) == before
+
+
+# --- Files that are not regular files, or leave the repository (issue 13) -----------------------
+
+
+def _not_regular(repo: Path, kind: str) -> str:
+    """Puts a hostile object at data/workplan-2024.yaml; returns the start of the message."""
+    path = repo / "data" / "workplan-2024.yaml"
+    path.unlink()
+    if kind == "fifo":
+        os.mkfifo(path)
+        return "is a FIFO (named pipe), not a regular file"
+    if kind in ("dev-zero", "dev-urandom"):
+        path.symlink_to("/dev/" + kind.removeprefix("dev-"))  # refused as a link out, first
+        return "is a link to a file outside the repository"
+    if kind == "folder":
+        path.mkdir()
+        return "is a folder, not a file"
+    if kind == "link-out":
+        outside = repo.parent / "elsewhere.yaml"
+        shutil.copy(DATA / "workplan-2024.yaml", outside)
+        path.symlink_to(outside)
+        return "is a link to a file outside the repository"
+    from workplan_cli.fileio import MAX_READ_BYTES
+
+    path.write_bytes(b"#" * (MAX_READ_BYTES + 1))
+    return f"file is too large ({MAX_READ_BYTES + 1:,} bytes; the limit is {MAX_READ_BYTES:,})"
+
+
+NOT_REGULAR = ["fifo", "dev-zero", "dev-urandom", "folder", "link-out", "over-the-limit"]
+
+
+def _run(repo: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    # The timeout is the hang guard: before, a FIFO waited for a writer forever and /dev/zero
+    # ran to MemoryError.
+    return subprocess.run(
+        [sys.executable, "-m", "workplan_cli", *args],
+        cwd=repo,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("kind", NOT_REGULAR)
+def test_only_regular_files_inside_the_repository_are_read(kind, repo):
+    message = f"data/workplan-2024.yaml: {_not_regular(repo, kind)}"
+    for args in (["status"], ["validate"], ["show", "1.1.1"]):
+        done = _run(repo, *args)
+        assert done.returncode == 1, (args, done.stderr)
+        assert message in done.stderr, (args, done.stderr)
+        assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+
+
+@pytest.mark.parametrize("kind", NOT_REGULAR)
+def test_completion_answers_nothing_at_once_for_such_files(kind, repo):
+    _not_regular(repo, kind)
+    for words in ("show 1.", "status --area ", "status --plan "):
+        done = _run(
+            repo,
+            _WORKPLAN_COMPLETE="complete_bash",
+            COMP_WORDS=f"workplan {words}",
+            COMP_CWORD=str(len(words.split(" "))),
+        )
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+        expected = "2025\n2024" if words == "status --plan " else ""  # names alone
+        assert done.stdout.strip() == expected, (words, done.stdout)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "folder"])
+def test_stakeholders_file_and_textconv_read_only_regular_files(kind, repo):
+    people = repo / "data" / "stakeholders.yaml"
+    people.unlink()
+    people.symlink_to(repo / "data" / "workplan-2024.yaml")  # a link inside the repository is fine
+    assert _run(repo, "stakeholders").returncode == 1  # read, but it is not a stakeholders file
+    message = _not_regular(repo, kind)  # a link out of the repository for /dev/zero
+    done = _run(repo, "status", "--lead", "x")
+    assert done.returncode == 1 and f"data/stakeholders.yaml: {message}" in done.stderr
+    if kind == "dev-zero":
+        message = "is a character device, not a regular file"  # textconv reads any path git gives
+    done = _run(repo, "textconv", "data/workplan-2024.yaml")
+    assert done.returncode == 1 and message in done.stderr, done.stderr
+
+
+def test_set_status_never_edits_a_file_that_a_link_leads_to_outside(repo):
+    message = _not_regular(repo, "link-out")
+    outside = repo.parent / "elsewhere.yaml"
+    before = outside.read_bytes()
+    for plan in ([], ["--plan", "2024"]):
+        done = _run(repo, "set-status", "1.1.1", "completed", *plan)
+        assert done.returncode == 1 and f"data/workplan-2024.yaml: {message}" in done.stderr
+    assert outside.read_bytes() == before
