@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import types
 import typing
 from dataclasses import dataclass
 from enum import Enum
@@ -117,6 +118,7 @@ _BODY_ORDER = {kinds.PROSE: 0, kinds.ENTRIES: 2, kinds.LIST: 3}
 
 
 def of_kind(cls: type, *wanted: str) -> tuple[Field, ...]:
+    """Returns the fields of those kinds of value, in declaration order."""
     return tuple(f for f in declared(cls) if f.kind in wanted)
 
 
@@ -162,8 +164,6 @@ def _keys(kind: type, by_alias: bool) -> tuple[tuple[str, str, type | None], ...
 
 def as_is(hint: Any) -> type | None:
     """Returns the one type a field's value may keep as JSON gave it (str for `str | None`)."""
-    import types
-
     if typing.get_origin(hint) in (types.UnionType, typing.Union):
         inner = [a for a in typing.get_args(hint) if a is not type(None)]
         hint = inner[0] if len(inner) == 1 else None
