@@ -67,6 +67,8 @@ def changed(hint, current):
         hint = typing.get_args(hint)[0]
     if typing.get_origin(hint) in (UnionType, typing.Union):
         (hint,) = [a for a in typing.get_args(hint) if a is not type(None)]
+    if typing.get_origin(hint) is typing.Annotated:
+        hint = typing.get_args(hint)[0]
     if typing.get_origin(hint) is list:
         (item,) = typing.get_args(hint)
         return [changed(item, None)]

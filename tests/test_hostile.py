@@ -75,7 +75,14 @@ def test_the_manifest_names_every_file_of_the_corpus():
     files = {p.stem for p in CORPUS.glob("*.yaml")} - {"expected"}
     assert files == set(CASES)
     assert all(case["file"] in ("plan", "stakeholders") for case in CASES.values())
-    assert OK == ["bom-crlf", "cr-only", "template-syntax"]
+    assert OK == [
+        "bom-crlf",
+        "cr-only",
+        "line-separator-plain",
+        "next-line-quoted",
+        "number-underscore-crash",
+        "template-syntax",
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -319,10 +326,20 @@ def _generated() -> dict[str, tuple[bytes, int, str]]:
             1,
             "data/workplan-2024.yaml:1:1: missing required key 'schema_version'",
         ),
-        "deep-block-nesting": (
+        "deep-block-nesting": (  # refused before it is composed (see reading.py)
             b"".join(b" " * i + b"k:\n" for i in range(1400)),
             1,
-            "data/workplan-2024.yaml:66:66: nesting is too deep (more than 64 levels)",
+            "data/workplan-2024.yaml:101:101: nesting is too deep (values start at more than 100 ",
+        ),
+        "deep-compact-nesting": (  # crashed libyaml's composer (exit 139)
+            b"? " * 2_000_000 + b"x\n",
+            1,
+            "data/workplan-2024.yaml:1:201: nesting is too deep (values start at more than 100 ",
+        ),
+        "long-number": (
+            b"schema_version: " + b"9" * MB + b"\n",
+            1,
+            "data/workplan-2024.yaml:1:17: a value of more than 100,000 characters",
         ),
         "alias-bomb": ((CORPUS / "alias-bomb.yaml").read_bytes(), 1, ""),
         "deep-nesting-flow": ((CORPUS / "deep-nesting-flow.yaml").read_bytes(), 1, ""),
@@ -446,3 +463,69 @@ def test_set_status_never_edits_a_file_that_a_link_leads_to_outside(repo):
         done = _run(repo, "set-status", "1.1.1", "completed", *plan)
         assert done.returncode == 1 and f"data/workplan-2024.yaml: {message}" in done.stderr
     assert outside.read_bytes() == before
+
+
+# --- Deep block nesting: refused before libyaml's composer recurses (it crashed, exit 139) ------
+
+DEEP_BLOCKS = {
+    "compact-sequences": "- " * 50_000 + "x\n",
+    "complex-keys": "? " * 50_000 + "x\n",
+    "mixed-compact": "- ? : " * 20_000 + "x\n",
+    "indented-sequences": "".join(" " * i + "-\n" for i in range(2500)),
+    "indented-mappings": "".join(" " * i + "k:\n" for i in range(2500)),
+    "indentless-mixed": "a:\n" + "".join(" " * i + "- b:\n" for i in range(0, 5000, 2)),
+}
+
+
+def _workplan(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [sys.executable, "-m", "workplan_cli", *args],
+        cwd=repo,
+        capture_output=True,
+        env={**os.environ, "WORKPLAN_CACHE_DIR": str(repo.parent / "cache"), "NO_COLOR": "1"},
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode in (0, 1), (args, done.returncode, done.stderr[-2000:])
+    assert b"Traceback" not in done.stderr and b"internal error" not in done.stderr
+    return done
+
+
+@pytest.mark.parametrize("kind", sorted(DEEP_BLOCKS))
+def test_deep_block_nesting_is_refused_by_every_path_that_parses(kind, tmp_path, monkeypatch):
+    repo = tmp_path / "plans"
+    shutil.copytree(DATA, repo / "data")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Signed plan")
+    git(repo, "config", "diff.workplan.textconv", f"{sys.executable} -m workplan_cli textconv")
+    (repo / ".gitattributes").write_text("*.yaml diff=workplan\n")
+    path = repo / "data" / "workplan-2024.yaml"
+    data = DEEP_BLOCKS[kind].encode()
+    path.write_bytes(data)
+    git(repo, "commit", "-q", "-am", "A deep plan")
+    message = "nesting is too deep (values start at more than 100 different columns"
+
+    done = _workplan(repo, "validate")
+    assert done.returncode == 1 and message in done.stderr.decode()
+    assert done.stderr.decode().startswith("data/workplan-2024.yaml:")
+    if kind not in ("compact-sequences", "indented-mappings"):
+        return  # the other ways in, on one case of each kind (each costs seconds)
+    for args in (["set-status", "1.1.1", "completed", "--dry-run"], ["revise", "2024", "2031"]):
+        done = _workplan(repo, *args)
+        assert done.returncode == 1 and message in done.stderr.decode(), args
+    from types import SimpleNamespace
+
+    from workplan_cli.cli import complete
+
+    monkeypatch.chdir(repo)  # completion reads the plan's raw data, in this process
+    assert complete.activity_ids(SimpleNamespace(params={}), "") == []
+    # git's textconv shows a file it cannot read as it is
+    assert _workplan(repo, "textconv", "data/workplan-2024.yaml").stdout == data
+    # log reads the deep commit from history, says where it is invalid, and goes on
+    git(repo, "checkout", "-q", "HEAD~1", "--", "data/workplan-2024.yaml")
+    done = _workplan(repo, "log", "1.1.1")
+    assert done.returncode == 0 and message in done.stdout.decode()
+    # and plain git log -p runs workplan's textconv on both versions
+    shown = git(repo, "log", "-p")
+    assert shown.count("A deep plan") == 1 and "+1.1.1 status: planned" in shown

@@ -1,8 +1,9 @@
 """The plan and stakeholder models: plain frozen dataclasses, validated by pydantic in load.py.
 
 The classes import nothing of pydantic, so a command that reads a cached plan never pays for it:
-the constraints below (`Rule`, `Coerce`, `NotEmpty`) tell pydantic what to check only when it
-builds its validator, and pydantic reads each class's `__pydantic_config__`.
+the constraints below (`Rule`, `Coerce`, `NotEmpty`, `NotBlank`, `Strict`, `DateOnly`) tell
+pydantic what to check only when it builds its validator, and pydantic reads each class's
+`__pydantic_config__`.
 """
 
 from __future__ import annotations
@@ -97,6 +98,67 @@ class NotEmpty:
 
 
 @dataclass(frozen=True)
+class NotBlank:
+    """A text with a character other than white space: a title of spaces says nothing."""
+
+    def check(self, value: str) -> str:
+        if value and not re.search(r"\S", value):
+            raise ValueError(f"{_shown(value)} is blank: write some text")
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Callable) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Callable) -> Any:
+        out = handler(schema)
+        out["pattern"] = r"\S"
+        return out
+
+
+@dataclass(frozen=True)
+class Strict:
+    """Exactly this type, never converted: `true` is not the number 1, nor "1"."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Callable) -> Any:
+        schema = handler(source)
+        schema["strict"] = True
+        return schema
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_LIKE = "like '2024-02-13'"
+
+
+@dataclass(frozen=True)
+class DateOnly:
+    """A date written as one, 2024-02-13: not a number (pydantic read 86400 as 2 January
+    1970) and not a date and time (its day depends on a time zone)."""
+
+    def check(self, value: Any) -> Any:
+        if isinstance(value, dt.datetime) or (
+            isinstance(value, str) and _DATE.match(value) and len(value) > 10
+        ):
+            raise ValueError(f"{_shown(value)} is a date and time, not a date {_LIKE}")
+        if isinstance(value, (bool, int, float)):
+            raise ValueError(f"{_shown(value)} is a number, not a date {_LIKE}")
+        if isinstance(value, str) and not _DATE.fullmatch(value):
+            raise ValueError(f"{_shown(value)} is not a date {_LIKE}")
+        return value  # a date; a text of its shape, which pydantic checks; or the wrong type
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Callable) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(self.check, handler(source))
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@dataclass(frozen=True)
 class OrYear:
     """JSON Schema only: a version may also be written as an unquoted year (see _version_text)."""
 
@@ -126,7 +188,8 @@ Version = Annotated[
 YearMonth = Annotated[str, Rule(r"[0-9]{4}-(0[1-9]|1[0-2])", "a month like '2023-11'")]
 Quarter = Annotated[str, Rule(r"[0-9]{4}-Q[1-4]", "a quarter like '2024-Q4'")]
 Country = Annotated[str, Rule(r"[A-Z]{2}", "an ISO 3166 alpha-2 code like 'KE'")]
-Text = Annotated[str, NotEmpty()]
+Text = Annotated[str, NotEmpty(), NotBlank()]
+Date = Annotated[dt.date, DateOnly()]
 
 
 # What pydantic reads: unknown keys are errors; keys are the fields' aliases; each property of
@@ -148,7 +211,7 @@ class HistoryEntry:
 
     __pydantic_config__ = _CONFIG
 
-    date: dt.date = spec("Date", "The day the status changed (YYYY-MM-DD).", DATE)
+    date: Date = spec("Date", "The day the status changed (YYYY-MM-DD).", DATE)
     from_: Status | None = spec(
         "From", "The status before the change; left out for the first entry.", STATUS, default=None
     )
@@ -197,7 +260,7 @@ class Activity:
         iati="4",  # OrganisationRole: implementing
         default_factory=list,
     )
-    start: dt.date | None = spec(
+    start: Date | None = spec(
         "Start",
         "The day it starts or started (YYYY-MM-DD), when known.",
         DATE,
@@ -206,7 +269,7 @@ class Activity:
         iati="1",  # ActivityDateType: planned start
         default=None,
     )
-    end: dt.date | None = spec(
+    end: Date | None = spec(
         "End",
         "The day it ends or ended (YYYY-MM-DD), when known.",
         DATE,
@@ -281,7 +344,7 @@ class Signing:
 
     __pydantic_config__ = _CONFIG
 
-    date: dt.date = spec("Date", "The day the plan was signed (YYYY-MM-DD).", DATE)
+    date: Date = spec("Date", "The day the plan was signed (YYYY-MM-DD).", DATE)
     occasion: str | None = spec("Occasion", "Where or at what meeting.", default=None)
 
 
@@ -335,7 +398,9 @@ class ActivityRef(NamedTuple):
 class Plan:
     __pydantic_config__ = _CONFIG
 
-    schema_version: int = spec("Schema version", "The version of this file format: 1.", NUMBER)
+    schema_version: Annotated[int, Strict()] = spec(
+        "Schema version", "The version of this file format: 1.", NUMBER
+    )
     plan: PlanMeta = spec("Plan", "What the plan is: id, version, status, parties, dates.", META)
     areas: Annotated[list[Area], NotEmpty()] = spec("Areas", "The plan's areas.", CHILDREN)
 
@@ -381,7 +446,9 @@ class Stakeholder:
 class StakeholderFile:
     __pydantic_config__ = _CONFIG
 
-    schema_version: int = spec("Schema version", "The version of this file format: 1.", NUMBER)
+    schema_version: Annotated[int, Strict()] = spec(
+        "Schema version", "The version of this file format: 1.", NUMBER
+    )
     stakeholders: list[Stakeholder] = spec("Stakeholders", "The institutions and groups.", CHILDREN)
 
     def by_id(self) -> dict[str, Stakeholder]:
