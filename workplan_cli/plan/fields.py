@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import types
 import typing
-from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 from typing import Any
@@ -36,13 +35,18 @@ MODELS += (StakeholderFile, Stakeholder)
 _NOT_COMPARED = (kinds.ID, kinds.CHILDREN, kinds.LINES)
 
 
-@dataclass(frozen=True)
 class Field:
-    """One declared field of a model."""
+    """One declared field of a model (a plain class: see Spec)."""
 
-    name: str  # the attribute
-    key: str  # the key in the files and in plain data (`from`, not `from_`)
-    spec: Spec
+    __slots__ = ("key", "name", "spec")
+
+    def __init__(self, name: str, key: str, spec: Spec) -> None:
+        self.name = name  # the attribute
+        self.key = key  # the key in the files and in plain data (`from`, not `from_`)
+        self.spec = spec
+
+    def __repr__(self) -> str:
+        return f"Field({self.name!r})"
 
     @property
     def kind(self) -> str:

@@ -5,7 +5,6 @@ reports read it (through plan/fields.py). Imports nothing of pydantic."""
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from typing import Any
 
 # Kinds of value: how a field is compared, shown and exported.
@@ -32,22 +31,30 @@ KINDS += (META, CHILDREN)
 SPEC = "workplan"  # the key of a field's metadata that holds its Spec
 
 
-@dataclass(frozen=True)
 class Spec:
-    """What the outputs need to know about one field."""
+    """What the outputs need to know about one field (a plain class: a dataclass costs every
+    command about a millisecond to define)."""
 
-    label: str  # for people: a column, a row of `show`, the schema's title
-    help: str  # one line: the schema's description, shown by editors on hover
-    kind: str = TEXT
-    row: int | None = None  # its place in the `list` row and the summary lines of show/report
-    group: str | None = None  # fields that share a row label show as one ("Dates": start to end)
-    shown: str | None = None  # a method of the model giving the value people see (all_evidence)
-    last: dict[str, str] | None = None  # ENTRIES in CSV: column -> field of the last entry
-    iati: str | None = None  # IATI code: a DATE's ActivityDateType, IDS' OrganisationRole
+    __slots__ = ("group", "help", "iati", "kind", "label", "last", "row", "shown")
 
-    def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(f"unknown kind of field {self.kind!r}")
+    def __init__(
+        self,
+        label: str,  # for people: a column, a row of `show`, the schema's title
+        help: str,  # one line: the schema's description, shown by editors on hover
+        kind: str = TEXT,
+        row: int | None = None,  # its place in the `list` row and the summary of show/report
+        group: str | None = None,  # fields sharing a row label show as one ("Dates")
+        shown: str | None = None,  # a method giving the value people see (all_evidence)
+        last: dict[str, str] | None = None,  # ENTRIES in CSV: column -> field of the last entry
+        iati: str | None = None,  # IATI code: a DATE's ActivityDateType, IDS' OrganisationRole
+    ) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind of field {kind!r}")
+        self.label, self.help, self.kind, self.row = label, help, kind, row
+        self.group, self.shown, self.last, self.iati = group, shown, last, iati
+
+    def __repr__(self) -> str:
+        return f"Spec({self.label!r}, kind={self.kind!r})"
 
 
 def spec(label: str, help: str, kind: str = TEXT, **options: Any) -> Any:
