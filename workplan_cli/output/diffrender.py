@@ -159,7 +159,11 @@ def value_text(value: Any) -> str:
             line = f"{value['date']} {value.get('from') or '?'} → {value['to']}"
             if value.get("by"):
                 line += f" by {value['by']}"
-            return line + (f": {' '.join(value['note'].split())}" if value.get("note") else "")
+            if value.get("note"):
+                line += f": {' '.join(value['note'].split())}"
+            if value.get("evidence"):
+                line += f" (evidence: {value_text(value['evidence'])})"
+            return line
         return ", ".join(f"{k}: {value_text(v)}" for k, v in value.items() if v not in (None, []))
     if isinstance(value, list):
         return ", ".join(value_text(v) for v in value)

@@ -33,6 +33,13 @@ class Filters:
             and (self.stakeholder is None or self.stakeholder in _involved(activity))
         )
 
+    def shows_empty(self, area_id: str, topic_id: str) -> bool:
+        """Whether a topic none of whose activities is kept still shows (in status, reports and
+        the JSON export): when it is in the area and topic named and no other filter narrows."""
+        narrowing = (self.status, self.lead, self.stakeholder)
+        named = self.area in (None, area_id) and self.topic in (None, topic_id)
+        return named and all(v is None for v in narrowing)
+
 
 def _involved(activity) -> list[str]:
     return [*activity.lead, *activity.stakeholders]
@@ -129,18 +136,11 @@ def summarize(plan: Plan, filters: Filters) -> tuple[list[Row], Tally]:
                 if filters.keeps(ActivityRef(area, topic, activity)):
                     for tally in (row.tally, area_row.tally, total):
                         tally.add(activity.status)
-            if row.tally.total or _named(filters, area.id, topic.id):
+            if row.tally.total or filters.shows_empty(area.id, topic.id):
                 topic_rows.append(row)
         if topic_rows:
             rows += [area_row, *topic_rows]
     return rows, total
-
-
-def _named(filters: Filters, area_id: str, topic_id: str) -> bool:
-    """Whether an empty topic should still show: when no filter but area/topic narrows."""
-    narrowing = (filters.status, filters.lead, filters.stakeholder)
-    in_scope = (filters.area in (None, area_id)) and (filters.topic in (None, topic_id))
-    return in_scope and all(v is None for v in narrowing)
 
 
 def stakeholder_activities(plan: Plan, stakeholders: StakeholderFile) -> dict[str, dict]:
