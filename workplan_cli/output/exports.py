@@ -48,7 +48,7 @@ def json_export(
                 for activity, data in zip(topic.activities, topic_data["activities"], strict=True)
                 if id(activity) in kept
             ]
-            if activities or _in_scope(filters, area.id, topic.id):
+            if activities or filters.shows_empty(area.id, topic.id):
                 topics.append({**topic_data, "activities": activities})
         if topics:
             areas.append({**area_data, "topics": topics})
@@ -59,13 +59,6 @@ def json_export(
         "stakeholders": to_plain(stakeholders, by_alias=True)["stakeholders"],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def _in_scope(filters: Filters, area_id: str, topic_id: str) -> bool:
-    """Whether a topic stays without kept activities: only area and topic filters narrow."""
-    narrowing = (filters.status, filters.lead, filters.stakeholder)
-    named = filters.area in (None, area_id) and filters.topic in (None, topic_id)
-    return named and all(v is None for v in narrowing)
 
 
 def csv_row(ref: ActivityRef) -> dict[str, str]:

@@ -105,7 +105,7 @@ def _areas(plan: Plan, filters: Filters, people: dict) -> tuple[list[dict], Tall
                     tally.add(a.status)
                 named.update(a.lead, a.stakeholders)
                 activities.append(_activity(a, people))
-            if activities or _in_scope(filters, area.id, topic.id):
+            if activities or filters.shows_empty(area.id, topic.id):
                 topics.append(
                     {
                         "id": topic.id,
@@ -123,20 +123,15 @@ def _areas(plan: Plan, filters: Filters, people: dict) -> tuple[list[dict], Tall
 
 
 def _selection(filters: Filters, people: dict) -> list[str]:
-    """Returns the filters in words, e.g. ['area 2', 'status planned']."""
+    """Returns the filters in words, e.g. ['area 2', 'status planned or postponed']."""
     words = []
     for key, value in filters.as_dict().items():
         if value is not None:
-            shown = _name(people, value) if key in ("lead", "stakeholder") else value
-            words.append(f"{key} {shown}")
+            values = value if isinstance(value, list) else [value]
+            if key in ("lead", "stakeholder"):
+                values = [_name(people, v) for v in values]
+            words.append(f"{key} {' or '.join(values)}")
     return words
-
-
-def _in_scope(filters: Filters, area_id: str, topic_id: str) -> bool:
-    """Whether a topic with no kept activity still shows: only area/topic filters narrow."""
-    narrowing = (filters.status, filters.lead, filters.stakeholder)
-    in_scope = filters.area in (None, area_id) and filters.topic in (None, topic_id)
-    return in_scope and all(v is None for v in narrowing)
 
 
 def _tally(tally: Tally) -> dict:
