@@ -136,3 +136,20 @@ def test_the_filter_options_are_one_declaration():
         }
     assert len(seen["status"]) == 5 and all(p[2] for p in seen["status"])
     assert all(options == seen["status"] for options in seen.values())
+
+
+def test_diff_keeps_every_repeated_area(repo, cli, tmp_path):
+    titles = {
+        a["id"]: a["title"] for a in json.loads(cli("list", "-f", "json").stdout)["activities"]
+    }
+    text = (repo / "data" / "workplan-2024.yaml").read_text(encoding="utf-8")
+    for ident in ("1.1.1", "2.1.1", "3.1.1"):
+        text = text.replace(titles[ident], titles[ident] + " (changed)", 1)
+    (tmp_path / "new.yaml").write_text(text, encoding="utf-8")
+    args = ["diff", "data/workplan-2024.yaml", str(tmp_path / "new.yaml")]
+    data = json.loads(cli(*args, "-a", "1", "-a", "3", "-f", "json").stdout)
+    assert [a["id"] for a in data["activities"]] == ["1.1.1", "3.1.1"]
+    assert data["filters"] == {"area": ["1", "3"], "topic": None}
+    assert ", only area 1 or 3\n" in cli(*args, "-a", "1", "-a", "3", "-f", "text").stdout
+    one = json.loads(cli(*args, "-t", "2.1", "-f", "json").stdout)
+    assert one["filters"] == {"area": None, "topic": "2.1"}

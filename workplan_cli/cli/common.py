@@ -91,16 +91,8 @@ FILTER_OPTIONS = {
         ),
     ],
 }
-AreaOption = Annotated[
-    Optional[str],
-    typer.Option("--area", "-a", help="Only this area, e.g. 2.", autocompletion=complete.area_ids),
-]
-TopicOption = Annotated[
-    Optional[str],
-    typer.Option(
-        "--topic", "-t", help="Only this topic, e.g. 1.3.", autocompletion=complete.topic_ids
-    ),
-]
+AreaOption = FILTER_OPTIONS["area"]  # for diff, which narrows by area and topic only
+TopicOption = FILTER_OPTIONS["topic"]
 
 ActivityIdArgument = Annotated[
     str,

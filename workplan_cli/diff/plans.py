@@ -93,8 +93,8 @@ class PlanDiff:
     areas: list[EntryChange]
     topics: list[EntryChange]
     activities: list[EntryChange]
-    area: str | None = None  # the narrowing applied, if any
-    topic: str | None = None
+    area: tuple[str, ...] = ()  # the narrowing applied, if any: any of these areas or topics
+    topic: tuple[str, ...] = ()
     titles: dict[str, str] = field(default_factory=dict)  # area and topic ids -> title
 
     @property
@@ -174,8 +174,8 @@ def narrow(
         areas=[e for e in diff.areas if keeps(e)],
         topics=[e for e in diff.topics if keeps(e)],
         activities=[e for e in diff.activities if keeps(e)],
-        area=" or ".join(areas) or None,  # e.g. "2", or "1 or 2" for several
-        topic=" or ".join(topics) or None,
+        area=tuple(areas),
+        topic=tuple(topics),
         titles=diff.titles,
     )
 

@@ -32,11 +32,7 @@ class Filters:
 
     def as_dict(self) -> dict:
         """Returns each filter as null (not given), its value (one), or a list (several)."""
-        out: dict = {}
-        for name, values in self.__dict__.items():
-            shown = [v.value if isinstance(v, Status) else v for v in values]
-            out[name] = None if not shown else shown[0] if len(shown) == 1 else shown
-        return out
+        return {name: one_or_list(values) for name, values in self.__dict__.items()}
 
     def keeps(self, ref: ActivityRef) -> bool:
         activity = ref.activity
@@ -56,6 +52,12 @@ class Filters:
             not self.topic or topic_id in self.topic
         )
         return named and not any(narrowing)
+
+
+def one_or_list(values: tuple) -> str | list[str] | None:
+    """Returns filter values as JSON shows them: null, the value given once, or a list."""
+    shown = [v.value if isinstance(v, Status) else v for v in values]
+    return None if not shown else shown[0] if len(shown) == 1 else shown
 
 
 def _involved(activity) -> list[str]:
