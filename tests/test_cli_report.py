@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -227,3 +229,232 @@ def test_output_keeps_the_mode_of_the_file_it_replaces(repo, cli):
     os.chmod("report.md", 0o640)
     cli("report", "-o", "report.md")
     assert os.stat("report.md").st_mode & 0o777 == 0o640
+
+
+# --- A repository's templates: confined to the repository, bounded in a child process ----------
+
+SECRET = "s3cr3t-b1b2a9"
+
+
+def _secret_outside(repo: Path) -> Path:
+    """A file outside the repository that a hostile template would like to publish."""
+    secret = repo.parent / "secret.txt"
+    secret.write_text(f"{SECRET}\n")
+    return secret
+
+
+def _own_template(repo: Path, source: str, name: str = "report.md.j2") -> Path:
+    path = repo / "templates" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(source)
+    return path
+
+
+def _refused(cli, message: str, *args: str) -> None:
+    result = cli("report", *args, code=1)
+    assert SECRET not in result.output and "root:" not in result.output
+    assert result.stderr.startswith("Error: ") and message in result.stderr, result.stderr
+
+
+def test_a_template_linked_to_a_file_outside_is_refused(repo, cli):
+    (repo / "templates").mkdir()
+    (repo / "templates" / "report.md.j2").symlink_to(_secret_outside(repo))
+    _refused(
+        cli,
+        "templates/report.md.j2: is a link that leads outside templates/; "
+        "templates are read only from inside it",
+    )
+
+
+def test_a_templates_folder_linked_outside_is_refused(repo, cli):
+    outside = repo.parent / "elsewhere"
+    outside.mkdir()
+    (outside / "report.md.j2").write_text("{{ plan.title }}\n")
+    (repo / "templates").symlink_to(outside)
+    _refused(cli, "templates: is a link that leads outside the repository")
+
+
+@pytest.mark.parametrize(
+    "name", ["../../secret.txt", "../../../../../../../../etc/passwd", "sub/../../../secret.txt"]
+)
+def test_an_include_with_dots_is_refused(repo, cli, name):
+    _secret_outside(repo)
+    _own_template(repo, f"{{% include {name!r} %}}\n")
+    _refused(cli, f"templates/report.md.j2:1: refused: the template name {name!r} must be")
+
+
+@pytest.mark.parametrize("tag", ["include", "import", "extends", "from"])
+def test_an_absolute_include_is_refused(repo, cli, tag):
+    secret = _secret_outside(repo)
+    suffix = {"from": " import x", "import": " as x"}.get(tag, "")
+    _own_template(repo, f"{{% {tag} {str(secret)!r}{suffix} %}}\n")
+    _refused(cli, f"refused: the template name {str(secret)!r} must be a relative path")
+
+
+def test_an_include_through_a_link_out_is_refused(repo, cli):
+    secret = _secret_outside(repo)
+    _own_template(repo, "{% include 'sub/secret.txt' %}\n{% include 'file.txt' %}\n")
+    (repo / "templates" / "sub").symlink_to(secret.parent)  # a linked folder
+    _refused(cli, "templates/report.md.j2:1: refused: the template 'sub/secret.txt' is a link")
+    _own_template(repo, "{% include 'file.txt' %}\n")
+    (repo / "templates" / "file.txt").symlink_to(secret)  # a linked file
+    _refused(cli, "templates/report.md.j2:1: refused: the template 'file.txt' is a link that")
+
+
+def test_includes_inside_the_repository_work(repo, cli):
+    _own_template(repo, "{% include 'part.j2' %}|{% include 'sub/x.j2' %}\n")
+    _own_template(repo, "P{{ plan.version }}", "part.j2")
+    (repo / "templates" / "sub").mkdir()
+    (repo / "templates" / "sub" / "x.j2").write_text("X")
+    assert cli("report").stdout == "P2024|X"  # trim_blocks takes the last newline
+
+
+def test_a_template_the_user_names_is_trusted_but_not_its_includes(repo, cli):
+    secret = _secret_outside(repo)
+    (repo / "mine.j2").symlink_to(repo.parent / "mine.j2")
+    (repo.parent / "mine.j2").write_text("Mine {{ plan.version }}\n")
+    assert cli("report", "--template", "mine.j2").stdout == "Mine 2024\n"
+    (repo / "mine.j2").unlink()
+    (repo / "mine.j2").write_text("{% include '../secret.txt' %}\n")
+    _refused(cli, "mine.j2:1: refused: the template name '../secret.txt'", "--template", "mine.j2")
+    (repo / "link.txt").symlink_to(secret)
+    (repo / "mine.j2").write_text("{% include 'link.txt' %}\n")
+    _refused(cli, "mine.j2:1: refused: the template 'link.txt' is a link", "--template", "mine.j2")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ cycler.__init__.__globals__.os.environ }}",
+        "{{ lipsum.__globals__['os'].environ }}",
+        "{{ joiner.__init__.__globals__ }}",
+        "{{ namespace.__init__.__globals__ }}",
+        "{{ self._TemplateReference__context }}",
+        "{{ self.__dict__ }}",
+        "{{ range.__self__ }}",
+        "{{ plan|attr('__class__') }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ ''.format.__globals__ }}",
+        "{{ plan.title.__class__.__base__.__subclasses__() }}",
+        "{% for k, v in plan.items() %}{{ v }}{% endfor %}{{ environ }}{{ os }}",
+        "{{ config }}{{ request }}",
+    ],
+)
+def test_a_template_cannot_read_the_environment(repo, cli, monkeypatch, source):
+    monkeypatch.setenv("WORKPLAN_TEST_SECRET", SECRET)
+    _own_template(repo, source + "\n")
+    result = cli("report", code=None)
+    assert SECRET not in result.output
+    assert result.exit_code in (0, 1), result.output
+
+
+def _run(repo: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """Runs `workplan ARGS` as a real process, bounded in time (a hang fails, not a figure)."""
+    return subprocess.run(
+        [sys.executable, "-m", "workplan_cli", *args],
+        cwd=repo,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+MEMORY_ATTACKS = {
+    "doubling": "{% set ns = namespace(s='a') %}{% for i in range(40) %}"
+    "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}",
+    "replace-filter": "{{ ('a' * 999999)|replace('a', 'b' * 999999) }}",
+    "replace-method": "{{ ('a' * 999999).replace('a', 'b' * 999999) }}",
+    "indent": "{{ ('x\\n' * 499999)|indent(999999) }}",
+    "format": "{{ ('{:>999999}' * 90000).format(*range(90000)) }}",
+    "format-filter": "{{ ('%999999s' * 90000)|format(*range(90000)) }}",
+    "center": "{% for i in range(99999) %}{{ ('a' * 999999)|center(999999) }}{% endfor %}",
+    "append": "{% set ns = namespace(l=[]) %}{% for i in range(99999) %}"
+    "{% set _ = ns.l.append('a' * 999999) %}{% endfor %}{{ ns.l|length }}",
+    "join": "{{ range(99999)|join('b' * 999999) }}",
+}
+
+
+@pytest.mark.parametrize("attack", list(MEMORY_ATTACKS))
+def test_a_template_cannot_take_all_memory(repo, attack):
+    _own_template(repo, MEMORY_ATTACKS[attack])
+    done = _run(repo, "report", "-o", "out.md", WORKPLAN_TEMPLATE_MEMORY_MB="256")
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("Error: templates/report.md.j2"), done.stderr
+    assert (
+        "the template used more than 256 MB of memory (WORKPLAN_TEMPLATE_MEMORY_MB); stopped"
+        in done.stderr
+        or "the template took more than 20 seconds (WORKPLAN_TEMPLATE_SECONDS); stopped"
+        in done.stderr
+        or "characters; stopped" in done.stderr  # the report grew beyond the output cap
+    ), done.stderr
+    assert not (repo / "out.md").exists()
+
+
+def test_the_default_memory_limit(repo):
+    _own_template(repo, MEMORY_ATTACKS["doubling"])
+    done = _run(repo, "report")
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr == (
+        "Error: templates/report.md.j2: the template used more than 512 MB of memory "
+        "(WORKPLAN_TEMPLATE_MEMORY_MB); stopped\n"
+    )
+
+
+def test_a_template_that_runs_forever_is_stopped(repo):
+    _own_template(repo, "{% for i in range(99999) %}{{ ('a' * 999999)|wordwrap(1) }}{% endfor %}")
+    done = _run(repo, "report", WORKPLAN_TEMPLATE_SECONDS="2")
+    assert done.returncode == 1
+    assert done.stderr in (
+        "Error: templates/report.md.j2: the template used more than 2 seconds of CPU time "
+        "(WORKPLAN_TEMPLATE_SECONDS); stopped\n",
+        # on a busy machine the wall clock may stop it first
+        "Error: templates/report.md.j2: the template took more than 6 seconds "
+        "(WORKPLAN_TEMPLATE_SECONDS × 3); stopped\n",
+    )
+
+
+def test_a_limit_must_be_a_positive_number(repo, cli, monkeypatch):
+    _own_template(repo, "x\n")
+    monkeypatch.setenv("WORKPLAN_TEMPLATE_MEMORY_MB", "lots")
+    assert cli("report", code=1).stderr == (
+        "Error: WORKPLAN_TEMPLATE_MEMORY_MB='lots': not a positive number\n"
+    )
+
+
+def test_the_pdf_of_html_too_large_is_refused_at_once(repo, cli, monkeypatch):
+    pytest.importorskip("weasyprint", exc_type=ImportError)
+    monkeypatch.setenv("WORKPLAN_PDF_HTML_MB", "0.01")
+    result = cli("report", "-f", "pdf", "-o", "report.pdf", code=1)
+    assert result.stderr.startswith("Error: the report is 0.0")  # shipped report: 25 KB
+    assert (
+        "too large to typeset as pdf (at most 0.01 MB, WORKPLAN_PDF_HTML_MB); use --format html"
+        in result.stderr
+    )
+    assert not Path("report.pdf").exists()
+
+
+def test_the_pdf_has_a_time_limit(repo, cli, monkeypatch):
+    pytest.importorskip("weasyprint", exc_type=ImportError)
+    monkeypatch.setenv("WORKPLAN_PDF_SECONDS", "0.2")
+    result = cli("report", "-f", "pdf", "-o", "report.pdf", code=1)
+    assert result.stderr in (
+        "Error: typesetting the pdf took more than 0.6 seconds (WORKPLAN_PDF_SECONDS × 3); "
+        "stopped; use --format html and print it from a browser, or narrow the report with "
+        "--area or --topic\n",
+        "Error: typesetting the pdf used more than 1 seconds of CPU time (WORKPLAN_PDF_SECONDS); "
+        "stopped; use --format html and print it from a browser, or narrow the report with "
+        "--area or --topic\n",
+    )
+    assert not Path("report.pdf").exists()
+
+
+def test_the_pdf_has_a_memory_limit(repo, cli, monkeypatch):
+    pytest.importorskip("weasyprint", exc_type=ImportError)
+    monkeypatch.setenv("WORKPLAN_PDF_MEMORY_MB", "60")
+    result = cli("report", "-f", "pdf", "-o", "report.pdf", code=1)
+    assert result.stderr.startswith(
+        "Error: typesetting the pdf used more than 60 MB of memory (WORKPLAN_PDF_MEMORY_MB); stopped"
+    )
+    assert not Path("report.pdf").exists()

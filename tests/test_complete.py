@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from types import SimpleNamespace
@@ -63,13 +64,24 @@ def test_plan_versions_newest_first(two_plans):
     assert _complete("list -p 2024") == ["2024"]
 
 
+def _zsh_matches(out: list[str]) -> list[str]:
+    """Returns the `value:description` words of a zsh answer (each a `$'...'` word)."""
+    assert len(out) == 1 and out[0].endswith(";_describe value _wp_matches"), out
+    words = re.findall(r"\$'([^']*)'", out[0])
+    return [re.sub(r"\\x([0-9a-f]{2})", lambda m: chr(int(m[1], 16)), w) for w in words]
+
+
 def test_zsh_shows_titles_and_plan_status(two_plans):
-    out = _complete("status --plan 2025", shell="zsh")
-    assert out == ['_arguments \'*: :(("2025":"plan 2025, draft"))\'']
-    out = _complete("show 1.3.2", shell="zsh")
-    assert out == [
-        '_arguments \'*: :(("1.3.2":"Cyber security innovation challenge or hackathon"))\''
+    # The answer's form changed (issue 13): typer's `_arguments ((...))` ran `\\$(...)` in titles.
+    assert _zsh_matches(_complete("status --plan 2025", shell="zsh")) == ["2025:plan 2025, draft"]
+    assert _zsh_matches(_complete("show 1.3.2", shell="zsh")) == [
+        "1.3.2:Cyber security innovation challenge or hackathon"
     ]
+
+
+def test_set_status_completes_activity_ids(repo):
+    assert _complete("set-status 1.3") == ["1.3.1", "1.3.2", "1.3.3"]
+    assert _complete("set-status 1.3.1 c") == ["completed", "cancelled"]
 
 
 def test_stakeholder_ids_for_lead_and_stakeholder(repo):

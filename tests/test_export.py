@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import jsonschema
 import pytest
@@ -167,3 +168,95 @@ def test_output_dash_is_stdout_and_a_symlink_is_written_through(cli, repo, tmp_p
     cli("export", "-f", "csv", "-o", str(link))
     assert link.is_symlink()
     assert target.read_text(encoding="utf-8").startswith("id,title,")
+
+
+# --- Hostile text: every export is well-formed, checked with a real parser ------------------------
+
+HOSTILE = r'"Bad \0 nul \e[31m esc \f ff \uFFFE \uFFFF \x7f \x9b \x85 \u2028 \r cr \x01 \v \t tab"'
+LOADED = "Bad \0 nul \x1b[31m esc \f ff \ufffe \uffff \x7f \x9b \x85 \u2028 \r cr \x01 \v \t tab"
+CLEAN = "Bad \ufffd nul \ufffd[31m esc \ufffd ff \ufffd \ufffd \ufffd \ufffd \ufffd \u2028 \r cr "
+CLEAN += "\ufffd \ufffd \t tab"
+CYBER = "title: Cyber security innovation challenge or hackathon"
+
+
+@pytest.fixture
+def hostile(dated):
+    path = dated / "data" / "workplan-2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(CYBER) == 1
+    path.write_text(text.replace(CYBER, f"title: {HOSTILE}"), encoding="utf-8")
+    return dated
+
+
+def _export_bytes(cli, tmp_path, *args) -> bytes:
+    target = tmp_path / "export"
+    cli("export", *args, "-o", str(target))
+    return target.read_bytes()
+
+
+def test_hostile_text_gives_well_formed_iati_xml(cli, hostile, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    data = _export_bytes(cli, tmp_path, "--format", "iati", "--iati-ref", "XM-DAC-5-7")
+    root = ET.fromstring(data)  # raised "not well-formed (invalid token)" before
+    titles = [n.text for n in root.iter("narrative") if n.text and n.text.startswith("1.3.2 ")]
+    assert titles == ["1.3.2 " + CLEAN.replace("\r", "\n")]  # XML reads a CR as a line feed
+
+
+def test_hostile_text_gives_a_well_formed_calendar(cli, hostile, tmp_path):
+    from icalendar import Calendar
+
+    data = _export_bytes(cli, tmp_path, "--format", "ics")
+    lines = data.split(b"\r\n")
+    assert lines[-1] == b"" and all(len(line) <= 75 for line in lines)
+    assert not any(re.search(rb"[\x00-\x08\x0a-\x1f\x7f]", line) for line in lines)
+    data.decode("utf-8")
+    events = Calendar.from_ical(data).walk("VEVENT")
+    summaries = [str(e["summary"]) for e in events if str(e["uid"]).startswith("activity-1.3.2@")]
+    assert summaries == ["1.3.2 " + CLEAN.replace("\r", "\n")]
+
+
+def test_hostile_text_gives_csv_that_reads_back(cli, hostile, tmp_path):
+    data = _export_bytes(cli, tmp_path, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert [r["title"] for r in rows if r["id"] == "1.3.2"] == [CLEAN]
+    assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]", data)
+
+
+def test_hostile_text_gives_json_that_keeps_every_character(cli, hostile, tmp_path):
+    data = _export_bytes(cli, tmp_path, "--format", "json")
+    assert not re.search(rb"[\x00-\x1f\x7f]|\xc2[\x80-\x9f]", data.replace(b"\n", b""))
+    document = json.loads(data.decode("utf-8"))
+    titles = [
+        a["title"]
+        for area in document["workplan"]["areas"]
+        for topic in area["topics"]
+        for a in topic["activities"]
+        if a["id"] == "1.3.2"
+    ]
+    assert titles == [LOADED]
+
+
+@pytest.mark.parametrize(
+    ("args", "module", "message"),
+    [
+        (["--format", "iati", "--iati-ref", "XM-1"], "iati", "the IATI export is not well-formed"),
+        (["--format", "ics"], "ics", "the iCalendar export is not well-formed"),
+        (["--format", "csv"], "exports", "the CSV export does not read back as written, or"),
+    ],
+)
+def test_an_export_that_would_not_be_well_formed_is_a_bug_not_a_file(
+    cli, hostile, tmp_path, monkeypatch, args, module, message
+):
+    # Were the cleaning ever lost, the check after it stops the export: exit 3, nothing written.
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module(f"workplan_cli.output.{module}"), "without_controls", _bad)
+    target = tmp_path / "out"
+    err = cli("export", *args, "-o", str(target), code=3).stderr
+    assert message in err and "this is a bug in workplan" in err
+    assert not target.exists()
+
+
+def _bad(text: str) -> str:
+    return text.replace("tab", "\x01")  # a control character the cleaning let through

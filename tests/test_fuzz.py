@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,6 +26,7 @@ COMMANDS = [
     ["diff", "2025", "2024"],
     ["report"],
     ["set-status", "1.1.1", "completed", "--dry-run"],
+    ["textconv", "data/workplan-2024.yaml"],  # git runs it on every version in history
 ]
 # Reproducible in CI: the same examples every run, no example database.
 FUZZ = settings(
@@ -60,8 +62,29 @@ ODD_VALUES = st.one_of(
     st.just([]),
     st.just({}),
     st.lists(st.text(max_size=6), max_size=3),
-    st.sampled_from(["1.10", "2024-02-30", "completed", "giz", "", "~", "\ud800"]),
+    st.sampled_from(
+        [
+            *["1.10", "2024-02-30", "completed", "giz", "", "~", "\ud800"],
+            *["   ", "2024-02-13T10:00:00+03:00", "2_024", "a\u2028b", "a\x85b", "\x1b[31m"],
+        ]
+    ),
 )
+# Seeds spliced into the plan's text by damaged_text: each once crashed or misread a plan.
+SEEDS = [
+    b"- " * 50_000 + b"x",  # deep block nesting: libyaml's composer crashed (exit 139)
+    b"? " * 50_000 + b"x",
+    b"".join(b" " * i + b"k:\n" for i in range(300)),
+    b"1" * 5000,  # an int Python will not print (ValueError, exit 3)
+    b"-_",  # ruamel's resolver took it for an int and crashed
+    b"0x_",
+    b"2_024",
+    b"true",
+    b"86400",
+    b"2024-02-13T10:00:00+03:00",
+    b'"   "',
+    "a\u2028b \x85 \u2029".encode(),
+    b'"\\0\\e\\f\\uFFFE\\uFFFF\\x7f\\x9b"',
+]
 
 
 @st.composite
@@ -100,10 +123,15 @@ def damaged_text(draw) -> bytes:
     deleted or doubled."""
     data = PLAN
     for _ in range(draw(st.integers(1, 3))):
-        action = draw(st.sampled_from(["cut", "insert", "swap", "delete", "double"]))
+        action = draw(st.sampled_from(["cut", "insert", "seed", "swap", "delete", "double"]))
         at = draw(st.integers(0, len(data)))
         if action == "cut":
             data = data[:at]
+        elif action == "seed":  # in place of a value
+            values = [m.end() for m in re.finditer(rb": ", data)] or [at]
+            at = draw(st.sampled_from(values))
+            end = data.find(b"\n", at)
+            data = data[:at] + draw(st.sampled_from(SEEDS)) + (data[end:] if end >= 0 else b"")
         elif action == "insert":
             data = data[:at] + draw(st.binary(min_size=1, max_size=6)) + data[at:]
         else:
@@ -143,3 +171,11 @@ def test_damaged_data(repo, data):
 @given(data=damaged_text())
 def test_damaged_text(repo, data):
     _every_command_answers(repo, data)
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=range(len(SEEDS)))
+def test_seeds(repo, seed):
+    title = b"title: Common positions on internet governance in international fora"
+    assert title in PLAN
+    indented = b"".join(b"\n" + b" " * 14 + line for line in seed.splitlines())
+    _every_command_answers(repo, PLAN.replace(title, b"title:" + indented, 1))

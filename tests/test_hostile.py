@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,7 +75,14 @@ def test_the_manifest_names_every_file_of_the_corpus():
     files = {p.stem for p in CORPUS.glob("*.yaml")} - {"expected"}
     assert files == set(CASES)
     assert all(case["file"] in ("plan", "stakeholders") for case in CASES.values())
-    assert OK == ["bom-crlf", "cr-only", "template-syntax"]
+    assert OK == [
+        "bom-crlf",
+        "cr-only",
+        "line-separator-plain",
+        "next-line-quoted",
+        "number-underscore-crash",
+        "template-syntax",
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -317,10 +326,20 @@ def _generated() -> dict[str, tuple[bytes, int, str]]:
             1,
             "data/workplan-2024.yaml:1:1: missing required key 'schema_version'",
         ),
-        "deep-block-nesting": (
+        "deep-block-nesting": (  # refused before it is composed (see reading.py)
             b"".join(b" " * i + b"k:\n" for i in range(1400)),
             1,
-            "data/workplan-2024.yaml:66:66: nesting is too deep (more than 64 levels)",
+            "data/workplan-2024.yaml:101:101: nesting is too deep (values start at more than 100 ",
+        ),
+        "deep-compact-nesting": (  # crashed libyaml's composer (exit 139)
+            b"? " * 2_000_000 + b"x\n",
+            1,
+            "data/workplan-2024.yaml:1:201: nesting is too deep (values start at more than 100 ",
+        ),
+        "long-number": (
+            b"schema_version: " + b"9" * MB + b"\n",
+            1,
+            "data/workplan-2024.yaml:1:17: a value of more than 100,000 characters",
         ),
         "alias-bomb": ((CORPUS / "alias-bomb.yaml").read_bytes(), 1, ""),
         "deep-nesting-flow": ((CORPUS / "deep-nesting-flow.yaml").read_bytes(), 1, ""),
@@ -350,3 +369,163 @@ def test_nasty_cases_in_bounded_time_and_memory(name, tmp_path):
         assert got.seconds < 10
         assert got.peak_mb < 200
     assert snapshot(repo) == before
+
+
+# --- Files that are not regular files, or leave the repository (issue 13) -----------------------
+
+
+def _not_regular(repo: Path, kind: str) -> str:
+    """Puts a hostile object at data/workplan-2024.yaml; returns the start of the message."""
+    path = repo / "data" / "workplan-2024.yaml"
+    path.unlink()
+    if kind == "fifo":
+        os.mkfifo(path)
+        return "is a FIFO (named pipe), not a regular file"
+    if kind in ("dev-zero", "dev-urandom"):
+        path.symlink_to("/dev/" + kind.removeprefix("dev-"))  # refused as a link out, first
+        return "is a link to a file outside the repository"
+    if kind == "folder":
+        path.mkdir()
+        return "is a folder, not a file"
+    if kind == "link-out":
+        outside = repo.parent / "elsewhere.yaml"
+        shutil.copy(DATA / "workplan-2024.yaml", outside)
+        path.symlink_to(outside)
+        return "is a link to a file outside the repository"
+    from workplan_cli.fileio import MAX_READ_BYTES
+
+    path.write_bytes(b"#" * (MAX_READ_BYTES + 1))
+    return f"file is too large ({MAX_READ_BYTES + 1:,} bytes; the limit is {MAX_READ_BYTES:,})"
+
+
+NOT_REGULAR = ["fifo", "dev-zero", "dev-urandom", "folder", "link-out", "over-the-limit"]
+
+
+def _run(repo: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    # The timeout is the hang guard: before, a FIFO waited for a writer forever and /dev/zero
+    # ran to MemoryError.
+    return subprocess.run(
+        [sys.executable, "-m", "workplan_cli", *args],
+        cwd=repo,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("kind", NOT_REGULAR)
+def test_only_regular_files_inside_the_repository_are_read(kind, repo):
+    message = f"data/workplan-2024.yaml: {_not_regular(repo, kind)}"
+    for args in (["status"], ["validate"], ["show", "1.1.1"]):
+        done = _run(repo, *args)
+        assert done.returncode == 1, (args, done.stderr)
+        assert message in done.stderr, (args, done.stderr)
+        assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+
+
+@pytest.mark.parametrize("kind", NOT_REGULAR)
+def test_completion_answers_nothing_at_once_for_such_files(kind, repo):
+    _not_regular(repo, kind)
+    for words in ("show 1.", "status --area ", "status --plan "):
+        done = _run(
+            repo,
+            _WORKPLAN_COMPLETE="complete_bash",
+            COMP_WORDS=f"workplan {words}",
+            COMP_CWORD=str(len(words.split(" "))),
+        )
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+        expected = "2025\n2024" if words == "status --plan " else ""  # names alone
+        assert done.stdout.strip() == expected, (words, done.stdout)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "folder"])
+def test_stakeholders_file_and_textconv_read_only_regular_files(kind, repo):
+    people = repo / "data" / "stakeholders.yaml"
+    people.unlink()
+    people.symlink_to(repo / "data" / "workplan-2024.yaml")  # a link inside the repository is fine
+    assert _run(repo, "stakeholders").returncode == 1  # read, but it is not a stakeholders file
+    message = _not_regular(repo, kind)  # a link out of the repository for /dev/zero
+    done = _run(repo, "status", "--lead", "x")
+    assert done.returncode == 1 and f"data/stakeholders.yaml: {message}" in done.stderr
+    if kind == "dev-zero":
+        message = "is a character device, not a regular file"  # textconv reads any path git gives
+    done = _run(repo, "textconv", "data/workplan-2024.yaml")
+    assert done.returncode == 1 and message in done.stderr, done.stderr
+
+
+def test_set_status_never_edits_a_file_that_a_link_leads_to_outside(repo):
+    message = _not_regular(repo, "link-out")
+    outside = repo.parent / "elsewhere.yaml"
+    before = outside.read_bytes()
+    for plan in ([], ["--plan", "2024"]):
+        done = _run(repo, "set-status", "1.1.1", "completed", *plan)
+        assert done.returncode == 1 and f"data/workplan-2024.yaml: {message}" in done.stderr
+    assert outside.read_bytes() == before
+
+
+# --- Deep block nesting: refused before libyaml's composer recurses (it crashed, exit 139) ------
+
+DEEP_BLOCKS = {
+    "compact-sequences": "- " * 50_000 + "x\n",
+    "complex-keys": "? " * 50_000 + "x\n",
+    "mixed-compact": "- ? : " * 20_000 + "x\n",
+    "indented-sequences": "".join(" " * i + "-\n" for i in range(2500)),
+    "indented-mappings": "".join(" " * i + "k:\n" for i in range(2500)),
+    "indentless-mixed": "a:\n" + "".join(" " * i + "- b:\n" for i in range(0, 5000, 2)),
+}
+
+
+def _workplan(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [sys.executable, "-m", "workplan_cli", *args],
+        cwd=repo,
+        capture_output=True,
+        env={**os.environ, "WORKPLAN_CACHE_DIR": str(repo.parent / "cache"), "NO_COLOR": "1"},
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode in (0, 1), (args, done.returncode, done.stderr[-2000:])
+    assert b"Traceback" not in done.stderr and b"internal error" not in done.stderr
+    return done
+
+
+@pytest.mark.parametrize("kind", sorted(DEEP_BLOCKS))
+def test_deep_block_nesting_is_refused_by_every_path_that_parses(kind, tmp_path, monkeypatch):
+    repo = tmp_path / "plans"
+    shutil.copytree(DATA, repo / "data")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Signed plan")
+    git(repo, "config", "diff.workplan.textconv", f"{sys.executable} -m workplan_cli textconv")
+    (repo / ".gitattributes").write_text("*.yaml diff=workplan\n")
+    path = repo / "data" / "workplan-2024.yaml"
+    data = DEEP_BLOCKS[kind].encode()
+    path.write_bytes(data)
+    git(repo, "commit", "-q", "-am", "A deep plan")
+    message = "nesting is too deep (values start at more than 100 different columns"
+
+    done = _workplan(repo, "validate")
+    assert done.returncode == 1 and message in done.stderr.decode()
+    assert done.stderr.decode().startswith("data/workplan-2024.yaml:")
+    if kind not in ("compact-sequences", "indented-mappings"):
+        return  # the other ways in, on one case of each kind (each costs seconds)
+    for args in (["set-status", "1.1.1", "completed", "--dry-run"], ["revise", "2024", "2031"]):
+        done = _workplan(repo, *args)
+        assert done.returncode == 1 and message in done.stderr.decode(), args
+    from types import SimpleNamespace
+
+    from workplan_cli.cli import complete
+
+    monkeypatch.chdir(repo)  # completion reads the plan's raw data, in this process
+    assert complete.activity_ids(SimpleNamespace(params={}), "") == []
+    # git's textconv shows a file it cannot read as it is
+    assert _workplan(repo, "textconv", "data/workplan-2024.yaml").stdout == data
+    # log reads the deep commit from history, says where it is invalid, and goes on
+    git(repo, "checkout", "-q", "HEAD~1", "--", "data/workplan-2024.yaml")
+    done = _workplan(repo, "log", "1.1.1")
+    assert done.returncode == 0 and message in done.stdout.decode()
+    # and plain git log -p runs workplan's textconv on both versions
+    shown = git(repo, "log", "-p")
+    assert shown.count("A deep plan") == 1 and "+1.1.1 status: planned" in shown

@@ -39,7 +39,7 @@ def line_of(text: str, needle: str) -> int:
 
 def test_shipped_plan_loads():
     plan = parse_plan(PLAN.encode(), NAME, IDS)
-    assert plan.find("1.3.2").activity.title.startswith("Cyber security")
+    assert plan.find("1.3.1").activity.title.startswith("Cyber security")
 
 
 def test_unknown_status_names_line_column_path_and_choices():
@@ -288,8 +288,73 @@ def test_too_many_brackets_are_located_after_other_characters():
 
 
 def test_block_nesting_is_bounded():
-    text = "".join(" " * i + "- \n" for i in range(0, 3000, 2))
-    assert one(text) == f"{NAME}:66:131: nesting is too deep (more than 64 levels)"
+    text = "".join(" " * i + "-\n" for i in range(90))  # 90 columns: composed, then refused
+    assert one(text) == f"{NAME}:66:66: nesting is too deep (more than 64 levels)"
+
+
+DEEP = f"{NAME}:{{}}: nesting is too deep (values start at more than 100 different columns, "
+DEEP += "counting indentation and chains of '- ', '? ', ': ')"
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("".join(" " * i + "- \n" for i in range(0, 3000, 2)), "100:201"),  # indented lists
+        ("".join(" " * i + "k:\n" for i in range(3000)), "101:101"),  # indented mappings
+        ("- " * 50_000 + "x\n", "1:201"),  # one line: libyaml's composer crashed (exit 139)
+        ("? " * 50_000 + "x\n", "1:201"),  # complex keys
+        (": " * 50_000 + "x\n", "1:201"),
+        ("a:\n" + "".join(" " * i + "- ? - b:\n" for i in range(0, 400, 6)), "35:201"),
+        ("a: 1\r" + "".join(" " * i + "k:\r" for i in range(200)), "102:101"),  # old Mac lines
+    ],
+)
+def test_deep_block_nesting_is_refused_before_it_is_composed(text, place):
+    assert one(text) == DEEP.format(place)
+
+
+def test_a_plan_may_use_many_columns_below_the_limit():
+    text = "a:\n" + "".join(" " * i + "- b\n" for i in range(1, 60, 3))  # 40 columns
+    assert problems(text)[0] == f"{NAME}:1:1: missing required key 'schema_version'"
+
+
+CYBER = "title: Cyber security capacity building for businesses and individuals"
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85"])
+def test_line_and_paragraph_separators_are_text_as_in_yaml_1_2(char):
+    # libyaml (YAML 1.1) took them for line breaks: a plain title with one was a syntax error,
+    # U+0085 in quotes became a space, and later lines were misnumbered.
+    for written in (f"Joint{char}position", f'"Joint{char}position"', f"'Joint{char}position'"):
+        text = replace_once(CYBER, f"title: {written}")
+        assert parse_plan(text.encode(), NAME, IDS).find("1.3.1").activity.title == (
+            f"Joint{char}position"
+        )
+    text = replace_once(CYBER, f"title: A{char}B") + "extra: 1\n"
+    assert one(text) == f"{NAME}:{PLAN.count(chr(10)) + 1}:1: extra: unknown key 'extra'"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("1" * 5000, "a number of 5,000 characters (11111111111111111111...); quote it"),
+        ("0x" + "f" * 4000, "a number of 4,002 characters (0xffffffffffffffffff...); quote"),
+        ("-" + "9" * 200 + ".5", "a number of 203 characters (-9999999999999999999...); quo"),
+    ],
+)
+def test_numbers_too_long_to_print_are_refused_at_their_place(value, message):
+    # Python refuses to turn an int of more than 4,300 digits into text (ValueError, exit 3)
+    text = replace_once("schema_version: 1\n", f"schema_version: {value}\n")
+    assert one(text).startswith(f"{NAME}:{line_of(text, 'schema_version')}:17: {message}")
+    key = PLAN + f"? {value}\n: x\n"
+    end = PLAN.count("\n") + 1
+    assert one(key).startswith(f"{NAME}:{end}:3: keys must be text, found {message}")
+
+
+@pytest.mark.parametrize("value", ["-_", "+_", "0o_", "0x_", "0b_", "._", "1__", "=", "<<", "0b1"])
+def test_plain_scalars_that_are_not_yaml_1_2_numbers_are_text(value):
+    # ruamel's resolver read 2_024 as 2024 and 0b1 as 1, and `-_` or `._` crashed its constructor
+    text = replace_once(CYBER, f"title: {value}")
+    assert parse_plan(text.encode(), NAME, IDS).find("1.3.1").activity.title == value
 
 
 def test_merge_keys_and_aliases_are_refused():

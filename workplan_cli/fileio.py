@@ -72,9 +72,10 @@ def _stat(path: Path) -> os.stat_result | None:
 
 
 def snapshot(path: Path, read: Callable[[Path], bytes] | None = None) -> Snapshot:
-    """Returns the file's bytes as `read` gives them (default: all of it), with the identity the
-    file had before and after the read; an absent file gives Snapshot.absent()."""
-    read = read or Path.read_bytes
+    """Returns the file's bytes as `read` gives them (default: `read_regular`, so a FIFO, device
+    or oversized file is refused), with the identity the file had before and after the read; an
+    absent file gives Snapshot.absent()."""
+    read = read or (lambda p: read_regular(p, name=shown(p)))
     for _ in range(TRIES):
         before = _lstat(path)
         if before is None:
@@ -387,5 +388,68 @@ def _fsync_folder(folder: Path) -> None:
         os.fsync(fd)
     except OSError:
         pass  # some file systems refuse fsync on a folder; the rename has still happened
+    finally:
+        os.close(fd)
+
+
+# --- Reading: regular files only, the size bounded while reading ---------------------------------
+
+MAX_READ_BYTES = 16 * 1024 * 1024  # twice a plan of 10,000 activities; every file the tool reads
+
+_KINDS = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
+
+
+class FileMissingError(WorkplanError):
+    """A file that is not there."""
+
+
+def read_regular(path: os.PathLike | str, limit: int = MAX_READ_BYTES, name: str = "") -> bytes:
+    """Returns the bytes of the regular file at `path`, reading at most `limit` bytes.
+
+    A FIFO, device, socket or folder is refused without reading (opening does not wait for a
+    FIFO's writer), and so is a file that holds more than `limit` bytes: the limit holds while
+    reading, whatever the file said its size was. Errors name the file as `name` (default:
+    `path`): FileMissingError when it is absent, InvalidFileError otherwise.
+    """
+    from workplan_cli.errors import InvalidFileError, Problem
+
+    shown = name or str(path)
+
+    def refuse(message: str) -> InvalidFileError:
+        return InvalidFileError([Problem(shown, message)])
+
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise FileMissingError(f"{shown}: no such file") from None
+    except OSError as e:
+        raise refuse(f"cannot be read ({e.strerror})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise refuse("is a folder, not a file")
+        if not stat.S_ISREG(mode):
+            kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+            raise refuse(f"is {kind}, not a regular file; only regular files are read")
+        chunks, left = [], limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1024 * 1024))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        if left <= 0:
+            size = max(os.fstat(fd).st_size, limit + 1)
+            raise refuse(f"file is too large ({size:,} bytes; the limit is {limit:,})")
+        return b"".join(chunks)
+    except OSError as e:
+        raise refuse(f"cannot be read ({e.strerror})") from None
     finally:
         os.close(fd)

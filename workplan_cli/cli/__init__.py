@@ -38,6 +38,7 @@ COMMANDS = {
     "git-setup": ("gitsetup", "git_setup", False),
     "textconv": ("gitsetup", "textconv", True),
     "init": ("init", "init", False),
+    "cache": ("cache", "cache", False),
 }
 
 
@@ -89,6 +90,12 @@ class _Group(TyperGroup):
             # a bare command shortens the help exactly as typer's own would
             short = [(n, TyperCommand(n, help=doc).get_short_help_str(limit)) for n, doc in rows]
             formatter.write_dl(short)
+
+    def main(self, *args, **kwargs):
+        from workplan_cli.cli import shells
+
+        shells.attach(self)  # completion that keeps plan text inert in every shell
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx):
         try:

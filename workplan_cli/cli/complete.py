@@ -3,17 +3,54 @@
 Each function returns [] on any error (a completion must never print a traceback into the
 user's shell) and reads the YAML without validating it, so that it also works on a file in the
 middle of an edit. The imports happen inside the functions: `workplan --help` stays light.
+
+Plan text is hostile: a value is offered only when it is a plain id (letters, digits, `.`, `_`,
+`-`), and a description loses its control characters, escape sequences and line breaks and is
+cut to DESCRIPTION_MAX characters. How each shell receives them safely is in cli/shells.py.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import re
 from typing import Any
 
 from workplan_cli.output.inert import one_line
 
 Choice = tuple[str, str]  # (value, help text shown by zsh and fish)
+
+DESCRIPTION_MAX = 100  # characters; the longest title of the shipped plans has 80
+_PLAIN_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])")
+_UNPRINTABLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]+"
+)
+
+
+def plain_value(value: object) -> str | None:
+    """Returns `value` as text when it is a plain id that any shell takes as one word, else None."""
+    text = str(value)
+    return text if _PLAIN_VALUE.fullmatch(text) else None
+
+
+def plain_description(text: object) -> str:
+    """Returns `text` on one line without control characters or escape sequences, at most
+    DESCRIPTION_MAX characters long."""
+    text = _ESCAPE_SEQUENCE.sub(" ", str(text)[: DESCRIPTION_MAX * 20])
+    text = " ".join(_UNPRINTABLE.sub(" ", text).split())
+    if len(text) > DESCRIPTION_MAX:
+        text = text[: DESCRIPTION_MAX - 1].rstrip() + "…"
+    return text
+
+
+def _offer(pairs) -> list[Choice]:
+    """Returns the pairs whose value is a plain id, with plain descriptions."""
+    return [
+        (value, plain_description(help))
+        for raw, help in pairs
+        if (value := plain_value(raw)) is not None
+    ]
 
 
 def _inert(complete):
@@ -36,19 +73,20 @@ def _inert(complete):
 def plan_versions(ctx: Any, incomplete: str) -> list[Choice]:
     """Returns the repository's plan versions that start with `incomplete`, newest first."""
     try:
-        paths = _repo(ctx).plan_paths()
-        return [
-            (version, f"plan {version}{_status_of(paths[version])}")
+        repo = _repo(ctx)
+        paths = repo.plan_paths()
+        return _offer(
+            (version, f"plan {version}{_status_of(repo, paths[version])}")
             for version in reversed(paths)
             if version.startswith(incomplete)
-        ]
+        )
     except Exception:
         return []
 
 
-def _status_of(path) -> str:
+def _status_of(repo, path) -> str:
     try:
-        return f", {_raw(path)['plan']['status']}"
+        return f", {_raw(repo, path)['plan']['status']}"
     except Exception:  # a file in the middle of an edit still has a version in its name
         return ""
 
@@ -57,12 +95,12 @@ def _status_of(path) -> str:
 def activity_ids(ctx: Any, incomplete: str) -> list[Choice]:
     """Returns the ids (and titles) of the chosen plan's activities that start with `incomplete`."""
     try:
-        return [
+        return _offer(
             (str(a["id"]), str(a.get("title", "")))
             for topic in _topics(ctx)
             for a in topic.get("activities") or []
             if str(a["id"]).startswith(incomplete)
-        ]
+        )
     except Exception:
         return []
 
@@ -72,11 +110,11 @@ def area_ids(ctx: Any, incomplete: str) -> list[Choice]:
     """Returns the ids (and titles) of the chosen plan's areas that start with `incomplete`."""
     try:
         areas = _plan(ctx).get("areas") or []
-        return [
+        return _offer(
             (str(a["id"]), str(a.get("title", "")))
             for a in areas
             if str(a["id"]).startswith(incomplete)
-        ]
+        )
     except Exception:
         return []
 
@@ -85,11 +123,11 @@ def area_ids(ctx: Any, incomplete: str) -> list[Choice]:
 def topic_ids(ctx: Any, incomplete: str) -> list[Choice]:
     """Returns the ids (and titles) of the chosen plan's topics that start with `incomplete`."""
     try:
-        return [
+        return _offer(
             (str(t["id"]), str(t.get("title", "")))
             for t in _topics(ctx)
             if str(t["id"]).startswith(incomplete)
-        ]
+        )
     except Exception:
         return []
 
@@ -98,12 +136,13 @@ def topic_ids(ctx: Any, incomplete: str) -> list[Choice]:
 def stakeholder_ids(ctx: Any, incomplete: str) -> list[Choice]:
     """Returns the stakeholder ids (and names) that start with `incomplete`."""
     try:
-        people = _raw(_repo(ctx).stakeholders_path).get("stakeholders") or []
-        return [
+        repo = _repo(ctx)
+        people = _raw(repo, repo.stakeholders_path).get("stakeholders") or []
+        return _offer(
             (str(s["id"]), str(s.get("short_name") or s.get("name") or ""))
             for s in people
             if str(s["id"]).startswith(incomplete)
-        ]
+        )
     except Exception:
         return []
 
@@ -119,15 +158,17 @@ def _plan(ctx: Any) -> dict:
     repo = _repo(ctx)
     params = getattr(ctx, "params", None) or {}
     name = params.get("plan")
-    return _raw(repo.plan_path(name) if name else repo.current_plan_path())
+    return _raw(repo, repo.plan_path(name) if name else repo.current_plan_path())
 
 
 def _topics(ctx: Any) -> list[dict]:
     return [t for area in _plan(ctx).get("areas") or [] for t in area.get("topics") or []]
 
 
-def _raw(path) -> dict:
+def _raw(repo, path) -> dict:
+    """Returns the file's YAML, unvalidated; read as every file is (regular files only, the size
+    bounded, no link out of the repository), so that a FIFO or /dev/zero cannot hang a TAB."""
     from workplan_cli import yamlio
 
-    data = yamlio.parse(path.read_text(encoding="utf-8"))
+    data = yamlio.parse(repo.read(path).decode("utf-8-sig"))
     return data if isinstance(data, dict) else {}

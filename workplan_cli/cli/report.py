@@ -69,7 +69,7 @@ def report(
         Optional[Path],
         typer.Option(
             "--template",
-            help="Render with this jinja2 template (runs sandboxed).",
+            help="Render with this jinja2 template (sandboxed, in a process with limits).",
             show_default=False,
         ),
     ] = None,
@@ -78,7 +78,9 @@ def report(
     """Render a report of the plan and its progress for people who never open a terminal.
 
     The template is the repository's own templates/report.md.j2 (or report.html.j2) when it
-    has one, else the one shipped with workplan.
+    has one, else the one shipped with workplan. A template that is not shipped with workplan
+    renders in the jinja2 sandbox, in a child process with limits on memory and time, and may
+    read only files inside its own folder.
 
     Example: workplan report --area 2 --format html -o area2.html
     """

@@ -7,13 +7,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from workplan_cli.cli.common import PlanOption, RepoOption, open_repo
+from workplan_cli.cli.common import ActivityIdArgument, PlanOption, RepoOption, open_repo
 from workplan_cli.cli.output import echo, write
 from workplan_cli.plan.vocab import Status
 
 
 def set_status(
-    activity_id: Annotated[str, typer.Argument(metavar="ID", help="Activity id, e.g. 1.3.2.")],
+    activity_id: ActivityIdArgument,
     status: Annotated[Status, typer.Argument(metavar="STATUS", help="The new status.")],
     note: Annotated[
         Optional[str], typer.Option("--note", "-n", help="What happened, in a sentence or two.")

@@ -44,6 +44,7 @@ def record(
     """
     ids = set(repo.load_stakeholders().by_id())
     path = repo.plan_path(plan) if plan else repo.current_plan_path(ids)
+    repo.check_inside(path)  # never edit a file that a link under data/ leads to elsewhere
     path = Path(os.path.realpath(path))
     name = display_path(path)
     if dry_run:

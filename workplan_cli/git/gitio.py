@@ -7,7 +7,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from workplan_cli.errors import WorkplanError
+from workplan_cli.errors import InvalidFileError, Problem, WorkplanError
+from workplan_cli.fileio import MAX_READ_BYTES
 
 
 class GitError(WorkplanError):
@@ -79,13 +80,29 @@ def resolve(rev: str, cwd: Path) -> str:
     return sha
 
 
-def read_blob(commit: str, path: str, cwd: Path) -> bytes:
-    """Returns the bytes of `path` (relative to the work tree's root) at a resolved commit."""
+def read_blob(commit: str, path: str, cwd: Path, limit: int = MAX_READ_BYTES) -> bytes:
+    """Returns the bytes of `path` (relative to the work tree's root) at a resolved commit; a
+    blob over `limit` bytes is refused before it is read."""
     spec = f"{commit}:{path}"
-    kind = run_git(["cat-file", "-t", "--end-of-options", spec], cwd, check=False).strip()
-    if kind != b"blob":
+    if any(c in spec for c in "\n\r\0"):
         raise FileAbsentError(f"{path} does not exist at {commit[:12]}")
+    check = run_git(
+        ["cat-file", "--batch-check=%(objecttype) %(objectsize)"],
+        cwd,
+        input=spec.encode() + b"\n",
+        check=False,
+    ).split()
+    if len(check) != 2 or check[0] != b"blob" or not check[1].isdigit():
+        raise FileAbsentError(f"{path} does not exist at {commit[:12]}")
+    _check_size(int(check[1]), limit, f"{path} at {commit[:12]}")
     return run_git(["cat-file", "blob", "--end-of-options", spec], cwd)
+
+
+def _check_size(size: int, limit: int, name: str) -> None:
+    if size > limit:
+        raise InvalidFileError(
+            [Problem(name, f"file is too large ({size:,} bytes; the limit is {limit:,})")]
+        )
 
 
 def user_name(cwd: Path) -> str | None:
@@ -267,11 +284,12 @@ class BlobReader:
     """Reads many blobs through ONE long-running `git cat-file --batch` process.
 
     Use as a context manager; `read(spec)` takes a blob id (or COMMIT:PATH) and returns its bytes,
-    or None when git has no such object.
+    or None when git has no such object; a blob over `limit` bytes is skipped unread and refused.
     """
 
-    def __init__(self, cwd: Path):
+    def __init__(self, cwd: Path, limit: int = MAX_READ_BYTES):
         self.cwd = cwd
+        self.limit = limit
         self._proc: subprocess.Popen | None = None
 
     def __enter__(self) -> BlobReader:
@@ -311,8 +329,15 @@ class BlobReader:
                 raise GitError("git cat-file --batch stopped unexpectedly")
             return None  # "<spec> missing" or "<spec> ambiguous"
         size = int(parts[2])
+        if size > self.limit:
+            self._skip(size + 1)  # keep the stream in step for the next request
+            _check_size(size, self.limit, spec)
         data = self._read_exactly(size + 1)[:size]  # the content, then a newline
         return data if parts[1] == b"blob" else None
+
+    def _skip(self, n: int) -> None:
+        while n:
+            n -= len(self._read_exactly(min(n, 1024 * 1024)))
 
     def _read_exactly(self, n: int) -> bytes:
         chunks, left = [], n

@@ -75,7 +75,7 @@ def activity_log(repo: store.Repo, activity_id: str, version: str | None = None)
     data_rel = gitio.relative_path(repo.data_dir, top)
     current = _current_activity(repo, path, rel, activity_id, top)
     head = head_commit(top)
-    working_copy = store.read_bytes(path)
+    working_copy = repo.read(path)
     key = cache.key_of("log", working_copy, ["\0".join((head, data_rel, rel, activity_id))])
     return cache.cached(
         ActivityLog, key, lambda: _activity_log(top, path, rel, data_rel, current, head)
@@ -115,7 +115,7 @@ def head_commit(top: Path) -> str:
 def _current_activity(repo: store.Repo, path: Path, rel: str, ident: str, top: Path) -> Activity:
     """Returns the activity in the working copy, or at HEAD when the working copy is invalid."""
     try:
-        plan = store.parse_plan(store.read_bytes(path), store.display_path(path))
+        plan = store.parse_plan(repo.read(path), store.display_path(path))
     except WorkplanError:
         try:
             data = gitio.read_blob(head_commit(top), rel, top)
@@ -143,14 +143,14 @@ class _Plans:
         if blob is None:
             return None
         if blob not in self.seen:
-            data = self.reader.read(blob)
-            if data is None:
-                self.seen[blob] = Problem(name, f"blob {blob[:12]} cannot be read")
-            else:
-                try:
+            try:
+                data = self.reader.read(blob)  # a blob over the size limit is refused unread
+                if data is None:
+                    self.seen[blob] = Problem(name, f"blob {blob[:12]} cannot be read")
+                else:
                     self.seen[blob] = store.parse_plan(data, name)
-                except InvalidFileError as e:
-                    self.seen[blob] = e.problems[0]
+            except InvalidFileError as e:
+                self.seen[blob] = e.problems[0]
         found = self.seen[blob]
         # A blob seen before under another commit's name: its problem names this one.
         return found if isinstance(found, Plan) else str(replace(found, file=name))

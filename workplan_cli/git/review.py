@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from workplan_cli import fileio
 from workplan_cli.diff.plans import CHANGED, MOVED, PlanDiff, StakeholderChange, diff_plans
 from workplan_cli.diff.plans import diff_stakeholders as _diff_stakeholders
 from workplan_cli.errors import InvalidFileError, Problem, WorkplanError
@@ -184,10 +185,10 @@ def _file_review(change, old_read, new_read, old_people, new_people, names) -> F
 
 def _side(read: Reader, path: str, people, names: _Names, new: bool) -> tuple[Side | None, str]:
     """Returns the validated side at `path` (or None) and the first problem that stops it."""
-    data = read(path)
-    if data is None:
-        return None, f"{path} is missing"
     try:
+        data = read(path)
+        if data is None:
+            return None, f"{path} is missing"
         ids = None if people is None else set(people.by_id())
         plan = store.parse_plan(data, names.file(path, new), ids)
     except InvalidFileError as e:
@@ -206,10 +207,10 @@ def _first(error: InvalidFileError) -> str:
 
 
 def _stakeholders(read: Reader, path: str, prefix: str) -> tuple[StakeholderFile | None, str]:
-    data = read(path)
-    if data is None:
-        return None, f"{path} is missing"
     try:
+        data = read(path)
+        if data is None:
+            return None, f"{path} is missing"
         return store.parse_stakeholders(data, prefix + path), ""
     except InvalidFileError as e:
         return None, _first(e)
@@ -250,17 +251,22 @@ def validate_commit(commit: str, top: Path, data_rel: str) -> tuple[list[Problem
     people_path = f"{data_rel}/{STAKEHOLDERS_FILE}"
     problems: list[Problem] = []
     ids = None
-    data = read(people_path)
-    if data is None:
-        problems.append(Problem(people_path, "no such file"))
-    else:
-        try:
+    try:
+        data = read(people_path)
+        if data is None:
+            problems.append(Problem(people_path, "no such file"))
+        else:
             ids = set(store.parse_stakeholders(data, people_path).by_id())
-        except InvalidFileError as e:
-            problems += e.problems
+    except InvalidFileError as e:
+        problems += e.problems
     plans = [p for p in gitio.ls_tree(commit, top, data_rel) if _is_plan(p, data_rel)]
     for path in plans:
-        problems += _plan_problems(read(path) or b"", path, ids)
+        try:
+            data = read(path) or b""
+        except InvalidFileError as e:  # a blob over the size limit
+            problems += e.problems
+            continue
+        problems += _plan_problems(data, path, ids)
     return problems, len(plans) + 1
 
 
@@ -314,9 +320,9 @@ def _git_reader(commit: str, top: Path) -> Reader:
 
 def _work_reader(top: Path) -> Reader:
     def read(path: str) -> bytes | None:
-        try:
-            return (top / path).read_bytes()
-        except OSError:
+        try:  # a FIFO, device or file over the size limit is refused, never waited for
+            return fileio.read_regular(top / path, name=path)
+        except fileio.FileMissingError:
             return None
 
     return read

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
+from workplan_cli.output.plaintext import ExportBugError, has_controls, without_controls
 from workplan_cli.plan.model import ActivityRef, Plan, StakeholderFile
 from workplan_cli.plan.query import Filters
 from workplan_cli.plan.snapshot import to_plain
@@ -58,7 +60,19 @@ def json_export(
         "workplan": {**whole, "areas": areas},
         "stakeholders": to_plain(stakeholders, by_alias=True)["stakeholders"],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    # json escapes C0 controls itself; DEL and C1 (a terminal acts on U+009B) only as escapes
+    # too, which keeps every value as it is.
+    text = _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    try:
+        text.encode("utf-8")
+        json.loads(text)
+    except ValueError as e:
+        raise ExportBugError(f"the JSON export is not well-formed ({e})") from None
+    return text
+
+
+_RAW_CONTROLS = re.compile("[\x7f-\x9f]")  # only inside strings: JSON's syntax is ASCII
 
 
 def csv_row(ref: ActivityRef) -> dict[str, str]:
@@ -86,10 +100,19 @@ def csv_row(ref: ActivityRef) -> dict[str, str]:
 
 
 def csv_export(refs: list[ActivityRef]) -> str:
-    """Returns the activities as CSV (RFC 4180: CRLF line ends, fields quoted where needed)."""
+    """Returns the activities as CSV (RFC 4180: CRLF line ends, fields quoted where needed),
+    without control characters (see plaintext.py), checked by reading it back."""
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    for ref in refs:
-        writer.writerow(csv_row(ref))
-    return out.getvalue()
+    rows = [{k: without_controls(v) for k, v in csv_row(ref).items()} for ref in refs]
+    writer.writerows(rows)
+    text = out.getvalue()
+    try:
+        text.encode("utf-8")
+        back = list(csv.DictReader(io.StringIO(text, newline="")))
+    except (ValueError, csv.Error) as e:
+        raise ExportBugError(f"the CSV export is not well-formed ({e})") from None
+    if back != rows or has_controls(text):
+        raise ExportBugError("the CSV export does not read back as written, or holds controls")
+    return text

@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from workplan_cli.errors import WorkplanError
+from workplan_cli.output.plaintext import ExportBugError, without_controls
 from workplan_cli.plan.model import (
     IATI_STATUS,
     Activity,
@@ -70,8 +71,25 @@ def iati_export(
         root.set("generated-datetime", generated.astimezone(dt.UTC).isoformat(timespec="seconds"))
     for ref in refs:
         root.append(_activity(plan, ref, orgs, reporting_org, org_ref))
+    _clean(root)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    data = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    try:
+        ET.fromstring(data)  # well-formed, or a bug: never hand out XML that does not parse
+    except ET.ParseError as e:
+        raise ExportBugError(f"the IATI export is not well-formed XML ({e})") from None
+    return data
+
+
+def _clean(root: ET.Element) -> None:
+    """Replaces the characters XML 1.0 forbids (and other controls) in every text and value."""
+    for node in root.iter():
+        if node.text:
+            node.text = without_controls(node.text)
+        if node.tail:
+            node.tail = without_controls(node.tail)
+        for name, value in node.attrib.items():
+            node.set(name, without_controls(value))
 
 
 def iati_identifier(org_ref: str, plan: Plan, activity: Activity) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+from workplan_cli.output.plaintext import ExportBugError, without_controls
 from workplan_cli.plan.model import Activity, ActivityRef, HistoryEntry, Plan, Status
 
 # RFC 5545 event status for each activity status.
@@ -40,14 +42,49 @@ def ics_export(plan: Plan, refs: list[ActivityRef], fallback_stamp: dt.datetime)
     calendar.add("prodid", "-//workplan//workplan//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{plan.plan.title} ({plan.version})")
+    events = 0
+    calendar.add("x-wr-calname", _text(f"{plan.plan.title} ({plan.version})"))
     for ref in refs:
         stamp = _stamp(plan, ref.activity, fallback_stamp)
         if ref.activity.start or ref.activity.end:
             calendar.add_component(_activity_event(plan, ref, stamp))
+            events += 1
         for index, entry in enumerate(ref.activity.history):
             calendar.add_component(_history_event(plan, ref, index, entry, stamp))
-    return calendar.to_ical()
+            events += 1
+    return _checked(calendar.to_ical(), events)
+
+
+def _text(value: str) -> str:
+    """Returns a TEXT value without control characters; line breaks become LF, which
+    icalendar writes as the escape \\n (RFC 5545 allows only tab of the controls)."""
+    return without_controls(value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+_BAD_LINE = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def _checked(data: bytes, events: int) -> bytes:
+    """Returns `data` if it is a well-formed calendar of `events` events, else raises a bug:
+    UTF-8, CRLF line ends, no control characters, lines of at most 75 octets, and it parses."""
+    from icalendar import Calendar
+
+    lines = data.split(b"\r\n")
+    problem = None
+    if lines[-1] != b"":
+        problem = "it does not end with CRLF"
+    elif any(len(line) > 75 or _BAD_LINE.search(line) for line in lines):
+        problem = "a line is longer than 75 octets or holds a control character"
+    else:
+        try:
+            data.decode("utf-8")
+            if len(Calendar.from_ical(data).walk("VEVENT")) != events:
+                problem = "it does not read back with every event"
+        except ValueError as e:
+            problem = f"it does not read back ({e})"
+    if problem:
+        raise ExportBugError(f"the iCalendar export is not well-formed: {problem}")
+    return data
 
 
 def _stamp(plan: Plan, activity: Activity, fallback: dt.datetime) -> dt.datetime:
@@ -70,10 +107,10 @@ def _activity_event(plan: Plan, ref: ActivityRef, stamp: dt.datetime):
     event.add("dtstamp", stamp)
     event.add("dtstart", first)
     event.add("dtend", last + ONE_DAY)  # all-day events end on the day after (exclusive)
-    event.add("summary", f"{a.id} {a.title}")
-    event.add("description", _describe(ref))
+    event.add("summary", _text(f"{a.id} {a.title}"))
+    event.add("description", _text(_describe(ref)))
     event.add("status", EVENT_STATUS[a.status])
-    event.add("categories", [f"{ref.area.id} {ref.area.title}", a.kind.value])
+    event.add("categories", [_text(f"{ref.area.id} {ref.area.title}"), a.kind.value])
     return event
 
 
@@ -93,9 +130,9 @@ def _history_event(plan: Plan, ref: ActivityRef, index: int, entry: HistoryEntry
     event.add("dtstamp", stamp)
     event.add("dtstart", entry.date)
     event.add("dtend", entry.date + ONE_DAY)
-    event.add("summary", f"{a.id} {change}: {a.title}")
-    event.add("description", "\n".join(lines))
-    event.add("categories", [f"{ref.area.id} {ref.area.title}", "status-change"])
+    event.add("summary", _text(f"{a.id} {change}: {a.title}"))
+    event.add("description", _text("\n".join(lines)))
+    event.add("categories", [_text(f"{ref.area.id} {ref.area.title}"), "status-change"])
     return event
 
 

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
-import signal
-import threading
+import stat
 import traceback
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+from workplan_cli import sandbox
 from workplan_cli.errors import WorkplanError
 from workplan_cli.output.markdown import md, md_block
 
@@ -22,10 +22,18 @@ DEFAULTS = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATE_NAMES = {"markdown": "report.md.j2", "html": "report.html.j2", "pdf": "report.html.j2"}
 OVERRIDE_DIR = "templates"  # a plan repository's own templates, beside data/
 
-# Bounds on a user's template: the sandbox stops attribute escapes, not `'a' * 10**8` or
-# endless loops (RELIABILITY.md), so values, output and time are capped as well.
-MAX_SECONDS = 20.0
-MAX_OUTPUT = 20_000_000  # characters of output
+# Hard limits on a user's template (a repository's templates/ or --template), which renders in a
+# child process (sandbox.py); each can be changed with the environment variable named beside it.
+MAX_MEMORY_MB = 512  # WORKPLAN_TEMPLATE_MEMORY_MB: address space of the child process
+MAX_SECONDS = 20.0  # WORKPLAN_TEMPLATE_SECONDS: CPU time of the child (wall clock: 3 times)
+MAX_OUTPUT = 20_000_000  # WORKPLAN_TEMPLATE_OUTPUT_MB (in MB): characters of output
+MAX_TEMPLATE_BYTES = 1_000_000  # the size of one template file
+# Typesetting a pdf (WeasyPrint) also runs in a child process, on any template's html.
+PDF_MEMORY_MB = 1536  # WORKPLAN_PDF_MEMORY_MB
+PDF_SECONDS = 180.0  # WORKPLAN_PDF_SECONDS: CPU time (wall clock: 3 times); 2,000 activities: 75 s
+PDF_MAX_HTML = 2_500_000  # WORKPLAN_PDF_HTML_MB (in MB): larger html is refused at once
+# Per-operation guards inside the sandbox: they stop the common ways of building a huge value
+# early, with the template's line in the message; the child's limits are what make the promise.
 MAX_VALUE = 1_000_000  # characters or items of one value, and the largest int argument
 MAX_INT_BITS = 4096
 # A width or precision of a million or more, or one taken from the arguments, in a
@@ -33,6 +41,10 @@ MAX_INT_BITS = 4096
 _WIDE_FORMAT = re.compile(
     r"%[-#0 +]*(?:\*|[0-9]{7,})|%[-#0 +]*[0-9]*\.(?:\*|[0-9]{7,})|\{[^{}]*:[^{}]*(?:[0-9]{7,}|\{)"
 )
+# What the child processes see of the environment: nothing of the user's, except what
+# WeasyPrint's font lookup (fontconfig) needs to find fonts and its cache.
+_CHILD_ENV = {"LC_ALL": "C.UTF-8"}
+_PDF_ENV_NAMES = ("HOME", "PATH", "LANG", "TMPDIR", "FONTCONFIG_FILE", "FONTCONFIG_PATH")
 
 
 class TemplateError(WorkplanError):
@@ -45,21 +57,53 @@ class TemplateChoice:
 
     path: Path
     default: bool  # shipped with workplan; anything else runs in the sandbox
+    # The folder (a real path) that the template and what it includes must be inside; by
+    # default the template's own folder.
+    root: Path | None = field(default=None, compare=False)
 
 
 def choose_template(fmt: str, repo_root: Path | None, explicit: Path | None) -> TemplateChoice:
-    """Returns `--template PATH` if given, else the repository's own template, else the default."""
+    """Returns `--template PATH` if given, else the repository's own template, else the default.
+
+    A path the user typed is trusted as a file (wherever a link in it leads); a repository's
+    template must really be inside the repository's templates/ folder, and that inside the
+    repository: a link that leads out of either is an error, not read.
+    """
     name = TEMPLATE_NAMES[fmt]
     default = DEFAULTS / name
     if explicit is not None:
         if not explicit.is_file():
             raise TemplateError(f"{explicit}: no such template file")
-        return TemplateChoice(explicit, _same_file(explicit, default))
+        if _same_file(explicit, default):
+            return TemplateChoice(explicit, True)
+        return TemplateChoice(explicit, False, explicit.resolve().parent)
     if repo_root is not None:
         override = repo_root / OVERRIDE_DIR / name
-        if override.is_file():
-            return TemplateChoice(override, _same_file(override, default))
+        if override.exists() or override.is_symlink():
+            if _same_file(override, default):
+                return TemplateChoice(override, True)
+            return TemplateChoice(override, False, _repository_folder(repo_root, override))
     return TemplateChoice(default, True)
+
+
+def _repository_folder(repo_root: Path, template: Path) -> Path:
+    """Returns the real path of the repository's templates/ after checking where links lead."""
+    folder = template.parent
+    real_root, real_folder = repo_root.resolve(), folder.resolve()
+    if not real_folder.is_relative_to(real_root):
+        raise TemplateError(
+            f"{_shown(folder)}: is a link that leads outside the repository; "
+            "templates are read only from inside it"
+        )
+    real = template.resolve()
+    if not real.is_relative_to(real_folder):
+        raise TemplateError(
+            f"{_shown(template)}: is a link that leads outside {OVERRIDE_DIR}/; "
+            "templates are read only from inside it"
+        )
+    if not real.is_file():
+        raise TemplateError(f"{_shown(template)}: not a regular file")
+    return real_folder
 
 
 def _same_file(path: Path, default: Path) -> bool:
@@ -68,43 +112,140 @@ def _same_file(path: Path, default: Path) -> bool:
 
 
 def render(choice: TemplateChoice, context: dict, fmt: str) -> str:
-    """Returns the report text that the template makes of the context."""
+    """Returns the report text that the template makes of the context.
+
+    The shipped templates render here; any other runs in the jinja2 sandbox inside a child
+    process with hard limits on memory, time and output (see sandbox.py).
+    """
+    if choice.default:
+        return _render_here((choice, context, fmt, _output_limit()))
+    limits = sandbox.Limits(
+        memory_mb=_setting("WORKPLAN_TEMPLATE_MEMORY_MB", MAX_MEMORY_MB),
+        seconds=_setting("WORKPLAN_TEMPLATE_SECONDS", MAX_SECONDS),
+        output_bytes=4 * _output_limit() + 4,  # UTF-8 of at most MAX_OUTPUT characters
+        memory_setting="WORKPLAN_TEMPLATE_MEMORY_MB",
+        seconds_setting="WORKPLAN_TEMPLATE_SECONDS",
+    )
+    try:
+        data = sandbox.run(
+            "workplan_cli.report:_render_child",
+            (choice, context, fmt, _output_limit()),
+            limits,
+            f"{_shown(choice.path)}: the template",
+            dict(_CHILD_ENV),
+        )
+    except WorkplanError as e:  # the child's own TemplateError, or a limit it went past
+        raise TemplateError(str(e)) from None
+    return data.decode("utf-8", "surrogatepass")
+
+
+def _render_child(request) -> bytes:
+    """Returns the rendered report as UTF-8 (called in the child process)."""
+    return _render_here(request).encode("utf-8", "surrogatepass")
+
+
+def _render_here(request) -> str:
+    choice, context, fmt, max_output = request
     env = _environment(choice, autoescape=fmt in ("html", "pdf"))
     shown = _shown(choice.path)
     try:
-        with _deadline(None if choice.default else MAX_SECONDS):
-            template = env.get_template(choice.path.name)
-            return _collect(template.generate(context), shown)
-    except _Timeout:
-        raise TemplateError(
-            f"{shown}: rendering took longer than {MAX_SECONDS:g} seconds; stopped"
-        ) from None
+        template = env.get_template(_top_name(choice))
+        return _collect(template.generate(context), shown, max_output)
     except jinja2.TemplateSyntaxError as e:
         where = f"{_shown(Path(e.filename)) if e.filename else shown}:{e.lineno}"
         raise TemplateError(f"{where}: {e.message}") from None
     except jinja2.TemplateNotFound as e:
-        raise TemplateError(f"{shown}: template {e.name!r} not found") from None
-    except TemplateError:
+        raise TemplateError(f"{_where(e, shown)}: template {e.name!r} not found") from None
+    except (TemplateError, MemoryError):
         raise
     except Exception as e:  # a user's template is code: any failure is its author's to see
         raise TemplateError(f"{_where(e, shown)}: {_describe(e)}") from None
 
 
+def _top_name(choice: TemplateChoice) -> str:
+    if choice.default:
+        return choice.path.name
+    return choice.path.resolve().relative_to(_root(choice)).as_posix()
+
+
+def _root(choice: TemplateChoice) -> Path:
+    return choice.root or choice.path.resolve().parent
+
+
 def html_to_pdf(html: str) -> bytes:
-    """Returns the html report typeset as PDF by WeasyPrint (an optional extra)."""
+    """Returns the html report typeset as PDF by WeasyPrint (an optional extra).
+
+    WeasyPrint runs in a child process with limits on memory and time; html larger than
+    PDF_MAX_HTML is refused at once (its time grows with the size: see the report's figures).
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("weasyprint") is None:
+        raise WorkplanError(_NO_WEASYPRINT.format(reason="No module named 'weasyprint'"))
+    size = len(html.encode("utf-8", "surrogatepass"))
+    largest = _setting("WORKPLAN_PDF_HTML_MB", PDF_MAX_HTML / 1e6) * 1e6
+    if size > largest:
+        raise WorkplanError(
+            f"the report is {size / 1e6:.1f} MB of html, too large to typeset as pdf "
+            f"(at most {largest / 1e6:g} MB, WORKPLAN_PDF_HTML_MB); use --format html and print "
+            "it from a browser, or narrow it with --area or --topic"
+        )
+    limits = sandbox.Limits(
+        memory_mb=_setting("WORKPLAN_PDF_MEMORY_MB", PDF_MEMORY_MB),
+        seconds=_setting("WORKPLAN_PDF_SECONDS", PDF_SECONDS),
+        output_bytes=64 * max(size, 1_000_000),
+        memory_setting="WORKPLAN_PDF_MEMORY_MB",
+        seconds_setting="WORKPLAN_PDF_SECONDS",
+    )
+    env = dict(_CHILD_ENV)
+    env.update((k, v) for k, v in os.environ.items() if k in _PDF_ENV_NAMES or k.startswith("XDG_"))
+    try:
+        return sandbox.run(
+            "workplan_cli.report:_pdf_child", html, limits, "typesetting the pdf", env
+        )
+    except sandbox.LimitError as e:
+        raise WorkplanError(
+            f"{e}; use --format html and print it from a browser, or narrow the report with "
+            "--area or --topic"
+        ) from None
+
+
+_NO_WEASYPRINT = (
+    "pdf output needs WeasyPrint, which is not installed or cannot load its system "
+    "libraries ({reason}); install it with: pip install 'workplan[pdf]'"
+)
+
+
+def _pdf_child(html: str) -> bytes:
+    """Returns the pdf of the html (called in the child process)."""
     try:
         import weasyprint
     except (ImportError, OSError) as e:
-        raise WorkplanError(
-            "pdf output needs WeasyPrint, which is not installed or cannot load its system "
-            f"libraries ({e}); install it with: pip install 'workplan[pdf]'"
-        ) from None
+        raise WorkplanError(_NO_WEASYPRINT.format(reason=e)) from None
 
     def refuse(url: str, *args, **kwargs):
         # The report is self-contained; nothing may be fetched while typesetting it.
         raise ValueError(f"not fetching {url}: reports are self-contained")
 
     return weasyprint.HTML(string=html, url_fetcher=refuse).write_pdf()
+
+
+def _setting(name: str, default: float) -> float:
+    """Returns the positive number in the environment variable `name`, else the default."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0
+    if not number > 0 or number != number or number == float("inf"):
+        raise WorkplanError(f"{name}={value!r}: not a positive number")
+    return int(number) if number.is_integer() else number
+
+
+def _output_limit() -> int:
+    return int(_setting("WORKPLAN_TEMPLATE_OUTPUT_MB", MAX_OUTPUT / 1e6) * 1e6)
 
 
 # --- Environments and filters --------------------------------------------------------------
@@ -126,8 +267,8 @@ def _environment(choice: TemplateChoice, autoescape: bool) -> jinja2.Environment
         # A user's template may include its neighbours or extend "default/report.html.j2".
         loader = jinja2.ChoiceLoader(
             [
-                jinja2.FileSystemLoader(choice.path.parent),
-                jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(DEFAULTS)}),
+                _ConfinedLoader(_root(choice)),
+                jinja2.PrefixLoader({"default": _ConfinedLoader(DEFAULTS)}),
             ]
         )
         env = _BoundedSandbox(loader=loader, **options)
@@ -137,11 +278,49 @@ def _environment(choice: TemplateChoice, autoescape: bool) -> jinja2.Environment
     return env
 
 
+class _ConfinedLoader(jinja2.BaseLoader):
+    """Loads templates only from inside one folder: relative names, no `..`, no link out."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    def get_source(self, environment, template):
+        parts = PurePosixPath(template).parts
+        if (
+            "\\" in template
+            or "\0" in template
+            or PurePosixPath(template).is_absolute()
+            or ".." in parts
+            or (parts and ":" in parts[0])  # a Windows drive
+        ):
+            _refuse(
+                f"the template name {template!r} must be a relative path inside the template's "
+                "folder, without '..'"
+            )
+        path = self.root.joinpath(*parts)
+        try:
+            real = path.resolve()
+            if not real.is_relative_to(self.root):
+                _refuse(f"the template {template!r} is a link that leads outside its folder")
+            info = real.stat()
+        except (OSError, RuntimeError):  # absent, a link loop, unreadable
+            raise jinja2.TemplateNotFound(template) from None
+        if not stat.S_ISREG(info.st_mode):
+            _refuse(f"the template {template!r} is not a regular file")
+        if info.st_size > MAX_TEMPLATE_BYTES:
+            _refuse(f"the template {template!r} is larger than {MAX_TEMPLATE_BYTES} bytes")
+        try:
+            with open(real, "rb") as f:
+                source = f.read(MAX_TEMPLATE_BYTES + 1)[:MAX_TEMPLATE_BYTES]
+            text = source.decode("utf-8")
+        except OSError as e:
+            raise TemplateError(f"{_shown(real)}: cannot read ({e.strerror})") from None
+        except UnicodeDecodeError as e:
+            raise TemplateError(f"{_shown(real)}: not UTF-8 (byte {e.start})") from None
+        return text, str(real), lambda: False
+
+
 # --- The sandbox for a user's template ------------------------------------------------------
-
-
-class _Timeout(Exception):
-    pass
 
 
 class _BoundedSandbox(SandboxedEnvironment):
@@ -217,34 +396,14 @@ def _refuse(message: str) -> None:
 # --- Bounds and error places ------------------------------------------------------------------
 
 
-def _collect(chunks: Iterator[str], shown: str) -> str:
+def _collect(chunks: Iterator[str], shown: str, max_output: int | None) -> str:
     parts, size = [], 0
     for chunk in chunks:
         size += len(chunk)
-        if size > MAX_OUTPUT:
-            raise TemplateError(f"{shown}: the report grew beyond {MAX_OUTPUT} characters; stopped")
+        if max_output is not None and size > max_output:
+            raise TemplateError(f"{shown}: the report grew beyond {max_output} characters; stopped")
         parts.append(chunk)
     return "".join(parts)
-
-
-@contextmanager
-def _deadline(seconds: float | None):
-    """Raises _Timeout in the block after `seconds` (POSIX, main thread; else no time bound)."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if seconds is None or not usable:
-        yield
-        return
-
-    def expire(signum, frame):
-        raise _Timeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 _TEMPLATE_FRAME = re.compile(r"top-level template code|template|block '.*'")

@@ -7,11 +7,12 @@ from typing import Any, TypeVar
 
 from workplan_cli import yamlio
 from workplan_cli.errors import InvalidFileError, Problem
+from workplan_cli.fileio import MAX_READ_BYTES
 from workplan_cli.gcpause import paused_gc
 from workplan_cli.plan.checks import Finding, check_plan, check_stakeholders, render_loc
 from workplan_cli.plan.model import Plan, StakeholderFile
 
-MAX_BYTES = 16 * 1024 * 1024  # twice a plan of 10,000 activities
+MAX_BYTES = MAX_READ_BYTES  # the one limit: files are read with it (fileio.read_regular)
 
 MAX_PROBLEMS = 20  # per file: past that, more lines help nobody find the first mistake
 

@@ -1,8 +1,9 @@
 """The plan and stakeholder models: plain frozen dataclasses, validated by pydantic in load.py.
 
 The classes import nothing of pydantic, so a command that reads a cached plan never pays for it:
-the constraints below (`Rule`, `Coerce`, `NotEmpty`) tell pydantic what to check only when it
-builds its validator, and pydantic reads each class's `__pydantic_config__`.
+the constraints below (`Rule`, `Coerce`, `NotEmpty`, `NotBlank`, `Strict`, `DateOnly`) tell
+pydantic what to check only when it builds its validator, and pydantic reads each class's
+`__pydantic_config__`.
 """
 
 from __future__ import annotations
@@ -77,6 +78,67 @@ class NotEmpty:
 
 
 @dataclass(frozen=True)
+class NotBlank:
+    """A text with a character other than white space: a title of spaces says nothing."""
+
+    def check(self, value: str) -> str:
+        if value and not re.search(r"\S", value):
+            raise ValueError(f"{_shown(value)} is blank: write some text")
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Callable) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Callable) -> Any:
+        out = handler(schema)
+        out["pattern"] = r"\S"
+        return out
+
+
+@dataclass(frozen=True)
+class Strict:
+    """Exactly this type, never converted: `true` is not the number 1, nor "1"."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Callable) -> Any:
+        schema = handler(source)
+        schema["strict"] = True
+        return schema
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_LIKE = "like '2024-02-13'"
+
+
+@dataclass(frozen=True)
+class DateOnly:
+    """A date written as one, 2024-02-13: not a number (pydantic read 86400 as 2 January
+    1970) and not a date and time (its day depends on a time zone)."""
+
+    def check(self, value: Any) -> Any:
+        if isinstance(value, dt.datetime) or (
+            isinstance(value, str) and _DATE.match(value) and len(value) > 10
+        ):
+            raise ValueError(f"{_shown(value)} is a date and time, not a date {_LIKE}")
+        if isinstance(value, (bool, int, float)):
+            raise ValueError(f"{_shown(value)} is a number, not a date {_LIKE}")
+        if isinstance(value, str) and not _DATE.fullmatch(value):
+            raise ValueError(f"{_shown(value)} is not a date {_LIKE}")
+        return value  # a date; a text of its shape, which pydantic checks; or the wrong type
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Callable) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(self.check, handler(source))
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@dataclass(frozen=True)
 class OrYear:
     """JSON Schema only: a version may also be written as an unquoted year (see _version_text)."""
 
@@ -106,7 +168,8 @@ Version = Annotated[
 YearMonth = Annotated[str, Rule(r"[0-9]{4}-(0[1-9]|1[0-2])", "a month like '2023-11'")]
 Quarter = Annotated[str, Rule(r"[0-9]{4}-Q[1-4]", "a quarter like '2024-Q4'")]
 Country = Annotated[str, Rule(r"[A-Z]{2}", "an ISO 3166 alpha-2 code like 'KE'")]
-Text = Annotated[str, NotEmpty()]
+Text = Annotated[str, NotEmpty(), NotBlank()]
+Date = Annotated[dt.date, DateOnly()]
 
 
 def alias(name: str) -> str:
@@ -127,7 +190,7 @@ class HistoryEntry:
 
     __pydantic_config__ = _CONFIG
 
-    date: dt.date
+    date: Date
     from_: Status | None = None
     to: Status
     note: str | None = None
@@ -146,8 +209,8 @@ class Activity:
     status: Status
     lead: list[Slug] = field(default_factory=list)
     stakeholders: list[Slug] = field(default_factory=list)
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: Date | None = None
+    end: Date | None = None
     evidence: list[Text] = field(default_factory=list)
     history: list[HistoryEntry] = field(default_factory=list)
 
@@ -190,7 +253,7 @@ class Mou:
 class Signing:
     __pydantic_config__ = _CONFIG
 
-    date: dt.date
+    date: Date
     occasion: str | None = None
 
 
@@ -234,7 +297,7 @@ class ActivityRef(NamedTuple):
 class Plan:
     __pydantic_config__ = _CONFIG
 
-    schema_version: int
+    schema_version: Annotated[int, Strict()]
     plan: PlanMeta
     areas: Annotated[list[Area], NotEmpty()]
 
@@ -278,7 +341,7 @@ class Stakeholder:
 class StakeholderFile:
     __pydantic_config__ = _CONFIG
 
-    schema_version: int
+    schema_version: Annotated[int, Strict()]
     stakeholders: list[Stakeholder]
 
     def by_id(self) -> dict[str, Stakeholder]:

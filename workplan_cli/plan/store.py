@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from workplan_cli import fileio
 from workplan_cli.errors import (
     InvalidFileError,
     Problem,
@@ -79,15 +80,18 @@ def _load():
 
 
 def read_bytes(path: Path) -> bytes:
-    """Returns a file's bytes, or raises a WorkplanError that names it."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise WorkplanError(f"{display_path(path)}: no such file") from None
-    except IsADirectoryError:
-        raise WorkplanError(f"{display_path(path)}: is a folder, not a file") from None
-    except OSError as e:
-        raise WorkplanError(f"{display_path(path)}: cannot be read ({e.strerror})") from None
+    """Returns a regular file's bytes (at most fileio.MAX_READ_BYTES), or raises a WorkplanError
+    that names it: a FIFO, device or folder is refused without waiting or reading."""
+    return fileio.read_regular(path, name=_link_name(path))
+
+
+def _link_name(path: Path) -> str:
+    """Returns the path as the user should read it, naming a link itself, not its target."""
+    return str(Path(display_path(path.parent)) / path.name)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return Path(os.path.abspath(path)).is_relative_to(os.path.abspath(folder))
 
 
 def check_output(output: Path, repo: Repo | None = None) -> None:
@@ -152,6 +156,25 @@ class Repo:
     def stakeholders_path(self) -> Path:
         return self.data_dir / STAKEHOLDERS_FILE
 
+    def read(self, path: Path) -> bytes:
+        """Returns the bytes of a file; one under data/ must stay inside the repository (a link
+        to a file elsewhere in it is fine, a link leaving it is refused)."""
+        self.check_inside(path)
+        return read_bytes(path)
+
+    def check_inside(self, path: Path) -> None:
+        """Refuses a file under data/ that is a link leading out of the repository."""
+        if _inside(path, self.data_dir) and not _inside(path.resolve(), self.root.resolve()):
+            raise InvalidFileError(
+                [
+                    Problem(
+                        _link_name(path),
+                        "is a link to a file outside the repository; plan files are read "
+                        "only from inside it",
+                    )
+                ]
+            )
+
     def plan_paths(self) -> dict[str, Path]:
         """Returns the plan files by version, oldest first."""
         found = {}
@@ -175,7 +198,7 @@ class Repo:
 
     def load_stakeholders(self) -> StakeholderFile:
         path = self.stakeholders_path
-        return parse_stakeholders(read_bytes(path), display_path(path))
+        return parse_stakeholders(self.read(path), display_path(path))
 
     def load_plan(self, name: str | None = None) -> Plan:
         """Returns the plan named (default: the current one), validated against the stakeholders."""
@@ -186,7 +209,7 @@ class Repo:
         return plan if plan is not None else self.load_plan_file(path, ids)  # reports problems
 
     def load_plan_file(self, path: Path, stakeholder_ids=None) -> Plan:
-        plan = parse_plan(read_bytes(path), display_path(path), stakeholder_ids)
+        plan = parse_plan(self.read(path), display_path(path), stakeholder_ids)
         match = PLAN_FILE.fullmatch(path.name)
         if match and match["version"] != plan.version:
             raise InvalidFileError(
@@ -227,7 +250,7 @@ class Repo:
         except WorkplanError:
             return None, None
         try:
-            raw = _load().parse_raw(read_bytes(path), display_path(path))
+            raw = _load().parse_raw(self.read(path), display_path(path))
         except WorkplanError:
             return None, None
         meta = raw.get("plan") if isinstance(raw, dict) else None

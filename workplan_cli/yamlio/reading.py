@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -22,6 +22,7 @@ MAX_DEPTH = 64  # a plan is about ten levels deep; far deeper is an accident or 
 MAX_TEXT = 100_000  # characters of one value; the longest text of a plan has about 1,500
 MAX_KEYS = 200  # in one mapping; the models' largest has 14 (unknown keys cost an error each)
 MAX_NODES = 300_000  # a plan of 10,000 activities (7 MB) holds 250,000 values; 2025 holds 1,500
+MAX_NUMBER = 100  # characters of a number: Python refuses to print an int of 4,300 digits
 
 
 class YamlSyntaxError(WorkplanError):
@@ -32,12 +33,28 @@ class YamlSyntaxError(WorkplanError):
         super().__init__(message)
 
 
+# Numbers as the YAML 1.2 core schema writes them. ruamel's own rules also read `2_024` as
+# 2024, `0b101` as 5 and `=` as a "value" tag, and `-_` or `._` crashed its constructor.
+_CORE_NUMBERS = [
+    ("tag:yaml.org,2002:int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+"),
+    (
+        "tag:yaml.org,2002:float",
+        r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+    ),
+]
+_NOT_CORE = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:value"}
+
+
 def _rules() -> tuple[dict[str, list], list]:
     """Returns YAML 1.2's implicit tag rules by the first character of a plain scalar, and the
     rules for any first character."""
     table: dict[str | None, list] = {}
+    for tag, pattern in _CORE_NUMBERS:  # an int before a float: "12" matches both
+        for first in "-+.0123456789":
+            table.setdefault(first, []).append((Tag(suffix=tag), re.compile(f"(?:{pattern})\\Z")))
     for versions, tag, regexp, firsts in implicit_resolvers:
-        if (1, 2) in versions:
+        if (1, 2) in versions and tag not in _NOT_CORE and not tag.endswith(":yaml"):
             for first in firsts or [None]:
                 table.setdefault(first, []).append((Tag(suffix=tag), regexp))
     any_first = table.pop(None, [])
@@ -105,8 +122,13 @@ def _compose(text: str, yaml: YAML | None = None) -> Node | None:
     Its marks index into `text` and its scalars keep their style ('' for plain).
     """
     _check_flow_depth(text)
+    _check_block_depth(text)
+    hidden, shown = _hide_yaml11_breaks(text)
     try:
-        return (yaml or _safe_yaml()).compose(text)
+        root = (yaml or _safe_yaml()).compose(hidden)
+        if shown and root is not None:
+            _show_yaml11_breaks(root, shown)
+        return root
     except MarkedYAMLError as e:
         raise _syntax_error(e, text) from None
     except ReaderError as e:
@@ -154,10 +176,108 @@ def _check_flow_depth(text: str) -> None:
             depth -= 1
 
 
+# Block collections nest by recursion in the same composer. libyaml opens one only at a column
+# greater than the enclosing one's (a list under a key may share the key's column), and only
+# where a line's indentation ends or after a chain of `- `, `? ` and `: ` on one line; so twice
+# the number of different such columns in a file bounds its block nesting, whatever the lines
+# mean (lines inside quotes or block scalars only add columns). `- - - x` on one line, `? ? x`
+# or 50,000 lines each indented one more crashed the process or passed as deep data.
+MAX_COLUMNS = 100  # a plan's lines start values at about 15 columns
+_BREAKS = "\r\n"  # libyaml's others (U+0085, U+2028, U+2029) are hidden from it, see below
+# Possessive (`*+`): the plain `*` took 8 s and 900 MB on one line of 5,000,000 `? `.
+_LINE_PREFIX = re.compile(r" *(?:[-?:][ \t]+)*+")
+_PREFIXES = re.compile(f"(?:\r\n|[{_BREAKS}])({_LINE_PREFIX.pattern})")
+_CHAIN = re.compile(r"[-?:][ \t]+")
+
+
+def _check_block_depth(text: str) -> None:
+    # Columns are at most as far right as a line's prefix is long: without a prefix of
+    # MAX_COLUMNS characters there cannot be more columns (a quick search, 15 ms for 4 MB).
+    run = f"[ \t?:-]{{{MAX_COLUMNS}}}"
+    if not re.match(run, text) and not any(
+        re.search(re.escape(c) + run, text) for c in _BREAKS if c in text
+    ):
+        return
+    # The MAX_COLUMNS + 1 leftmost columns (once there are that many), and the rightmost of them.
+    columns: set[int] = set()
+    past = None
+    for prefix in {_LINE_PREFIX.match(text).group(), *_PREFIXES.findall(text)}:
+        for column in _columns(prefix):  # left to right
+            if past is not None and column >= past:
+                break
+            columns.add(column)
+            if len(columns) > MAX_COLUMNS:
+                columns = set(sorted(columns)[: MAX_COLUMNS + 1])
+                past = max(columns)
+    if past is None:
+        return
+    # The place: the first line that reaches as far right as the column past the limit (found
+    # without a loop over lines, which may be millions).
+    found = re.search(f"(?:\\A|(?<=[{_BREAKS}]))[ \t?:-]{{{past}}}", text)
+    line, col = _place(text, found.end() if found else 0)
+    raise YamlSyntaxError(
+        f"nesting is too deep (values start at more than {MAX_COLUMNS} different columns, "
+        "counting indentation and chains of '- ', '? ', ': ')",
+        line,
+        col,
+    )
+
+
+def _columns(prefix: str) -> Iterator[int]:
+    """Yields the columns where a line's nodes may start, left to right: its indentation, and
+    after each indicator that follows it."""
+    indent = len(prefix) - len(prefix.lstrip(" "))
+    yield indent
+    for m in _CHAIN.finditer(prefix, indent):
+        yield m.end()
+
+
+# In YAML 1.2, U+0085, U+2028 and U+2029 are ordinary characters; libyaml (YAML 1.1) takes
+# them for line breaks, which broke plain titles, turned U+0085 in quotes into a space and
+# shifted every line number after them. Each is swapped for a private-use character that the
+# text does not hold (same length: marks stay right), and swapped back in the composed values.
+_YAML11_BREAKS = "\x85\u2028\u2029"
+
+
+def _hide_yaml11_breaks(text: str) -> tuple[str, dict[int, str]]:
+    if not any(c in text for c in _YAML11_BREAKS):
+        return text, {}
+    present = set(text)
+    free = (
+        chr(c)
+        for c in itertools.chain(range(0xE000, 0xF900), range(0xF0000, 0x10FFFE))
+        if chr(c) not in present
+    )
+    shown: dict[int, str] = {}
+    for char, stand_in in zip(_YAML11_BREAKS, free, strict=False):
+        text = text.replace(char, stand_in)
+        shown[ord(stand_in)] = char
+    if len(shown) < len(_YAML11_BREAKS):  # it holds every private-use character
+        raise YamlSyntaxError("U+0085, U+2028 or U+2029 cannot be read in this file")
+    return text, shown
+
+
+def _show_yaml11_breaks(root: Node, shown: dict[int, str]) -> None:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ScalarNode):
+            node.value = node.value.translate(shown)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            stack.extend(itertools.chain.from_iterable(node.value))
+
+
+def _libyaml_text(text: str) -> str:
+    return _hide_yaml11_breaks(text)[0]
+
+
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 _TEXT_TAGS = {_STR, "tag:yaml.org,2002:timestamp"}  # dates stay text
 _NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"}
+_MERGE = "tag:yaml.org,2002:merge"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 
@@ -196,7 +316,11 @@ def _construct(root: Node, text: str, numbers: SafeConstructor) -> Any:
             elif tag == _NULL:
                 value = None
             elif tag in _NUMBER_TAGS:
+                if len(node.value) > MAX_NUMBER:
+                    raise _error_at(node, _too_long_number(node.value))
                 value = numbers.construct_object(node)
+            elif tag == _MERGE:
+                value = node.value  # `<<` as a value is text; as a key, see _key
             else:
                 raise _error_at(node, f"tags such as {tag!r} are not allowed")
         elif isinstance(node, SequenceNode) and tag == _SEQ:
@@ -226,12 +350,18 @@ def _key(node: Node) -> str:
         return node.value
     if isinstance(node, ScalarNode) and _tag(node) == "tag:yaml.org,2002:merge":
         raise _error_at(node, "merge keys (<<) are not allowed in plan files")
+    if isinstance(node, ScalarNode) and len(node.value) > MAX_NUMBER:
+        raise _error_at(node, f"keys must be text, found {_too_long_number(node.value)}")
     if isinstance(node, ScalarNode):
         raise _error_at(node, f"keys must be text, found {node.value}")
     raise _error_at(node, f"keys must be text, found a {_kinds[type(node)]}")
 
 
 _kinds = {MappingNode: "mapping", SequenceNode: "list"}
+
+
+def _too_long_number(value: str) -> str:
+    return f"a number of {len(value):,} characters ({value[:20]}...); quote it if it is text"
 
 
 def _duplicate(key: Node, value: Node, mapping: Node, name: str) -> YamlSyntaxError:
@@ -259,15 +389,17 @@ def _syntax_error(e: MarkedYAMLError, text: str | None = None) -> YamlSyntaxErro
 
 
 def _place(text: str, index: int) -> tuple[int, int]:
-    """Returns the 1-based line and column of a character index."""
-    line_start = text.rfind("\n", 0, index) + 1
-    return text.count("\n", 0, index) + 1, index - line_start + 1
+    """Returns the 1-based line and column of a character index (lines end as libyaml's do,
+    at LF, CRLF or a lone CR)."""
+    line_start = max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
+    breaks = text.count("\n", 0, index) + text.count("\r", 0, index)
+    return breaks - text.count("\r\n", 0, index) + 1, index - line_start + 1
 
 
 def _first_alias(text: str) -> tuple[int | None, int | None]:
     from ruamel.yaml.events import AliasEvent
 
-    for event in _safe_yaml().parse(text):  # C events: a pure-Python parse of 16 MB took minutes
+    for event in _safe_yaml().parse(_libyaml_text(text)):  # C events: pure Python took minutes
         if isinstance(event, AliasEvent):
             return event.start_mark.line + 1, event.start_mark.column + 1
     return None, None
@@ -340,7 +472,7 @@ def _check_anchors(text: str) -> None:
         return
     from ruamel.yaml.events import AliasEvent
 
-    for event in _safe_yaml().parse(text):
+    for event in _safe_yaml().parse(_libyaml_text(text)):
         if getattr(event, "anchor", None) and not isinstance(event, AliasEvent):
             mark = event.start_mark
             raise YamlSyntaxError(_NOT_ALLOWED, mark.line + 1, mark.column + 1)

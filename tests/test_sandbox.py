@@ -1,0 +1,73 @@
+"""The bounded child process: what it sees, how its failures come back."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import pytest
+
+from workplan_cli import sandbox
+from workplan_cli.errors import WorkplanError
+
+LIMITS = sandbox.Limits(memory_mb=256, seconds=60, output_bytes=1_000_000)
+
+
+def _environment_and_path(payload) -> bytes:
+    return json.dumps({"env": dict(os.environ), "path": sys.path}).encode()
+
+
+def _fails(payload) -> bytes:
+    raise WorkplanError(f"failed: {payload}")
+
+
+def _allocates(payload) -> bytes:
+    return b"x" * payload
+
+
+def _bug(payload) -> bytes:
+    raise KeyError(payload)
+
+
+def _run(target: str, payload=None, limits=LIMITS) -> bytes:
+    return sandbox.run(f"tests.test_sandbox:{target}", payload, limits, "the work", {"A": "1"})
+
+
+def test_the_child_sees_only_the_environment_it_is_given(monkeypatch, tmp_path):
+    monkeypatch.setenv("WORKPLAN_TEST_SECRET", "s3cr3t")
+    monkeypatch.chdir(tmp_path)
+    seen = json.loads(_run("_environment_and_path"))
+    assert set(seen["env"]) <= {"A", "LC_CTYPE"}  # Python may add LC_CTYPE (PEP 538)
+    assert "" not in seen["path"] and str(tmp_path) not in seen["path"]
+
+
+def test_a_module_in_the_current_folder_is_not_imported(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", ["", *sys.path])  # as under `python -m`
+    (tmp_path / "pickle.py").write_text("import pathlib; pathlib.Path('ran').write_text('')\n")
+    (tmp_path / "json.py").write_text("import pathlib; pathlib.Path('ran').write_text('')\n")
+    _run("_environment_and_path")
+    assert not (tmp_path / "ran").exists()
+
+
+def test_an_error_comes_back_with_its_message():
+    with pytest.raises(WorkplanError, match=r"^failed: 7$") as caught:
+        _run("_fails", 7)
+    assert not isinstance(caught.value, sandbox.LimitError)
+
+
+def test_the_memory_limit_is_hard():
+    assert _run("_allocates", 10) == b"x" * 10
+    with pytest.raises(sandbox.LimitError, match=r"^the work used more than 256 MB of memory"):
+        _run("_allocates", 10**9)
+
+
+def test_the_output_limit():
+    with pytest.raises(sandbox.LimitError, match="the result is larger than 1000000 bytes"):
+        _run("_allocates", 1_000_001)
+
+
+def test_a_bug_in_the_child_is_a_bug():
+    with pytest.raises(RuntimeError, match=r"the sandbox process failed \(exit 1\): KeyError: 3"):
+        _run("_bug", 3)

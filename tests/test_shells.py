@@ -1,0 +1,312 @@
+"""Shell completion in the real bash, zsh and fish: hostile plan text is shown, never run.
+
+Each test sources a completion script in the real shell, presses TAB (zsh: in a pseudo-terminal
+through zsh's zpty; bash: the completion function with COMP_WORDS set, as readline calls it;
+fish: `complete -C`), on a repository whose titles try to run commands, and checks that no
+marker file appeared and that the ids came back. The scripts are ours (`_WORKPLAN_COMPLETE=
+source_SHELL`, which `--show-completion` and `--install-completion` also give) and typer's
+0.28 scripts, which users installed before and which evaluate whatever the tool answers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workplan_cli.cli import shells
+from workplan_cli.cli.complete import DESCRIPTION_MAX, plain_description, plain_value
+
+TIMEOUT = 60  # seconds: a hang guard, not a speed figure
+
+# The scripts typer 0.28 writes for `workplan --install-completion` (users have them installed).
+TYPER_ZSH = """\
+#compdef workplan
+
+_workplan_completion() {
+  eval $(env _TYPER_COMPLETE_ARGS="${words[1,$CURRENT]}" _WORKPLAN_COMPLETE=complete_zsh workplan)
+}
+
+compdef _workplan_completion workplan
+"""
+TYPER_BASH = """\
+_workplan_completion() {
+    local IFS=$'\\n'
+    COMPREPLY=( $( env COMP_WORDS="${COMP_WORDS[*]}" \\
+                   COMP_CWORD=$COMP_CWORD \\
+                   _WORKPLAN_COMPLETE=complete_bash $1 ) )
+    return 0
+}
+
+complete -o default -F _workplan_completion workplan
+"""
+
+# zsh: start an interactive zsh in a pseudo-terminal, load compinit and the script, type the
+# line and TAB twice (complete, then list), and print the screen until the last id shows.
+ZSH_DRIVER = r"""
+zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z "PS1='> '; autoload -Uz compinit; compinit -u -D; source ${(q)1}; LISTMAX=1000"
+zpty -w z "print READY"
+zpty -r z line '*READY*'
+zpty -w -n z "$2"$'\t\t'
+out=''
+for i in {1..200}; do
+  while zpty -r -t z chunk; do out+=$chunk; done
+  [[ $out == *"$3  -- "* ]] && break
+  sleep 0.1
+done
+sleep 0.3
+while zpty -r -t z chunk; do out+=$chunk; done
+print -r -- "$out"
+zpty -d z
+"""
+
+
+def hostile_titles(marker: str) -> dict[str, str]:
+    """Titles for activities 1.3.1-1.3.3, 1.2.1 and 1.1.2 that try to run `touch MARKER-n`."""
+    return {
+        "1.3.1": f"a $(touch {marker}-1) b `touch {marker}-2` c",
+        "1.3.2": f"d \\$(touch {marker}-3) e \\`touch {marker}-4\\` f",
+        "1.1.1": "a last backslash \\",
+        "1.3.3": f"g ' $(touch {marker}-5) ' \" $(touch {marker}-6) \" h: i\\: j",
+        "1.2.1": f"k\n$(touch {marker}-7)\r\x1b[31mred\x1b[0m\x1b]0;title\x07 \x00\x08 l",
+        "1.1.2": f"[bold]m[/bold] [/x] %s %(x)s {{x}} ${{x}} ;touch {marker}-8; " + "n" * 5000,
+    }
+
+
+def make_hostile(repo: Path, marker: str) -> None:
+    """Writes the hostile titles into the repository's 2024 plan, and an id that is code."""
+    path = repo / "data" / "workplan-2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    for aid, title in hostile_titles(marker).items():
+        match = re.search(rf'- id: "{re.escape(aid)}"\n\s+title: (.*)\n', text)
+        assert match, aid
+        text = text[: match.start(1)] + json.dumps(title) + text[match.end(1) :]
+    hostile_id = f'- id: "1.1.3$(touch {marker}-9)"'
+    text = text.replace('- id: "1.1.3"', hostile_id.replace('"', "'"), 1)
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def hostile(repo, tmp_path):
+    """The repository with hostile titles, `workplan` on PATH, and the marker's prefix."""
+    marker = repo / "ran"  # the titles touch ran-N in the current folder, the repository
+    make_hostile(repo, marker.name)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    launcher = bin_dir / "workplan"
+    launcher.write_text(f'#!/bin/sh\nexec {sys.executable} -m workplan_cli "$@"\n')
+    launcher.chmod(0o755)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "LC_ALL": "C.UTF-8",
+        "TERM": "xterm",
+    }
+    return repo, marker, env
+
+
+def our_script(shell: str, env: dict, cwd: Path) -> str:
+    done = subprocess.run(
+        ["workplan"],
+        env={**env, "_WORKPLAN_COMPLETE": f"source_{shell}"},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=True,
+    )
+    return done.stdout
+
+
+def needs(shell: str) -> None:
+    if shutil.which(shell) is None:
+        pytest.skip(f"{shell} is not installed (CI installs it)")
+
+
+def no_marker(marker: Path) -> None:
+    ran = sorted(p.name for p in marker.parent.glob(marker.name + "*"))
+    assert ran == [], f"completion ran plan text: {ran}"
+
+
+def zsh_screen(script: str, line: str, last: str, hostile) -> str:
+    repo, marker, env = hostile
+    path = marker.parent.parent / "completion.zsh"
+    path.write_text(script)
+    driver = marker.parent.parent / "driver.zsh"
+    driver.write_text(ZSH_DRIVER)
+    done = subprocess.run(
+        ["zsh", "-f", str(driver), str(path), line, last],
+        env=env,
+        cwd=repo,
+        capture_output=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    return done.stdout.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("which", ["ours", "typer"])
+def test_zsh_shows_hostile_titles_as_text(hostile, which):
+    needs("zsh")
+    repo, marker, env = hostile
+    script = our_script("zsh", env, repo) if which == "ours" else TYPER_ZSH
+    screen = zsh_screen(script, "workplan show 1.3", "1.3.3", hostile)
+    no_marker(marker)
+    for aid in ("1.3.1", "1.3.2", "1.3.3"):
+        assert f"{aid}  -- " in screen, screen
+    assert f"a $(touch {marker.name}-1) b `touch {marker.name}-2` c" in screen
+    assert f"d \\$(touch {marker.name}-3) e \\`touch {marker.name}-4\\` f" in screen
+    screen = zsh_screen(script, "workplan show 1.", "1.3.3", hostile)
+    no_marker(marker)
+    assert "1.2.1  -- k $(touch" in screen and "\x1b]0;" not in screen
+    assert "1.1.1  -- a last backslash \\" in screen
+    assert "1.1.3" not in screen  # an id that is not a plain id is not offered
+    assert "n" * (DESCRIPTION_MAX + 1) not in screen
+
+
+@pytest.mark.parametrize("which", ["ours", "typer"])
+def test_bash_offers_ids_and_runs_nothing(hostile, which):
+    needs("bash")
+    repo, marker, env = hostile
+    script = marker.parent.parent / "completion.bash"
+    script.write_text(our_script("bash", env, repo) if which == "ours" else TYPER_BASH)
+    reply = {}
+    for line, words in (("show 1.", ["workplan", "show", "1."]), ("set", ["workplan", "set"])):
+        done = subprocess.run(
+            [
+                "bash",
+                "--norc",
+                "--noprofile",
+                "-c",
+                'source "$0"; COMP_WORDS=("${@}"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); '
+                '_workplan_completion workplan "${COMP_WORDS[-1]}" "${COMP_WORDS[-2]}"; '
+                'printf "%s\\n" "${COMPREPLY[@]}"',
+                str(script),
+                *words,
+            ],
+            env=env,
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            check=False,
+        )
+        reply[line] = done.stdout.split()
+    no_marker(marker)
+    assert reply["show 1."] == ["1.1.1", "1.1.2", "1.2.1", "1.3.1", "1.3.2", "1.3.3"]
+    assert reply["set"] == ["set-status"]
+
+
+def test_fish_shows_hostile_titles_as_text(hostile):
+    needs("fish")
+    repo, marker, env = hostile
+    script = marker.parent.parent / "completion.fish"
+    script.write_text(our_script("fish", env, repo))
+    done = subprocess.run(
+        ["fish", "--no-config", "-c", 'source $argv[1]; complete -C "workplan show 1."', script],
+        env=env,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    no_marker(marker)
+    lines = done.stdout.splitlines()
+    ids = [line.split("\t")[0] for line in lines]
+    assert ids == ["1.1.1", "1.1.2", "1.2.1", "1.3.1", "1.3.2", "1.3.3"], lines
+    shown = dict(line.split("\t", 1) for line in lines)
+    assert shown["1.3.1"] == f"a $(touch {marker.name}-1) b `touch {marker.name}-2` c"
+    assert shown["1.2.1"] == f"k $(touch {marker.name}-7) red l"
+    assert len(shown["1.1.2"]) == DESCRIPTION_MAX
+
+
+def test_set_status_completes_ids_and_statuses(hostile):
+    needs("fish")
+    repo, marker, env = hostile
+    script = marker.parent.parent / "completion.fish"
+    script.write_text(our_script("fish", env, repo))
+    done = subprocess.run(
+        [
+            "fish",
+            "--no-config",
+            "-c",
+            'source $argv[1]; complete -C "workplan set-status 1.3"; '
+            'complete -C "workplan set-status 1.3.1 c"',
+            script,
+        ],
+        env=env,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    ids = [line.split("\t")[0] for line in done.stdout.splitlines()]
+    assert ids == ["1.3.1", "1.3.2", "1.3.3", "cancelled", "completed"]
+
+
+def test_show_completion_prints_our_script(cli, monkeypatch):
+    monkeypatch.setenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", "1")
+    from typer.testing import CliRunner
+
+    from workplan_cli.cli import app
+
+    for shell in ("bash", "zsh", "fish"):
+        out = CliRunner().invoke(app, ["--show-completion", shell], prog_name="workplan")
+        assert out.exit_code == 0, out.output
+        assert out.stdout == shells.script(shell)
+    assert 'eval "$reply"' in shells.script("zsh")
+    assert "mapfile -t COMPREPLY" in shells.script("bash")
+
+
+def test_install_completion_writes_our_script(monkeypatch, tmp_path):
+    monkeypatch.setenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", "1")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    from typer.testing import CliRunner
+
+    from workplan_cli.cli import app
+
+    out = CliRunner().invoke(app, ["--install-completion", "zsh"], prog_name="workplan")
+    assert out.exit_code == 0, out.output
+    assert (tmp_path / ".zfunc" / "_workplan").read_text() == shells.script("zsh")
+    assert "fpath+=~/.zfunc" in (tmp_path / ".zshrc").read_text()
+    out = CliRunner().invoke(app, ["--install-completion", "bash"], prog_name="workplan")
+    path = tmp_path / ".bash_completions" / "workplan.sh"
+    assert path.read_text() == shells.script("bash")
+    assert (tmp_path / ".bashrc").read_text() == f"source '{path}'\n"
+
+
+def test_descriptions_are_one_plain_bounded_line():
+    assert plain_description("a\nb\r\tc\x00d\x7f\x85e") == "a b c d e"
+    assert plain_description("x\x1b[31mred\x1b[0m\x1b]0;t\x07y") == "x red y"
+    assert plain_description("\u202eevil\u200b") == "evil"
+    long = plain_description("word " * 1000)
+    assert len(long) == DESCRIPTION_MAX and long.endswith("…")
+    assert plain_description("$(touch x) `y` 'q' \"r\" a:b") == "$(touch x) `y` 'q' \"r\" a:b"
+
+
+def test_only_plain_ids_are_offered():
+    assert plain_value("1.3.2") == "1.3.2"
+    assert plain_value("2024-rev2") == "2024-rev2"
+    for bad in ("1.3$(x)", "a b", "-x", "*", "1.3\n", "", "'a'", "1" * 65):
+        assert plain_value(bad) is None
+
+
+def test_zsh_answer_has_nothing_to_split_or_expand():
+    item = shells.CompletionItem("1.3.2", help="a $(b) `c` \\d 'e' \"f\" g:h\nі *")
+    word = shells.ZshComplete(None, {}, "workplan", "_WORKPLAN_COMPLETE").format_completion(item)
+    assert re.fullmatch(r"\$'([A-Za-z0-9._-]|\\x[0-9a-f]{2})*'", word)

@@ -1,0 +1,152 @@
+"""Running untrusted work (a repository's report template, WeasyPrint) in a bounded child process.
+
+The child is a fresh Python (`-I`: no PYTHON* variables, no user site, not the current folder on
+sys.path) with only the environment variables it is given. Before it does anything else it sets
+hard limits on its own address space and CPU time (`resource.setrlimit`, Linux and most POSIX;
+where `resource` or a limit is missing it runs without that limit). The parent adds a wall-clock
+timeout and a cap on the bytes it accepts back. What the child sends back is bytes, never a
+pickle: the parent trusts nothing that the child says beyond the text of an error message.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pickle
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+
+from workplan_cli.errors import WorkplanError
+
+# The child's first byte on its stdout says how it ended; the rest is the result or a message.
+_DONE, _FAILED, _NO_MEMORY = b"0", b"1", b"2"
+_MESSAGE_MAX = 4000  # characters of an error message taken from the child
+# The time limit is on CPU time, which measures the work whatever else the machine does; the
+# wall clock (for a child that waits instead of working) allows this many times as long.
+WALL_FACTOR = 3
+
+
+class LimitError(WorkplanError):
+    """Work in the child process went past one of its limits, or the child broke."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Hard limits for one child: address space, CPU time (and wall clock), bytes returned."""
+
+    memory_mb: int
+    seconds: float  # of CPU time, rounded up to whole seconds; the wall clock is WALL_FACTOR times
+    output_bytes: int
+    memory_setting: str = ""  # the environment variable that changes memory_mb, for messages
+    seconds_setting: str = ""
+
+
+def run(target: str, payload: object, limits: Limits, what: str, env: dict[str, str]) -> bytes:
+    """Returns the bytes that `module:function`(payload) returns when run in a bounded child.
+
+    The function's WorkplanError comes back as a WorkplanError with the same message; going past
+    a limit raises LimitError naming `what` and the limit.
+    """
+    request = pickle.dumps((target, payload, limits), protocol=pickle.HIGHEST_PROTOCOL)
+    paths = [p for p in sys.path if p]  # the parent's packages, but never the current folder
+    code = f"import sys; sys.path[:] = {paths!r}; import workplan_cli.sandbox as s; s.child()"
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-I", "-c", code],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+    except OSError as e:
+        raise LimitError(f"{what}: cannot start the sandbox process ({e})") from None
+    try:
+        out, err = proc.communicate(request, timeout=limits.seconds * WALL_FACTOR)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        setting = f"{limits.seconds_setting} × {WALL_FACTOR}" if limits.seconds_setting else ""
+        raise LimitError(
+            f"{what} took more than {limits.seconds * WALL_FACTOR:g} seconds{_named(setting)}; "
+            "stopped"
+        ) from None
+    return _result(proc.returncode, out, err, limits, what)
+
+
+def _result(code: int, out: bytes, err: bytes, limits: Limits, what: str) -> bytes:
+    status, body = out[:1], out[1:]
+    if code == 0 and status == _DONE:
+        if len(body) > limits.output_bytes:
+            raise LimitError(f"{what}: the result is larger than {limits.output_bytes} bytes")
+        return body
+    if code == 0 and status == _FAILED:
+        raise WorkplanError(body[:_MESSAGE_MAX].decode("utf-8", "replace"))
+    memory = (
+        f"{what} used more than {limits.memory_mb:g} MB of memory{_named(limits.memory_setting)}; "
+        "stopped"
+    )
+    if code == 0 and status == _NO_MEMORY:
+        raise LimitError(memory)
+    if code in (-getattr(signal, "SIGXCPU", 0), -getattr(signal, "SIGKILL", 9)):
+        raise LimitError(
+            f"{what} used more than {_cpu_seconds(limits)} seconds of CPU time"
+            f"{_named(limits.seconds_setting)}; stopped"
+        )
+    tail = "".join(err[-_MESSAGE_MAX:].decode("utf-8", "replace").strip().splitlines()[-1:])
+    if code < 0:
+        # Outside Python a failed allocation under the address-space limit ends in abort() or
+        # a segmentation fault.
+        raise LimitError(f"{memory} (the process ended by signal {-code})")
+    raise RuntimeError(f"the sandbox process failed (exit {code}): {tail}")  # a bug: exit 3
+
+
+def _cpu_seconds(limits: Limits) -> int:
+    return max(1, int(limits.seconds + 0.999))
+
+
+def _named(setting: str) -> str:
+    return f" ({setting})" if setting else ""
+
+
+def child() -> None:
+    """The child's side: limits first, then the request from stdin, then the status and result."""
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # whatever a library prints goes to stderr, never into the result
+    request = sys.stdin.buffer.read()
+    target, payload, limits = pickle.loads(request)  # written by the parent: trusted
+    _limit_self(limits)
+    del request
+    try:
+        module, name = target.split(":")
+        result = getattr(importlib.import_module(module), name)(payload)
+        reply = _DONE + result
+    except MemoryError:
+        reply = _NO_MEMORY
+    except WorkplanError as e:
+        reply = _FAILED + str(e).encode("utf-8", "replace")
+    out.write(reply)
+    out.flush()
+
+
+def _limit_self(limits: Limits) -> None:
+    try:
+        import resource
+    except ImportError:  # not POSIX: only the parent's wall-clock timeout applies
+        return
+    memory = int(limits.memory_mb * 1024 * 1024)
+    cpu = _cpu_seconds(limits)
+    for which, value in (
+        (getattr(resource, "RLIMIT_AS", None), (memory, memory)),
+        (getattr(resource, "RLIMIT_CPU", None), (cpu, cpu + 1)),
+    ):
+        if which is None:
+            continue
+        try:
+            hard = resource.getrlimit(which)[1]
+            if hard != resource.RLIM_INFINITY:
+                value = (min(value[0], hard), min(value[1], hard))
+            resource.setrlimit(which, value)
+        except (ValueError, OSError):  # e.g. macOS refuses some RLIMIT_AS values
+            pass
