@@ -13,7 +13,7 @@ LAYERS = ["errors", "fileio", "gcpause", "yamlio", "plan", "diff", "git", "edit"
 # A third-party (or standard) module and the only places that may import it.
 ONLY = {
     "ruamel": ("yamlio/",),
-    "subprocess": ("git/gitio.py", "output/report.py"),  # report: the bounded template child
+    "subprocess": ("git/gitio.py", "output/sandbox.py"),  # sandbox: the bounded template child
     "jinja2": ("output/report.py",),
     "typer": ("cli/",),
     "click": ("cli/",),

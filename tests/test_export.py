@@ -251,7 +251,9 @@ def test_an_export_that_would_not_be_well_formed_is_a_bug_not_a_file(
     # Were the cleaning ever lost, the check after it stops the export: exit 3, nothing written.
     import importlib
 
-    monkeypatch.setattr(importlib.import_module(f"workplan_cli.output.{module}"), "without_controls", _bad)
+    monkeypatch.setattr(
+        importlib.import_module(f"workplan_cli.output.{module}"), "without_controls", _bad
+    )
     target = tmp_path / "out"
     err = cli("export", *args, "-o", str(target), code=3).stderr
     assert message in err and "this is a bug in workplan" in err

@@ -234,10 +234,10 @@ def _walk(value, where: str):
 
 def test_the_context_holds_only_plain_data(repo):
     """Nothing in what a template sees leads to os, the environment or files."""
-    from workplan_cli import reportdata
     from workplan_cli.cli.report import _changes
-    from workplan_cli.query import Filters
-    from workplan_cli.store import find_repo
+    from workplan_cli.output import reportdata
+    from workplan_cli.plan.query import Filters
+    from workplan_cli.plan.store import find_repo
 
     store = find_repo(repo)
     plan = store.load_plan("2025")

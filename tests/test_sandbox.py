@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from workplan_cli import sandbox
 from workplan_cli.errors import WorkplanError
+from workplan_cli.output import sandbox
 
 LIMITS = sandbox.Limits(memory_mb=256, seconds=60, output_bytes=1_000_000)
 

@@ -14,8 +14,8 @@ from pathlib import Path, PurePosixPath
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from workplan_cli import sandbox
 from workplan_cli.errors import WorkplanError
+from workplan_cli.output import sandbox
 from workplan_cli.output.markdown import md, md_block
 
 DEFAULTS = Path(__file__).resolve().parent.parent / "templates"
@@ -128,7 +128,7 @@ def render(choice: TemplateChoice, context: dict, fmt: str) -> str:
     )
     try:
         data = sandbox.run(
-            "workplan_cli.report:_render_child",
+            "workplan_cli.output.report:_render_child",
             (choice, context, fmt, _output_limit()),
             limits,
             f"{_shown(choice.path)}: the template",
@@ -201,7 +201,7 @@ def html_to_pdf(html: str) -> bytes:
     env.update((k, v) for k, v in os.environ.items() if k in _PDF_ENV_NAMES or k.startswith("XDG_"))
     try:
         return sandbox.run(
-            "workplan_cli.report:_pdf_child", html, limits, "typesetting the pdf", env
+            "workplan_cli.output.report:_pdf_child", html, limits, "typesetting the pdf", env
         )
     except sandbox.LimitError as e:
         raise WorkplanError(

@@ -51,7 +51,9 @@ def run(target: str, payload: object, limits: Limits, what: str, env: dict[str, 
     """
     request = pickle.dumps((target, payload, limits), protocol=pickle.HIGHEST_PROTOCOL)
     paths = [p for p in sys.path if p]  # the parent's packages, but never the current folder
-    code = f"import sys; sys.path[:] = {paths!r}; import workplan_cli.sandbox as s; s.child()"
+    code = (
+        f"import sys; sys.path[:] = {paths!r}; import workplan_cli.output.sandbox as s; s.child()"
+    )
     try:
         proc = subprocess.Popen(
             [sys.executable, "-I", "-c", code],
