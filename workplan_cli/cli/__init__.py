@@ -91,12 +91,6 @@ class _Group(TyperGroup):
             short = [(n, TyperCommand(n, help=doc).get_short_help_str(limit)) for n, doc in rows]
             formatter.write_dl(short)
 
-    def main(self, *args, **kwargs):
-        from workplan_cli.cli import shells
-
-        shells.attach(self)  # completion that keeps plan text inert in every shell
-        return super().main(*args, **kwargs)
-
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
