@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,8 +80,8 @@ class PlanDiff:
     areas: list[EntryChange]
     topics: list[EntryChange]
     activities: list[EntryChange]
-    area: str | None = None  # the narrowing applied, if any
-    topic: str | None = None
+    area: tuple[str, ...] = ()  # the narrowing applied, if any: any of these areas or topics
+    topic: tuple[str, ...] = ()
     titles: dict[str, str] = field(default_factory=dict)  # area and topic ids -> title
 
     @property
@@ -136,18 +137,23 @@ def _titles(plan: Plan) -> dict[str, str]:
     return out
 
 
-def narrow(diff: PlanDiff, area: str | None = None, topic: str | None = None) -> PlanDiff:
-    """Returns the part of the diff under an area or topic (either side); metadata and
-    stakeholders belong to no area and are left out."""
-    if area is None and topic is None:
+def narrow(
+    diff: PlanDiff,
+    area: str | Sequence[str] | None = None,
+    topic: str | Sequence[str] | None = None,
+) -> PlanDiff:
+    """Returns the part of the diff under an area or topic (either side), or under any of several;
+    metadata and stakeholders belong to no area and are left out."""
+    areas, topics = _ids(area), _ids(topic)
+    if not areas and not topics:
         return diff
 
     def keeps(e: EntryChange) -> bool:
-        if topic is not None:
+        if topics:
             own = {e.id, e.old_id} if e.level == "topic" else {e.parent, e.old_parent}
-            return e.level != "area" and topic in own
+            return e.level != "area" and not own.isdisjoint(topics)
         own = {e.id, e.old_id} if e.level == "area" else {e.area, e.old_area}
-        return area in own
+        return not own.isdisjoint(areas)
 
     return PlanDiff(
         metadata=[],
@@ -155,10 +161,15 @@ def narrow(diff: PlanDiff, area: str | None = None, topic: str | None = None) ->
         areas=[e for e in diff.areas if keeps(e)],
         topics=[e for e in diff.topics if keeps(e)],
         activities=[e for e in diff.activities if keeps(e)],
-        area=area,
-        topic=topic,
+        area=tuple(areas),
+        topic=tuple(topics),
         titles=diff.titles,
     )
+
+
+def _ids(ids: str | Sequence[str] | None) -> list[str]:
+    """Returns one id or several as a list, in the order given."""
+    return [ids] if isinstance(ids, str) else list(ids or ())
 
 
 # --- words, fields -------------------------------------------------------------------------

@@ -127,12 +127,14 @@ def _areas(plan: Plan, filters: Filters, people: dict) -> tuple[list[dict], Tall
 
 
 def _selection(filters: Filters, people: dict) -> list[str]:
-    """Returns the filters in words, e.g. ['area 2', 'status planned']."""
+    """Returns the filters in words, e.g. ['area 2', 'status planned or postponed']."""
     words = []
     for key, value in filters.as_dict().items():
         if value is not None:
-            shown = _name(people, value) if key in ("lead", "stakeholder") else value
-            words.append(f"{key} {shown}")
+            values = value if isinstance(value, list) else [value]
+            if key in ("lead", "stakeholder"):
+                values = [_name(people, v) for v in values]
+            words.append(f"{key} {' or '.join(values)}")
     return words
 
 
