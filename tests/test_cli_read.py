@@ -211,6 +211,7 @@ def test_stakeholders_json(repo, cli):
         "type": "international-forum",
         "kind": "institution",
         "note": None,
+        "iati_ref": None,
         "lead": [],
         "involved": ["1.1.1"],
     }

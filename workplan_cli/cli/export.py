@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -16,6 +17,7 @@ from workplan_cli.cli.common import (
     open_repo,
     with_filters,
 )
+from workplan_cli.cli.report import _as_of
 from workplan_cli.cli.schema import OutputOption
 
 if TYPE_CHECKING:
@@ -42,7 +44,8 @@ def export(
         Optional[str],
         typer.Option(
             "--reporting-org",
-            help="iati: the stakeholder id that publishes (default: the plan's facilitator).",
+            help="iati: the stakeholder id that publishes (default: the plan's "
+            "iati.reporting_org, else its facilitator).",
             show_default=False,
             autocompletion=complete.stakeholder_ids,
         ),
@@ -51,7 +54,19 @@ def export(
         Optional[str],
         typer.Option(
             "--iati-ref",
-            help="iati: the publisher's IATI organisation identifier (required for iati).",
+            help="iati: the publisher's IATI organisation identifier (default: the plan's "
+            "iati.reporting_org_ref).",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: Annotated[
+        Optional[dt.date],
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            parser=_as_of,  # the same dates as report's --as-of
+            help="iati: the reference date (default: today); no actual date after it is "
+            "written, and history entries dated after it are left out.",
             show_default=False,
         ),
     ] = None,
@@ -66,20 +81,16 @@ def export(
     """
     from workplan_cli.plan import query
 
-    if format is ExportFormat.IATI and not iati_ref:
-        ctx.fail("--format iati needs --iati-ref REF, the publisher's IATI organisation identifier")
     store = open_repo(repo)
     the_plan = store.load_plan(plan)
     people = store.load_stakeholders()
     filters = query.resolve_filters(filters, the_plan, people)
     refs = query.select(the_plan, filters)
-    data = _render(format, the_plan, people, refs, filters, reporting_org, iati_ref)
+    data = _render(format, the_plan, people, refs, filters, reporting_org, iati_ref, as_of)
     _write(data, output, store)
 
 
-def _render(format, plan, people, refs, filters, reporting_org, iati_ref) -> bytes:
-    import datetime as dt
-
+def _render(format, plan, people, refs, filters, reporting_org, iati_ref, as_of) -> bytes:
     if format is ExportFormat.JSON:
         from workplan_cli.output.exports import json_export
 
@@ -95,8 +106,7 @@ def _render(format, plan, people, refs, filters, reporting_org, iati_ref) -> byt
         return ics_export(plan, refs, fallback_stamp=now)
     from workplan_cli.output.iati import iati_export
 
-    publisher = reporting_org or plan.plan.facilitator or plan.plan.parties[0]
-    return iati_export(plan, refs, people, publisher, iati_ref, generated=now)
+    return iati_export(plan, refs, people, reporting_org, iati_ref, generated=now, as_of=as_of)
 
 
 def _write(data: bytes, output: Optional[Path], store) -> None:

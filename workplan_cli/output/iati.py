@@ -13,6 +13,7 @@ from workplan_cli.plan.model import (
     IATI_STATUS,
     Activity,
     ActivityRef,
+    IatiSettings,
     Plan,
     StakeholderFile,
     StakeholderType,
@@ -39,6 +40,7 @@ ORGANISATION_TYPE = {
 PLANNED_START, ACTUAL_START, PLANNED_END, ACTUAL_END = "1", "2", "3", "4"
 # DescriptionType codelist: 1 General, 2 Objectives.
 GENERAL, OBJECTIVES = "1", "2"
+DAC_VOCABULARY = "1"  # Sector vocabulary: OECD DAC CRS purpose codes (5 digit)
 REPORTING_ORG_VOCABULARY = "99"  # Sector and Tag vocabularies: the reporting organisation's own
 
 ORG_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -48,15 +50,46 @@ def iati_export(
     plan: Plan,
     refs: list[ActivityRef],
     stakeholders: StakeholderFile,
-    reporting_org: str,
-    org_ref: str,
+    reporting_org: str | None = None,
+    org_ref: str | None = None,
     generated: dt.datetime | None = None,
+    as_of: dt.date | None = None,
 ) -> bytes:
     """Returns IATI 2.03 XML (UTF-8) for the activities.
 
     `reporting_org` is a stakeholder id, `org_ref` its IATI organisation identifier, which
-    also prefixes every iati-identifier.
+    also prefixes every iati-identifier; each defaults to the plan's `iati` settings (then the
+    facilitator, or the first party, for `reporting_org`). `as_of` is the reference date (today
+    by default): no actual date after it is written, and history entries dated after it are
+    left out, as IATI forbids actual dates in the future.
     """
+    settings = plan.plan.iati or IatiSettings()
+    reporting_org = reporting_org or settings.reporting_org or plan.plan.facilitator
+    reporting_org = reporting_org or plan.plan.parties[0]
+    org_ref = org_ref or settings.reporting_org_ref
+    if not org_ref:
+        raise WorkplanError(
+            "IATI needs the publisher's IATI organisation identifier: add "
+            f"`iati: {{reporting_org_ref: REF}}` to plan {plan.version}'s `plan:` block, or "
+            "pass --iati-ref REF"
+        )
+    missing = [
+        f"{name} ({what})"
+        for name, what, given in (
+            (
+                "recipient_country",
+                "the partner country's ISO code, e.g. KE",
+                settings.recipient_country,
+            ),
+            ("sectors", 'OECD DAC 5-digit sector codes, e.g. ["22040"]', settings.sectors),
+        )
+        if not given
+    ]
+    if missing:
+        raise WorkplanError(
+            f"IATI needs {' and '.join(missing)}: add them under `iati:` in plan "
+            f"{plan.version}'s `plan:` block"
+        )
     if not ORG_REF.fullmatch(org_ref):
         raise WorkplanError(
             f"{org_ref!r} is not an IATI organisation identifier (e.g. XM-DAC-5-7: letters, "
@@ -67,11 +100,12 @@ def iati_export(
         raise WorkplanError(f"no stakeholder {reporting_org!r} in stakeholders.yaml")
     if not refs:
         raise WorkplanError("no activities to export: IATI needs at least one")
+    today = as_of or dt.date.today()
     root = ET.Element("iati-activities", version=IATI_VERSION)
     if generated is not None:
         root.set("generated-datetime", generated.astimezone(dt.UTC).isoformat(timespec="seconds"))
     for ref in refs:
-        root.append(_activity(plan, ref, orgs, reporting_org, org_ref))
+        root.append(_activity(plan, ref, orgs, reporting_org, org_ref, settings, today))
     _clean(root)
     ET.indent(root)
     data = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
@@ -98,9 +132,21 @@ def iati_identifier(org_ref: str, plan: Plan, activity: Activity) -> str:
     return f"{org_ref}-{plan.plan.id}-{activity.id}"
 
 
-def _activity(plan: Plan, ref: ActivityRef, orgs: dict, reporting_org: str, org_ref: str):
+def _activity(
+    plan: Plan,
+    ref: ActivityRef,
+    orgs: dict,
+    reporting_org: str,
+    org_ref: str,
+    settings: IatiSettings,
+    today: dt.date,
+) -> ET.Element:
     a = ref.activity
-    node = ET.Element("iati-activity", {XML_LANG: "en"})
+    attrs = {XML_LANG: settings.language or "en"}
+    if settings.currency:
+        attrs["default-currency"] = settings.currency
+    attrs["last-updated-datetime"] = f"{_last_updated(plan, a, today).isoformat()}T00:00:00Z"
+    node = ET.Element("iati-activity", attrs)
     ET.SubElement(node, "iati-identifier").text = iati_identifier(org_ref, plan, a)
     reporter = orgs[reporting_org]
     _narrative(
@@ -114,22 +160,39 @@ def _activity(plan: Plan, ref: ActivityRef, orgs: dict, reporting_org: str, org_
         org = orgs.get(ident)
         attrs = {"role": role}
         if org is not None:
+            if org.iati_ref:
+                attrs["ref"] = org.iati_ref
             attrs["type"] = ORGANISATION_TYPE[org.type]
+        # Without a ref, the narrative names the organisation (IATI rule 6.10.1: one of them).
         _narrative(ET.SubElement(node, "participating-org", attrs), org.name if org else ident)
     ET.SubElement(node, "activity-status", code=str(IATI_STATUS[a.status]))
-    for kind, date, note in _dates(plan, a):
+    for kind, date, note in _dates(plan, a, today):
         date_node = ET.SubElement(
             node, "activity-date", {"type": kind, "iso-date": date.isoformat()}
         )
         if note:
             _narrative(date_node, note)
-    sector = ET.SubElement(node, "sector", vocabulary=REPORTING_ORG_VOCABULARY, code=ref.topic.id)
-    _narrative(sector, ref.topic.title)
-    tag = ET.SubElement(
-        node, "tag", vocabulary=REPORTING_ORG_VOCABULARY, code=f"area-{ref.area.id}"
-    )
-    _narrative(tag, ref.area.title)
+    if settings.recipient_country:
+        ET.SubElement(node, "recipient-country", code=settings.recipient_country)
+    for code in settings.sectors:
+        ET.SubElement(node, "sector", vocabulary=DAC_VOCABULARY, code=code)
+    if settings.vocabulary_uri:
+        # The plan's own codes (vocabulary 99) only with where they are published, as IATI asks.
+        own = {"vocabulary": REPORTING_ORG_VOCABULARY, "vocabulary-uri": settings.vocabulary_uri}
+        sector = ET.SubElement(node, "sector", {**own, "code": ref.topic.id})
+        _narrative(sector, ref.topic.title)
+        tag = ET.SubElement(node, "tag", {**own, "code": f"area-{ref.area.id}"})
+        _narrative(tag, ref.area.title)
     return node
+
+
+def _last_updated(plan: Plan, activity: Activity, today: dt.date) -> dt.date:
+    """Returns the day the activity's data last changed, as far as the plan tells: its last
+    history entry up to `today`, else the plan's signing date, else `today` (never later)."""
+    dates = [e.date for e in _past(activity, today)]
+    if plan.plan.signed is not None:
+        dates.append(plan.plan.signed.date)
+    return min(max(dates), today) if dates else today
 
 
 def _narrative(parent: ET.Element, text: str) -> None:
@@ -147,29 +210,40 @@ def _participants(activity: Activity) -> list[tuple[str, str]]:
     return found
 
 
-def _dates(plan: Plan, activity: Activity) -> list[tuple[str, dt.date, str | None]]:
+def _past(activity: Activity, today: dt.date) -> list:
+    """Returns the history entries dated on or before `today`: a later one has not happened."""
+    return [e for e in activity.history if e.date <= today]
+
+
+def _dates(plan: Plan, activity: Activity, today: dt.date) -> list[tuple[str, dt.date, str | None]]:
     """Returns (ActivityDateType, date, note) by type: planned dates from the fields that map to
-    one (start, end), actual ones from the history; the plan's signing date stands in when the
-    activity has none (IATI needs one).
+    one (start, end), actual ones from the history up to `today`; the plan's signing date stands
+    in when the activity has no start (IATI needs one), or in a draft the first day of the
+    year its version names.
+
+    The actual start is the first day the activity left planned (or postponed) for in-progress
+    or completed; the actual end the day of its last entry, when that made it completed or
+    cancelled. History entries dated after `today` are left out: IATI forbids actual dates in
+    the future.
     """
     found: list[tuple[str, dt.date, str | None]] = [
         (f.spec.iati, f.value(activity), None)
         for f in fields.of_kind(type(activity), DATE)
         if f.spec.iati and f.value(activity)
     ]
-    started = next((e.date for e in activity.history if e.to is Status.IN_PROGRESS), None)
+    past = _past(activity, today)
+    started = next((e.date for e in past if e.to in (Status.IN_PROGRESS, Status.COMPLETED)), None)
     if started:
         found.append((ACTUAL_START, started, None))
-    ended = activity.history[-1].date if activity.history else None
-    if ended and activity.status in (Status.COMPLETED, Status.CANCELLED):
-        found.append((ACTUAL_END, ended, None))
+    if past and past[-1].to in (Status.COMPLETED, Status.CANCELLED):
+        found.append((ACTUAL_END, past[-1].date, None))
     found.sort(key=lambda date: date[0])
-    if found:
+    if any(kind in (PLANNED_START, ACTUAL_START) for kind, _, _ in found):
         return found
-    if plan.plan.signed is None:
-        raise WorkplanError(
-            f"activity {activity.id} has no dates and plan {plan.version} is not signed: "
-            "IATI needs at least one activity date"
-        )
-    note = "The plan gives no date for this activity; this is the date the plan was signed."
-    return [(PLANNED_START, plan.plan.signed.date, note)]
+    if plan.plan.signed is not None:
+        day = plan.plan.signed.date
+        note = "The plan gives no date for its start; this is the date the plan was signed."
+    else:  # a draft: the first day of the year its version names (a version starts YYYY)
+        day = dt.date(int(plan.version[:4]), 1, 1)
+        note = f"The plan gives no date for its start; this is the first day of {day.year}."
+    return sorted([(PLANNED_START, day, note), *found], key=lambda d: d[0])

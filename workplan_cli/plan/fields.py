@@ -17,6 +17,7 @@ from workplan_cli.plan.model import (
     Activity,
     Area,
     HistoryEntry,
+    IatiSettings,
     Mou,
     Plan,
     PlanMeta,
@@ -37,8 +38,8 @@ def per_model(walk: Callable[[type], _R]) -> Callable[[type], _R]:
 
 
 # Every model, for the walks that must cover them all (the cache's builders, the tests).
-MODELS: tuple[type, ...] = (Plan, PlanMeta, Mou, Signing, Review, Area, Topic, Activity)
-MODELS += (HistoryEntry, StakeholderFile, Stakeholder)
+MODELS: tuple[type, ...] = (Plan, PlanMeta, Mou, Signing, Review, IatiSettings, Area, Topic)
+MODELS += (Activity, HistoryEntry, StakeholderFile, Stakeholder)
 
 # Kinds that are not a value of the entry itself but its identity or the level below it.
 _NOT_COMPARED = (kinds.ID, kinds.CHILDREN, kinds.LINES)

@@ -188,6 +188,13 @@ Version = Annotated[
 YearMonth = Annotated[str, Rule(r"[0-9]{4}-(0[1-9]|1[0-2])", "a month like '2023-11'")]
 Quarter = Annotated[str, Rule(r"[0-9]{4}-Q[1-4]", "a quarter like '2024-Q4'")]
 Country = Annotated[str, Rule(r"[A-Z]{2}", "an ISO 3166 alpha-2 code like 'KE'")]
+OrgRef = Annotated[
+    str, Rule(r"[A-Za-z0-9][A-Za-z0-9._-]*", "an IATI organisation identifier like 'XM-DAC-5-7'")
+]
+DacSector = Annotated[str, Rule(r"[1-9][0-9]{4}", "an OECD DAC 5-digit sector code like '22040'")]
+LanguageCode = Annotated[str, Rule(r"[a-z]{2}", "an ISO 639-1 language code like 'en'")]
+CurrencyCode = Annotated[str, Rule(r"[A-Z]{3}", "an ISO 4217 currency code like 'EUR'")]
+Uri = Annotated[str, Rule(r"https?://[^\s]+", "a web address starting http:// or https://")]
 Text = Annotated[str, NotEmpty(), NotBlank()]
 Date = Annotated[dt.date, DateOnly()]
 
@@ -365,6 +372,47 @@ class Review:
 
 
 @_model
+class IatiSettings:
+    """Settings of the IATI export (`export --format iati`): who publishes, and the codes."""
+
+    __pydantic_config__ = _CONFIG
+
+    reporting_org_ref: OrgRef | None = spec(
+        "Reporting org ref",
+        "The publisher's IATI organisation identifier (--iati-ref overrides it).",
+        default=None,
+    )
+    reporting_org: Slug | None = spec(
+        "Reporting org",
+        "Id (stakeholders.yaml) of who publishes (default: the facilitator).",
+        REF,
+        default=None,
+    )
+    recipient_country: Country | None = spec(
+        "Recipient country",
+        "ISO 3166 alpha-2 code of the partner country, e.g. 'KE'.",
+        default=None,
+    )
+    sectors: list[DacSector] = spec(
+        "Sectors",
+        "OECD DAC 5-digit sector codes (IATI sector vocabulary 1) of every activity.",
+        LIST,
+        default_factory=list,
+    )
+    vocabulary_uri: Uri | None = spec(
+        "Vocabulary URI",
+        "Where the plan's own codes (topics, areas: IATI vocabulary 99) are published.",
+        default=None,
+    )
+    language: LanguageCode | None = spec(
+        "Language", "The default language of the texts (ISO 639-1), e.g. 'en'.", default=None
+    )
+    currency: CurrencyCode | None = spec(
+        "Currency", "The default currency (ISO 4217), e.g. 'EUR'.", default=None
+    )
+
+
+@_model
 class PlanMeta:
     """What the plan is: its id, version, status, parties and dates."""
 
@@ -389,6 +437,9 @@ class PlanMeta:
     note: str | None = spec("Note", "A note about this version.", PROSE, default=None)
     preamble: list[Text] = spec(
         "Preamble", "The plan's opening paragraphs, one an item.", LIST, default_factory=list
+    )
+    iati: IatiSettings | None = spec(
+        "IATI", "Settings of the IATI export (not content of the plan).", BLOCK, default=None
     )
 
 
@@ -442,6 +493,9 @@ class Stakeholder:
     type: StakeholderType = spec("Type", "What sort of institution or group it is.", ENUM)
     kind: StakeholderKind = spec("Kind", "An institution, or a group of people.", ENUM)
     note: str | None = spec("Note", "Anything else worth knowing.", default=None)
+    iati_ref: OrgRef | None = spec(
+        "IATI ref", "Its IATI organisation identifier, when it has one.", default=None
+    )
 
     @property
     def label(self) -> str:
