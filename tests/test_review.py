@@ -65,10 +65,10 @@ def test_invalid_new_state_exits_1_and_lists_the_problems(git_repo, cli):
     commit(git_repo, "bad status")
     result = cli("review", "main", code=1)
     assert "❌ The new state does not validate (1 problem):" in result.stdout
-    assert "data/workplan-2024.yaml:177:21" in result.stdout
+    assert "data/workplan-2024.yaml:188:21" in result.stdout
     assert "does not validate in the new state, not compared" in result.stdout
     data = json.loads(cli("review", "main", "-f", "json", code=1).stdout)
-    assert data["valid"] is False and data["problems"][0]["line"] == 177
+    assert data["valid"] is False and data["problems"][0]["line"] == 188
 
 
 def test_validation_reads_head_from_git_not_the_working_copy(git_repo, cli):

@@ -55,7 +55,7 @@ def test_dry_run_prints_the_diff_and_writes_nothing(repo, cli):
     assert result.stdout == (
         "--- a/data/workplan-2024.yaml\n"
         "+++ b/data/workplan-2024.yaml\n"
-        "@@ -174,10 +174,15 @@\n"
+        "@@ -185,10 +185,15 @@\n"
         "               Pilot an innovation challenge or hackathon on cyber security with "
         "students from\n"
         "               Kenya and Germany.\n"
