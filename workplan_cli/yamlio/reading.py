@@ -16,7 +16,6 @@ from ruamel.yaml.resolver import VersionedResolver, implicit_resolvers
 from ruamel.yaml.tag import Tag
 
 from workplan_cli.errors import WorkplanError
-from workplan_cli.gcpause import paused_gc
 
 MAX_DEPTH = 64  # a plan is about ten levels deep; far deeper is an accident or an attack
 MAX_TEXT = 100_000  # characters of one value; the longest text of a plan has about 1,500
@@ -99,7 +98,6 @@ def _safe_yaml(pure: bool = False) -> YAML:
     return yaml
 
 
-@paused_gc()
 def parse(text: str) -> Any:
     """Returns the plain data (dicts, lists, scalars) of one YAML document.
 
@@ -115,7 +113,6 @@ def parse(text: str) -> Any:
     return data
 
 
-@paused_gc()
 def _compose(text: str, yaml: YAML | None = None) -> Node | None:
     """Returns the node tree of one document (None when empty), composed by libyaml in C.
 
