@@ -1,6 +1,7 @@
 """Runs every speed measurement of the "Fast at every size" issue and prints figure, ratio, target.
 
-    python benchmarks/run.py [--runs 7] [--sizes 2000,10000] [--commits 500] [--only NAME...]
+    python benchmarks/run.py [--runs 7] [--sizes 2000,10000] [--diff-sizes 500,10000]
+                             [--commits 500] [--only NAME...]
 
 Each ratio compares two commands run side by side, alternating, in this one run: it is the median
 of the ratios of the pairs (each pair's two runs back to back, so that they share the speed of this
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -174,6 +176,26 @@ def bench_size(runs: int, work: Path, size: int) -> None:
     )
 
 
+def reworded_revision(repo: Path) -> Path:
+    """Writes data/workplan-2025.yaml: every activity renumbered (a.t.i becomes a.t.i+1000)
+    and its text reworded (one word added); returns its path."""
+    text = (repo / "data" / "workplan-2024.yaml").read_text(encoding="utf-8")
+    text = re.sub(r'(- id: "\d+\.\d+\.)(\d+)"', lambda m: f'{m[1]}{int(m[2]) + 1000}"', text)
+    text = re.sub(r"(            text: >-\n              )(\S+)", r"\1\2 revised", text)
+    path = repo / "data" / "workplan-2025.yaml"
+    path.write_text(text.replace('version: "2024"', 'version: "2025"'), encoding="utf-8")
+    return path
+
+
+def bench_diff(runs: int, work: Path, size: int) -> None:
+    repo = make_repo(work / f"diff-{size}", size)
+    reworded_revision(repo)
+    nocache = {"WORKPLAN_NO_CACHE": "1"}
+    times = [run([*WORKPLAN, "diff", "2024", "2025"], repo, nocache)[0] for _ in range(runs)]
+    validate = [run([*WORKPLAN, "validate"], repo, nocache)[0] for _ in range(runs)]
+    report(f"{size} activities renumbered+reworded: diff vs validate", times, validate, 3.0)
+
+
 def bench_log(runs: int, work: Path, commits: int) -> None:
     repo = work / f"history-{commits}"
     make_history(repo, commits)
@@ -207,7 +229,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--sizes", default="2000,10000")
     parser.add_argument("--commits", type=int, default=500)
-    parser.add_argument("--only", nargs="*", default=["startup", "size", "log"])
+    parser.add_argument("--diff-sizes", default="500,10000")
+    parser.add_argument("--only", nargs="*", default=["startup", "size", "diff", "log"])
     args = parser.parse_args()
     print(
         f"python {sys.version.split()[0]}, {os.cpu_count()} cores, "
@@ -220,6 +243,9 @@ def main() -> None:
         if "size" in args.only:
             for size in (int(s) for s in args.sizes.split(",")):
                 bench_size(args.runs, work, size)
+        if "diff" in args.only:
+            for size in (int(s) for s in args.diff_sizes.split(",")):
+                bench_diff(args.runs, work, size)
         if "log" in args.only:
             bench_log(args.runs, work, args.commits)
 

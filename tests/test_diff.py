@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import difflib
+import random
+import signal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
+from workplan_cli.diff import match as diffmatch
 from workplan_cli.diff.plans import (
     Word,
     diff_objectives,
@@ -403,3 +410,95 @@ def test_added_entries_carry_what_they_hold():
         "stakeholders": (None, ["b"]),
         "start": (None, "2025-01-01"),
     }
+
+
+VOCABULARY = [f"{w}{n}" for w in ("digital", "data", "policy", "cyber", "expert") for n in range(6)]
+worded = st.lists(st.sampled_from(VOCABULARY), min_size=14, max_size=40).map(" ".join)
+
+
+@st.composite
+def reworded_texts(draw):
+    """Returns old texts of 14 to 40 words, and new ones: reworded (up to 3 words replaced, added
+    or dropped) or equal, and a few unrelated, shuffled."""
+    old = draw(st.lists(worded, min_size=1, max_size=12))
+    new = []
+    for text in old:
+        words = text.split()
+        for _ in range(draw(st.integers(0, 3))):
+            at = draw(st.integers(0, len(words)))
+            op = draw(st.sampled_from("rid"))
+            word = draw(st.sampled_from(VOCABULARY))
+            if op == "r" and at < len(words):
+                words[at] = word
+            elif op == "i":
+                words.insert(at, word)
+            elif words and at < len(words):
+                del words[at]
+        new.append(" ".join(words))
+    new += draw(st.lists(worded, max_size=4))
+    return old, draw(st.permutations(new))
+
+
+def _exhaustive(old: list[str], new: list[str]) -> list[tuple[int, int]]:
+    """The first rule, as it was written: every pair scored, sorted, taken greedily."""
+    scored = sorted(
+        (
+            (difflib.SequenceMatcher(None, diffmatch.norm(a), diffmatch.norm(b)).ratio(), i, j)
+            for i, a in enumerate(old)
+            for j, b in enumerate(new)
+        ),
+        key=lambda s: -s[0],
+    )
+    taken_old, taken_new, out = set(), set(), []
+    for ratio, i, j in scored:
+        if ratio >= diffmatch.NEAR_IDENTICAL and i not in taken_old and j not in taken_new:
+            taken_old.add(i)
+            taken_new.add(j)
+            out.append((i, j))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(reworded_texts())
+def test_the_candidate_filter_finds_what_exhaustive_scoring_finds(texts):
+    old, new = ([diffmatch.norm(t) for t in side] for side in texts)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(diffmatch, "EXHAUSTIVE", 0)  # the filter even on small plans
+        found = diffmatch.near_identical(old, new)
+    assert sorted(found) == sorted(_exhaustive(old, new))
+
+
+def test_many_equal_leftover_texts_pair_in_order_without_a_square():
+    old, new = ["same text"] * 3000 + ["x"], ["y"] + ["same text"] * 3000
+    with _hang_guard(60):
+        found = diffmatch.near_identical(old, new)
+    assert found == [(i, i + 1) for i in range(3000)]
+
+
+def test_thousands_of_reworded_activities_match_quickly():
+    """Every pair was scored: 500 reworded activities took minutes, 3,000 would take hours."""
+    rng = random.Random(1)
+    words = [f"word{n}" for n in range(40)]
+    old = [" ".join(rng.choice(words) for _ in range(rng.randint(15, 45))) for n in range(3000)]
+    new = [t.replace(" ", " new ", 1) for t in old]
+    rng.shuffle(new)
+    with _hang_guard(120):
+        found = diffmatch.near_identical(old, new)
+    assert len(found) > 2900  # difflib's "autojunk" makes a few long texts score below 0.8
+    assert all(new[j] == old[i].replace(" ", " new ", 1) for i, j in found)
+
+
+@contextlib.contextmanager
+def _hang_guard(seconds: int):
+    """Fails the test (instead of hanging the suite) when the block runs for `seconds`."""
+
+    def hung(*_):
+        raise AssertionError(f"still running after {seconds} s: a hang")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

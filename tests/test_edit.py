@@ -158,3 +158,113 @@ def test_the_whole_file_is_spliced_when_the_item_alone_is_not(monkeypatch, damag
     real_item = yamlio.splice_item
     monkeypatch.setattr(yamlio, "splice_item", lambda *a: damage(real_item(*a)))
     assert edit.set_status(SHIPPED, "x", request, IDS).new == expected
+
+
+def _difflib_unified_diff(old: bytes, new: bytes, name: str) -> str:
+    """The first implementation of edit.unified_diff: difflib over the whole file (quadratic)."""
+    a, b = (edit._lines(x) for x in (old, new))
+    out = [f"--- a/{name}", f"+++ b/{name}"]
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for group in matcher.get_grouped_opcodes(3):
+        i1, j1, i2, j2 = group[0][1], group[0][3], group[-1][2], group[-1][4]
+        out.append(f"@@ -{edit._range(i1, i2)} +{edit._range(j1, j2)} @@")
+        for tag, a1, a2, b1, b2 in group:
+            if tag == "equal":
+                out += [" " + line for line in a[a1:a2]]
+                continue
+            out += ["-" + line for line in a[a1:a2]]
+            out += ["+" + line for line in b[b1:b2]]
+    return "\n".join(out) + "\n" if len(out) > 2 else ""
+
+
+def _diff_of(old: bytes, new: bytes) -> str:
+    return edit.unified_diff(edit.Edit("1.1.1", old, new, Status.PLANNED, Status.PLANNED), "p")
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in GOLDEN.iterdir() if p.is_dir()))
+def test_unified_diff_is_difflibs_on_the_golden_cases(case):
+    old, new = ((GOLDEN / case / f).read_bytes() for f in ("before.yaml", "after.yaml"))
+    assert _diff_of(old, new) == _difflib_unified_diff(old, new, "p")
+
+
+lines = st.lists(st.sampled_from(["a", "b", "c", "status: planned", "", "- x"]), max_size=30)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from("abcdefghijklmnop"), unique=True, max_size=16), st.data())
+def test_unified_diff_is_difflibs_on_a_splice(old_lines, data):
+    """A splice (lines replaced between a kept head and tail) diffs as difflib diffs the whole
+    file, even with a window of 2 lines, when the file's lines do not repeat and the new lines
+    are not copies of the old ones."""
+    start = data.draw(st.integers(0, len(old_lines)))
+    stop = data.draw(st.integers(start, len(old_lines)))
+    middle = data.draw(st.lists(st.sampled_from("qrstuvwxyz"), max_size=8))
+    new_lines = old_lines[:start] + middle + old_lines[stop:]
+    old, new = ("\n".join(x).encode() for x in (old_lines, new_lines))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(edit, "WINDOW", 2)
+        assert _diff_of(old, new) == _difflib_unified_diff(old, new, "p")
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines, st.data())
+def test_unified_diff_is_difflibs_on_small_edits(old_lines, data):
+    """Any splice of a file shorter than the window diffs exactly as difflib diffs it."""
+    start = data.draw(st.integers(0, len(old_lines)))
+    stop = data.draw(st.integers(start, len(old_lines)))
+    new_lines = old_lines[:start] + data.draw(lines) + old_lines[stop:]
+    old, new = ("\n".join(x).encode() for x in (old_lines, new_lines))
+    assert _diff_of(old, new) == _difflib_unified_diff(old, new, "p")
+
+
+def test_unified_diff_of_a_large_file_is_quick():
+    """10,000 activities of recurring lines: was minutes (difflib over the whole file)."""
+    blocks = [
+        f"  - id: '{n}'\n    status: planned\n    lead: [micde, bmdv]\n" for n in range(10_000)
+    ]
+    old = ("plan:\n" + "".join(blocks)).encode()
+    new = old.replace(b"'5000'\n    status: planned", b"'5000'\n    status: done\n    history: []")
+    with _hang_guard(60):
+        diff = _diff_of(old, new)
+    assert diff.splitlines()[2:] == [
+        "@@ -15000,7 +15000,8 @@",
+        "     status: planned",
+        "     lead: [micde, bmdv]",
+        "   - id: '5000'",
+        "-    status: planned",
+        "+    status: done",
+        "+    history: []",
+        "     lead: [micde, bmdv]",
+        "   - id: '5001'",
+        "     status: planned",
+    ]
+
+
+def test_a_large_changed_block_is_shown_whole():
+    old = "\n".join(f"old {n}" for n in range(3000)).encode()
+    new = "\n".join(f"new {n}" for n in range(3000)).encode()
+    with _hang_guard(60):
+        diff = _diff_of(old, new)
+    assert diff.splitlines()[2] == "@@ -1,3000 +1,3000 @@"
+    assert diff.count("\n-old ") == 3000 and diff.count("\n+new ") == 3000
+
+
+def _hang_guard(seconds: int):
+    """Fails the test (instead of hanging the suite) when the block runs for `seconds`."""
+    import contextlib
+    import signal
+
+    @contextlib.contextmanager
+    def guard():
+        def hung(*_):
+            raise AssertionError(f"still running after {seconds} s: a hang")
+
+        previous = signal.signal(signal.SIGALRM, hung)
+        signal.alarm(seconds)
+        try:
+            yield
+        finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+
+    return guard()

@@ -8,6 +8,8 @@ import pytest
 
 from tests.conftest import git
 from tests.gitplans import COMPLETED_132, commit, edit_activity, plan
+from workplan_cli.plan import load
+from workplan_cli.plan.cache import cache_dir
 
 IN_PROGRESS = '[{date: 2024-05-02, from: planned, to: in-progress, note: "Call for participants"}]'
 BOTH = (
@@ -211,3 +213,38 @@ def test_a_rename_that_only_rewraps_the_activity_is_a_rename(dated_repo, cli):
     commit(dated_repo, "rev2", "2024-06-01T09:00:00+00:00")
     commits = [e for e in _events(cli, "1.3.2", "-p", "2024-rev2") if e["kind"] == "commit"]
     assert [(e["change"], e["fields"]) for e in commits] == [("added", []), ("file renamed", [])]
+
+
+def _whole_plans_in_cache() -> int:
+    """Returns how many cache entries hold a whole plan."""
+    count = 0
+    for entry in cache_dir().glob("v*/*/*.json"):
+        payload = json.loads(entry.read_bytes().partition(b"\n")[2])
+        count += isinstance(payload, dict) and "areas" in payload
+    return count
+
+
+def test_log_caches_what_the_activity_needs_not_each_version(dated_repo, cli, monkeypatch):
+    """Each version of the plan used to be cached (and held in memory) whole: 300 versions of a
+    2,000-activity plan took 1.1 GB. Now only the activity is, and a run after a new commit
+    parses only that commit's version."""
+    for n in range(12):
+        ident = "1.3.2" if n % 4 == 0 else "1.1.1"
+        edit_activity(plan(dated_repo), ident, title=f"Take {n}")
+        commit(dated_repo, f"take {n}", f"2024-03-{n + 1:02d}T09:00:00+03:00")
+    first = _events(cli, "1.3.2")
+    assert [e["subject"] for e in first if e["kind"] == "commit"] == [
+        "Signed plan",
+        "take 0",
+        "take 4",
+        "take 8",
+    ]
+    assert _whole_plans_in_cache() <= 2  # the working copy's plans, as every command caches
+    edit_activity(plan(dated_repo), "1.1.1", title="Take 12")
+    commit(dated_repo, "take 12", "2024-03-20T09:00:00+03:00")
+    monkeypatch.setattr("workplan_cli.plan.cache._memory", {})  # a new process
+    parsed = []
+    real = load.parse_plan
+    monkeypatch.setattr(load, "parse_plan", lambda data, *a: parsed.append(1) or real(data, *a))
+    assert _events(cli, "1.3.2") == first
+    assert len(parsed) == 2  # the working copy and the one new version

@@ -189,11 +189,8 @@ def _loc_of(plan: Plan, activity_id: str) -> tuple:
 def unified_diff(edit: Edit, name: str) -> str:
     """Returns the edit as a unified diff of the file, line endings left out."""
     old, new = (_lines(b) for b in (edit.old, edit.new))
-    # difflib.unified_diff cannot turn off "autojunk", which treats lines that recur often (in a
-    # plan: `lead: [micde, bmdv]`) as noise and then shows them as changed.
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     out = [f"--- a/{name}", f"+++ b/{name}"]
-    for group in matcher.get_grouped_opcodes(3):
+    for group in _grouped(_opcodes(old, new), 3):
         i1, j1 = group[0][1], group[0][3]
         i2, j2 = group[-1][2], group[-1][4]
         out.append(f"@@ -{_range(i1, i2)} +{_range(j1, j2)} @@")
@@ -204,6 +201,85 @@ def unified_diff(edit: Edit, name: str) -> str:
             out += ["-" + line for line in old[a1:a2]]
             out += ["+" + line for line in new[b1:b2]]
     return "\n".join(out) + "\n" if len(out) > 2 else ""
+
+
+MAX_MIDDLE = 4000  # changed lines (old + new) aligned line by line; more: one block each way
+WINDOW = 100  # unchanged lines either side of the change that difflib sees too
+
+
+def _opcodes(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """Returns difflib's opcodes for two line lists that share a long head and tail.
+
+    A splice leaves the file's head and tail as they were: only the lines between, and WINDOW
+    lines either side, are compared (difflib over the whole file is quadratic in the lines that
+    recur, e.g. `status: planned`). The window makes difflib choose as it does over the whole
+    file where a changed line could pair with a copy of it just before or after the change.
+    When the middle is itself large, it is shown as one removed and one added block.
+    """
+    most = min(len(old), len(new))
+    head = 0
+    while head < most and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < most - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    if len(old) + len(new) - 2 * (head + tail) > MAX_MIDDLE:
+        codes = [("equal", 0, head, 0, head)] if head else []
+        a_end, b_end = len(old) - tail, len(new) - tail
+        tag = "replace" if a_end > head and b_end > head else "delete" if a_end > head else "insert"
+        codes.append((tag, head, a_end, head, b_end))
+        if tail:
+            codes.append(("equal", a_end, len(old), b_end, len(new)))
+        return codes
+    # The window keeps which of head and tail is longer: difflib takes the longest first.
+    kept_head, kept_tail = min(head, WINDOW), min(tail, WINDOW)
+    if head > tail and kept_head <= kept_tail:
+        kept_head = kept_tail + 1
+    elif tail > head and kept_tail <= kept_head:
+        kept_tail = kept_head + 1
+    head, tail = head - kept_head, tail - kept_tail
+    a_end, b_end = len(old) - tail, len(new) - tail
+    # difflib.unified_diff cannot turn off "autojunk", which treats lines that recur often
+    # (in a plan: `lead: [micde, bmdv]`) as noise and then shows them as changed.
+    matcher = difflib.SequenceMatcher(None, old[head:a_end], new[head:b_end], autojunk=False)
+    codes = [("equal", 0, head, 0, head)]
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        codes.append((tag, i1 + head, i2 + head, j1 + head, j2 + head))
+    codes.append(("equal", a_end, len(old), b_end, len(new)))
+    merged: list[tuple[str, int, int, int, int]] = []
+    for code in codes:
+        if code[1] == code[2] and code[3] == code[4]:
+            continue  # an empty head or tail
+        if merged and code[0] == merged[-1][0] == "equal":
+            merged[-1] = ("equal", merged[-1][1], code[2], merged[-1][3], code[4])
+        else:
+            merged.append(code)
+    return merged
+
+
+def _grouped(codes: list, context: int) -> list[list]:
+    """Returns the opcodes in hunks with `context` lines around changes, as difflib groups them
+    (SequenceMatcher.get_grouped_opcodes, over opcodes computed above)."""
+    if not codes:
+        codes = [("equal", 0, 1, 0, 1)]
+    if codes[0][0] == "equal":
+        tag, i1, i2, j1, j2 = codes[0]
+        codes[0] = tag, max(i1, i2 - context), i2, max(j1, j2 - context), j2
+    if codes[-1][0] == "equal":
+        tag, i1, i2, j1, j2 = codes[-1]
+        codes[-1] = tag, i1, min(i2, i1 + context), j1, min(j2, j1 + context)
+    groups: list[list] = []
+    group: list = []
+    for tag, i1, i2, j1, j2 in codes:
+        if tag == "equal" and i2 - i1 > 2 * context:
+            group.append((tag, i1, min(i2, i1 + context), j1, min(j2, j1 + context)))
+            groups.append(group)
+            group = []
+            i1, j1 = max(i1, i2 - context), max(j1, j2 - context)
+        group.append((tag, i1, i2, j1, j2))
+    if group and not (len(group) == 1 and group[0][0] == "equal"):
+        groups.append(group)
+    return groups
 
 
 def _range(start: int, stop: int) -> str:

@@ -4,17 +4,29 @@ One `git log --raw` lists the commits that touched the data folder, children bef
 with the blob ids of each file before and after. Walking that graph from the newest commit, each
 commit inherits from its child the path and id the activity has *after* it, and hands on to its
 parents the path and id it had *before* it (a renamed file or a renumbered id is followed). Every
-blob is read through one `git cat-file --batch` process and parsed through the content-keyed
-cache, so a second run parses nothing.
+blob is read through one `git cat-file --batch` process and parsed at most once; only what the
+activity's life needs is kept and cached, keyed by blob id: the activity as that blob holds it
+(or the file's first problem) and, for a commit that changed the activity, what the diff says of
+it. A few parsed versions are held at a time, so memory does not grow with the history, and a
+run after a new commit parses only that commit's version.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from workplan_cli.diff.plans import ACTIVITY_FIELDS, ADDED, MOVED, REMOVED, FieldChange, diff_plans
+from workplan_cli.diff.plans import (
+    ACTIVITY_FIELDS,
+    ADDED,
+    MOVED,
+    REMOVED,
+    EntryChange,
+    FieldChange,
+    diff_plans,
+)
 from workplan_cli.diff.plans import field_change as _field_change
 from workplan_cli.errors import InvalidFileError, Problem, UnknownActivityError, WorkplanError
 from workplan_cli.git import gitio
@@ -88,7 +100,7 @@ def _activity_log(
     activity_id = current.id
     commits = gitio.log_with_changes(top, data_rel, head)
     with gitio.BlobReader(top) as reader:
-        events = _walk(commits, (rel, activity_id), _Plans(reader))
+        events = _walk(commits, (rel, activity_id), _Versions(reader))
     events.reverse()  # oldest first
     _fill_after_invalid(events)
     events += [_status_event(activity_id, h) for h in to_plain(current.history, by_alias=True)]
@@ -131,32 +143,98 @@ def _current_activity(repo: store.Repo, path: Path, rel: str, ident: str, top: P
     return ref.activity
 
 
-class _Plans:
-    """Parsed plans by blob id: each blob read and parsed once (the cache makes reruns cheap)."""
+@dataclass
+class Version:
+    """What one version (blob) of a plan file holds of one activity."""
+
+    problem: Problem | None = None  # the file's first problem when it does not validate
+    activity: Activity | None = None  # the activity with the id asked for; None when absent
+
+
+@dataclass
+class Comparison:
+    """What diff_plans says of one activity between two versions: None when only re-wrapped."""
+
+    entry: EntryChange | None = None
+
+
+class _Unreadable(Exception):
+    """A blob git cannot give: reported for this run, never cached."""
+
+
+class _Versions:
+    """The activity in each version of the plan, by blob id: from the cache, or from the blob,
+    parsed once (the last few parsed versions are held for the diff of the next commit)."""
+
+    HELD = 3  # parsed versions kept at a time: a commit's two, and one to spare
 
     def __init__(self, reader: gitio.BlobReader):
         self.reader = reader
-        self.seen: dict[str, Plan | Problem] = {}
+        self.plans: OrderedDict[str, Plan | Problem] = OrderedDict()
 
-    def get(self, blob: str | None, name: str) -> Plan | str | None:
-        """Returns the plan, the first problem (text) when it does not validate, or None."""
+    def plan(self, blob: str, name: str) -> Plan | Problem:
+        """Returns the parsed version, or its first problem; raises _Unreadable."""
+        if blob in self.plans:
+            self.plans.move_to_end(blob)
+            return self.plans[blob]
+        data = self.reader.read(blob)
+        if data is None:
+            raise _Unreadable
+        from workplan_cli.plan import load  # not store.parse_plan: no whole model is cached or held
+
+        try:
+            found: Plan | Problem = load.parse_plan(data, name)
+        except InvalidFileError as e:
+            found = e.problems[0]
+        self.plans[blob] = found
+        if len(self.plans) > self.HELD:
+            self.plans.popitem(last=False)
+        return found
+
+    def get(self, blob: str | None, name: str, ident: str) -> Version | str | None:
+        """Returns what the blob holds of the activity, the first problem (text) when it does not
+        validate, or None for no blob."""
         if blob is None:
             return None
-        if blob not in self.seen:
-            try:
-                data = self.reader.read(blob)  # a blob over the size limit is refused unread
-                if data is None:
-                    self.seen[blob] = Problem(name, f"blob {blob[:12]} cannot be read")
-                else:
-                    self.seen[blob] = store.parse_plan(data, name)
-            except InvalidFileError as e:
-                self.seen[blob] = e.problems[0]
-        found = self.seen[blob]
-        # A blob seen before under another commit's name: its problem names this one.
-        return found if isinstance(found, Plan) else str(replace(found, file=name))
+        key = cache.key_of("log-version", blob.encode(), [ident])
+        try:
+            version = cache.cached(Version, key, lambda: self._version(blob, name, ident))
+        except _Unreadable:
+            return f"{name}: blob {blob[:12]} cannot be read"
+        if version.problem is not None:
+            # A blob seen before under another commit's name: its problem names this one.
+            return str(replace(version.problem, file=name))
+        return version
+
+    def _version(self, blob: str, name: str, ident: str) -> Version:
+        found = self.plan(blob, name)
+        if not isinstance(found, Plan):
+            return Version(problem=found)
+        ref = found.find(ident)
+        return Version(activity=None if ref is None else ref.activity)
+
+    def compare(self, old: tuple[str, str], new: tuple[str, str], ident: str) -> Comparison:
+        """Returns the diff's entry for the activity `ident` (new id) between two valid blobs,
+        each given as (blob id, name)."""
+        key = cache.key_of("log-compare", f"{old[0]}\0{new[0]}".encode(), [ident])
+
+        def compared() -> Comparison:
+            before, after = self.plan(*old), self.plan(*new)
+            assert isinstance(before, Plan) and isinstance(after, Plan)  # both validated
+            entry = next(
+                (
+                    e
+                    for e in diff_plans(before, after).activities
+                    if e.id == ident and e.change != REMOVED
+                ),
+                None,
+            )
+            return Comparison(entry)
+
+        return cache.cached(Comparison, key, compared)
 
 
-def _walk(commits: list[gitio.LogCommit], start: Where, plans: _Plans) -> list[Event]:
+def _walk(commits: list[gitio.LogCommit], start: Where, plans: _Versions) -> list[Event]:
     """Returns the commit events, newest first."""
     after_of: dict[str, Where | None] = {}
     has_child: set[str] = set()
@@ -181,7 +259,7 @@ def _walk(commits: list[gitio.LogCommit], start: Where, plans: _Plans) -> list[E
 
 
 def _step(
-    commit: gitio.LogCommit, after: Where, plans: _Plans
+    commit: gitio.LogCommit, after: Where, plans: _Versions
 ) -> tuple[Event | None, Where | None]:
     """Returns what `commit` did to the activity that is at `after` once it is made, and where
     the activity was before it (None: it did not exist)."""
@@ -206,42 +284,45 @@ def _step(
     old_path = change.old_path
     if old_path is not None and old_path != path:
         base.old_path = old_path
-    new = plans.get(change.new_blob, f"{commit.sha[:10]}:{path}")
+    new_name = f"{commit.sha[:10]}:{path}"
+    new = plans.get(change.new_blob, new_name, ident)
     before: Where = (old_path or path, ident)
-    if not isinstance(new, Plan):
+    if not isinstance(new, Version):
         base.change, base.problem = INVALID, new or f"{path} cannot be read"
         return base, before
-    ref = new.find(ident)
-    if ref is None:
+    if new.activity is None:
         base.change = NOT_FOUND
         base.problem = f"no activity {ident} in {path} at this commit"
         return base, before
-    base.after = ref.activity
-    old = plans.get(change.old_blob, f"{commit.sha[:10]}^:{old_path}")
+    base.after = new.activity
+    old_name = f"{commit.sha[:10]}^:{old_path}"
+    old = plans.get(change.old_blob, old_name, ident)
     if old is None:  # the file is new here: the activity comes with it
         base.change = CREATED
         return base, before
-    if not isinstance(old, Plan):
+    if not isinstance(old, Version):
         base.change, base.before_unknown = CHANGED, True  # compared in _fill_after_invalid
         return base, before
-    old_ref = old.find(ident)
-    if old_ref is not None and old_ref.activity == ref.activity:
+    if old.activity is not None and old.activity == new.activity:
         if base.old_path:
             base.change = RENAMED
             return base, before
         return None, before
-    return _compared(base, old, new, old_path or path)
+    assert change.old_blob is not None and change.new_blob is not None  # both versions read
+    try:
+        entry = plans.compare((change.old_blob, old_name), (change.new_blob, new_name), ident)
+    except _Unreadable:  # read from the cache before, gone from the repository since
+        base.change, base.problem = INVALID, f"{new_name}: a version cannot be read"
+        return base, before
+    return _compared(base, entry.entry, old_path or path)
 
 
 def _compared(
-    base: Event, old: Plan, new: Plan, old_path: str
+    base: Event, entry: EntryChange | None, old_path: str
 ) -> tuple[Event | None, Where | None]:
-    """Returns the event for an activity that differs between two valid plans."""
+    """Returns the event for an activity that differs between two valid plans, given what the
+    diff says of it."""
     ident = base.id
-    entry = next(
-        (e for e in diff_plans(old, new).activities if e.id == ident and e.change != REMOVED),
-        None,
-    )
     if entry is None:  # only re-wrapped text
         if base.old_path:
             base.change = RENAMED
