@@ -29,16 +29,16 @@ def test_a_run_of_the_command_goes_without_the_collector(repo):
     code = (
         "import gc, sys; from workplan_cli.cli import main\n"
         "runs = []\n"
-        "gc.callbacks.append(lambda phase, info: phase == 'start' and runs.append(1))\n"
+        "gc.callbacks.append(lambda phase, info: phase == 'start' and runs.append(gc.get_threshold()))\n"
         "gc.set_threshold(10)\n"  # without the policy, it would run every 10 new objects
         "sys.argv = ['workplan', 'validate']\n"
         "try:\n    main()\n"
-        "except SystemExit as e:\n    print(e.code, len(runs), gc.isenabled())\n"
+        "except SystemExit as e:\n    print(e.code, set(runs), gc.get_threshold())\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=repo
     )
-    assert done.stdout.splitlines()[-1] == "0 0 True", done.stderr
+    assert done.stdout.splitlines()[-1] == f"0 {{{cli.RUN_THRESHOLDS}}} (10, 10, 10)", done.stderr
 
 
 @pytest.mark.usefixtures("unfrozen")
@@ -47,26 +47,16 @@ def test_main_leaves_the_collector_as_it_found_it(monkeypatch, ends):
     seen = []
 
     def app(**kwargs):
-        seen.append(gc.isenabled())
+        seen.append(gc.get_threshold())
         if ends:
             raise ends
 
     monkeypatch.setattr(cli, "app", app)
+    before = gc.get_threshold()
     with pytest.raises(type(ends)) if ends else _nothing():
         cli.main()
-    assert seen == [False]
-    assert gc.isenabled()
-
-
-@pytest.mark.usefixtures("unfrozen")
-def test_a_collector_switched_off_elsewhere_stays_off(monkeypatch):
-    monkeypatch.setattr(cli, "app", lambda **kwargs: None)
-    gc.disable()
-    try:
-        cli.main()
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
+    assert seen == [cli.RUN_THRESHOLDS]
+    assert gc.get_threshold() == before
 
 
 def from_the_cache() -> None:
