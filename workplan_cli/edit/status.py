@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, replace
 
 from workplan_cli import yamlio
 from workplan_cli.errors import WorkplanError
-from workplan_cli.gcpause import paused_gc
 from workplan_cli.plan import load, query
 from workplan_cli.plan.model import Activity, HistoryEntry, Plan
 from workplan_cli.plan.vocab import Status
@@ -105,7 +104,6 @@ def history_entry(activity: Activity, request: Request) -> list[tuple[str, objec
     return entry
 
 
-@paused_gc()
 def set_status(
     data: bytes,
     name: str,

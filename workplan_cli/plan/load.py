@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from workplan_cli import yamlio
 from workplan_cli.errors import InvalidFileError, Problem
 from workplan_cli.fileio import MAX_READ_BYTES
-from workplan_cli.gcpause import paused_gc
 from workplan_cli.plan.checks import Finding, check_plan, check_stakeholders, render_loc
 from workplan_cli.plan.model import Plan, StakeholderFile
 
@@ -57,7 +56,6 @@ def decode(data: bytes, name: str) -> str:
         ) from None
 
 
-@paused_gc()
 def parse_plan(data: bytes, name: str, stakeholder_ids=None) -> Plan:
     """Returns the validated plan; references are checked when stakeholder ids are given."""
     text = decode(data, name)
@@ -66,7 +64,6 @@ def parse_plan(data: bytes, name: str, stakeholder_ids=None) -> Plan:
     return plan
 
 
-@paused_gc()
 def parse_stakeholders(data: bytes, name: str) -> StakeholderFile:
     """Returns the validated stakeholders file."""
     text = decode(data, name)

@@ -15,8 +15,8 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver, implicit_resolvers
 from ruamel.yaml.tag import Tag
 
+from workplan_cli import fast
 from workplan_cli.errors import WorkplanError
-from workplan_cli.gcpause import paused_gc
 
 MAX_DEPTH = 64  # a plan is about ten levels deep; far deeper is an accident or an attack
 MAX_TEXT = 100_000  # characters of one value; the longest text of a plan has about 1,500
@@ -46,55 +46,40 @@ _CORE_NUMBERS = [
 _NOT_CORE = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:value"}
 
 
-def _rules() -> tuple[dict[str, list], list]:
-    """Returns YAML 1.2's implicit tag rules by the first character of a plain scalar, and the
-    rules for any first character."""
-    table: dict[str | None, list] = {}
-    for tag, pattern in _CORE_NUMBERS:  # an int before a float: "12" matches both
-        for first in "-+.0123456789":
-            table.setdefault(first, []).append((Tag(suffix=tag), re.compile(f"(?:{pattern})\\Z")))
+def _rules() -> list[tuple[Tag, Any, Any]]:
+    """Returns YAML 1.2's implicit tag rules: (tag, pattern, the first characters it admits)."""
+    rules: list[tuple[Tag, Any, Any]] = [  # an int before a float: "12" matches both
+        (Tag(suffix=tag), re.compile(f"(?:{pattern})\\Z"), "-+.0123456789")
+        for tag, pattern in _CORE_NUMBERS
+    ]
     for versions, tag, regexp, firsts in implicit_resolvers:
         if (1, 2) in versions and tag not in _NOT_CORE and not tag.endswith(":yaml"):
-            starts: list[str | None] = list(firsts) if firsts else [None]
-            for start in starts:
-                table.setdefault(start, []).append((Tag(suffix=tag), regexp))
-    any_first = table.pop(None, [])
-    # (None, the rules for any first character, was popped above)
-    return {
-        first: [*found, *any_first] for first, found in table.items() if first is not None
-    }, any_first
+            rules.append((Tag(suffix=tag), regexp, firsts))
+    return rules
 
 
-_RULES, _ANY_FIRST = _rules()
+_RULES = _rules()
 
 
 class _Resolver(VersionedResolver):
-    """YAML 1.2 tag resolution, with the rules looked up once and short values remembered.
+    """YAML 1.2 tag resolution by our own rules (fast.ScalarTags). Plan files are YAML 1.2
+    whatever directive they carry.
 
-    ruamel's own resolver asks for the document's YAML version on every scalar (through an
-    AttributeError under the C parser), which took a third of the load time of a large plan;
-    keys and vocabulary words recur thousands of times. Plan files are YAML 1.2 whatever
-    directive they carry.
+    ruamel's own resolver took two thirds of the time of composing a large plan (see fast.py);
+    a resolver is the one seam its loader offers, so this subclass overrides its `resolve`, and
+    pyproject.toml bounds ruamel.yaml's version (tests/test_fast.py fails when the reason goes).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._known: dict[str, Tag] = {}
+        self._tag = fast.ScalarTags(_RULES, self.DEFAULT_SCALAR_TAG).tag
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is not ScalarNode:
             return super().resolve(kind, value, implicit)
         if not implicit[0]:
             return self.DEFAULT_SCALAR_TAG  # quoted: text
-        tag = self._known.get(value)
-        if tag is None:
-            tag = next(
-                (tag for tag, regexp in _RULES.get(value[:1], _ANY_FIRST) if regexp.match(value)),
-                self.DEFAULT_SCALAR_TAG,
-            )
-            if len(value) <= 40:
-                self._known[value] = tag
-        return tag
+        return self._tag(value)
 
 
 def _safe_yaml(pure: bool = False) -> YAML:
@@ -103,7 +88,6 @@ def _safe_yaml(pure: bool = False) -> YAML:
     return yaml
 
 
-@paused_gc()
 def parse(text: str) -> Any:
     """Returns the plain data (dicts, lists, scalars) of one YAML document.
 
@@ -119,7 +103,6 @@ def parse(text: str) -> Any:
     return data
 
 
-@paused_gc()
 def _compose(text: str, yaml: YAML | None = None) -> Node | None:
     """Returns the node tree of one document (None when empty), composed by libyaml in C.
 
