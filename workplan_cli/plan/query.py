@@ -48,7 +48,7 @@ def check_filters(filters: Filters, plan: Plan, stakeholders: StakeholderFile) -
     for value in (filters.lead, filters.stakeholder):
         if value is not None and value not in ids:
             raise WorkplanError(
-                f"no stakeholder {value!r} in stakeholders.yaml{_suggest(value, ids)}"
+                f"no stakeholder {value!r} in stakeholders.yaml{suggest(value, ids)}"
             )
 
 
@@ -57,7 +57,8 @@ def _known(what: str, value: str | None, known: list[str], version: str) -> None
         raise WorkplanError(f"no {what} {value!r} in plan {version} ({what}s: {', '.join(known)})")
 
 
-def _suggest(value: str, known: list[str]) -> str:
+def suggest(value: str, known: list[str]) -> str:
+    """Returns "; did you mean A, B?" naming the known values nearest to `value`, or ""."""
     close = difflib.get_close_matches(value, known, n=3, cutoff=0.5)
     close.sort(key=known.index)  # in the plan's own order, which reads better than by score
     return f"; did you mean {', '.join(close)}?" if close else ""
@@ -74,7 +75,7 @@ def find_activity(plan: Plan, activity_id: str) -> ActivityRef:
     if ref is None:
         ids = [r.activity.id for r in plan.activities()]
         raise UnknownActivityError(
-            f"no activity {activity_id!r} in plan {plan.version}{_suggest(activity_id, ids)}"
+            f"no activity {activity_id!r} in plan {plan.version}{suggest(activity_id, ids)}"
         )
     return ref
 
