@@ -55,7 +55,7 @@ def github_annotation(problem) -> str:
         props.append(f"line={problem.line}")
     if problem.column is not None:
         props.append(f"col={problem.column}")
-    message = f"{problem.path}: {problem.message}" if problem.path else problem.message
+    message = problem.what()
     return f"::error {','.join(props)}::{_escape_data(message)}"
 
 

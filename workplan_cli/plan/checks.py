@@ -171,3 +171,38 @@ def render_loc(loc: Loc) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+_KINDS = {
+    "areas": "area",
+    "topics": "topic",
+    "activities": "activity",
+    "stakeholders": "stakeholder",
+}
+
+MAX_SUBJECT = 40  # characters of an id shown in a message (an id may be thousands long)
+
+
+def subject_of(loc: Loc, root: object) -> str:
+    """Returns "activity 1.3.2" (or area, topic, stakeholder) for the innermost item with an id
+    that `loc` goes through in `root` (the plain data or the model), or "" when there is none."""
+    subject, node, kind = "", root, None
+    for part in loc:
+        if isinstance(part, int):
+            if not isinstance(node, (list, tuple)) or not 0 <= part < len(node):
+                break
+            node = node[part]
+            ident = node.get("id") if isinstance(node, dict) else getattr(node, "id", None)
+            if kind and isinstance(ident, str) and ident.strip():
+                shown = ident if len(ident) <= MAX_SUBJECT else ident[: MAX_SUBJECT - 3] + "..."
+                if shown != shown.strip() or not shown.isprintable():
+                    shown = repr(shown)  # where the blank or control character is, visibly
+                subject = f"{kind} {shown}"
+            kind = None
+        else:
+            kind = _KINDS.get(part) if isinstance(part, str) else None
+            if isinstance(node, dict):
+                node = node.get(part)
+            else:
+                node = getattr(node, part, None) if part in _KINDS else None
+    return subject
