@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 from typing import NamedTuple
 
@@ -153,6 +154,32 @@ def _check_history(loc: Loc, activity) -> list[Finding]:
                 f"entry moved it to {previous.to.value!r}",
             )
         )
+    return findings
+
+
+def today_anywhere(now: dt.datetime | None = None) -> dt.date:
+    """Returns the latest date it is anywhere on Earth now (UTC+14): a date after it has not
+    happened yet, whatever the time zone of the person who recorded it."""
+    now = now or dt.datetime.now(dt.UTC)
+    return (now.astimezone(dt.UTC) + dt.timedelta(hours=14)).date()
+
+
+def check_future(plan: Plan, today: dt.date) -> list[Finding]:
+    """Returns a finding for each history entry dated after `today` (a plan records what
+    happened, so such a date is a typo or a wrong clock)."""
+    findings = []
+    for a, area in enumerate(plan.areas):
+        for t, topic in enumerate(area.topics):
+            for i, activity in enumerate(topic.activities):
+                for h, entry in enumerate(activity.history):
+                    if entry.date > today:
+                        findings.append(
+                            Finding(
+                                ("areas", a, "topics", t, "activities", i, "history", h, "date"),
+                                f"history entry dated {entry.date} is in the future (today is "
+                                f"{today} at the latest); record a change when it has happened",
+                            )
+                        )
     return findings
 
 

@@ -11,6 +11,7 @@ from workplan_cli.fileio import MAX_READ_BYTES
 from workplan_cli.gcpause import paused_gc
 from workplan_cli.plan.checks import (
     Finding,
+    check_future,
     check_plan,
     check_stakeholders,
     render_loc,
@@ -67,6 +68,15 @@ def parse_plan(data: bytes, name: str, stakeholder_ids=None) -> Plan:
     plan = _validate(Plan, _parse(text, name), text, name)
     _raise_findings(check_plan(plan, stakeholder_ids), text, name, plan)
     return plan
+
+
+def future_problems(plan: Plan, data: bytes, name: str, today) -> list[Problem]:
+    """Returns a located problem for each history entry of the valid `plan` (parsed from `data`)
+    dated after `today`."""
+    findings = check_future(plan, today)
+    if not findings:
+        return []
+    return _locate([(f.loc, False, f.message) for f in findings], decode(data, name), name, plan)
 
 
 @paused_gc()
