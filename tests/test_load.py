@@ -449,7 +449,10 @@ def test_a_lone_anchor_is_refused_but_an_ampersand_in_text_is_fine():
         ("a:\n  b: 1\n  - x\n", "3:3: this line is not a 'key: value' at the indentation of"),
         ("- a\nb: 1\n", "2:1: this line does not continue the list above it (it starts at line 1"),
         ("a: b: c\n", "1:5: a ': ' is not allowed here: put a value that contains ': ' in quotes"),
-        ("a:\n  - x\n  y\n", "4:1: a line is neither a 'key: value' nor a list item ('- ')"),
+        (
+            "a:\n  - x\n  y\n",
+            "4:1: the text at line 3, column 3 is neither a 'key: value' nor a list item ('- ')",
+        ),
         ("a:\n  b: 1\n c: 2\n", "3:2: this line is not a 'key: value' at the indentation of"),
         ('a: "abc\n', "2:1: a quoted text (it starts at line 1, column 4) is never closed"),
         ("a: @x\n", "1:4: a value cannot start with '@': put the value in quotes"),

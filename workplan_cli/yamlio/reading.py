@@ -546,9 +546,9 @@ _PLAIN_WORDS = {
     ("mapping values are not allowed in this context", ""): (_COLON, ""),
     ("mapping values are not allowed here", ""): (_COLON, ""),
     ("could not find expected ':'", "while scanning a simple key"): (
-        "a line is neither a 'key: value' nor a list item ('- '){start}: add the ':' after "
+        "{start} is neither a 'key: value' nor a list item ('- '): add the ':' after "
         "the key, or indent a continued text further than its key",
-        "it starts",
+        "the text",
     ),
     ("did not find expected ',' or ']'", "while parsing a flow sequence"): (
         "a list written in [ ]{start} is not closed: expected ',' or ']' here",
@@ -586,8 +586,16 @@ def _plain_words(e: MarkedYAMLError, text: str | None) -> str | None:
         return None
     words, noun = found
     start, at = e.context_mark, e.problem_mark
-    if problem == "could not find expected ':'" and at is not None and at.column > 1024:
-        return words.replace("{start}", "") + "; a key is at most 1024 characters long"
+    if noun == "the text":  # the line that lacks its ':' is where the key began
+        where = "this line"
+        if start is not None and (at is None or start.line != at.line):
+            where = f"the text at line {start.line + 1}, column {start.column + 1}"
+        if at is not None and at.column > 1024:
+            return (
+                "a key is at most 1024 characters long: this line has no ':' within that "
+                "length (quote a long text, or write it under a key)"
+            )
+        return words.replace("{start}", where)
     began = ""
     if noun and start is not None and at is not None and start.line != at.line:
         began = f" ({noun} at line {start.line + 1}, column {start.column + 1})"
@@ -597,8 +605,6 @@ def _plain_words(e: MarkedYAMLError, text: str | None) -> str | None:
 def _started_at(e: MarkedYAMLError) -> str:
     """Returns ' that starts at line L, column C' when the context began on another line."""
     start, problem = e.context_mark, e.problem_mark
-    if e.problem == "could not find expected ':'" and problem and problem.column > 1024:
-        return "; a key is at most 1024 characters long"
     if start is None or problem is None or start.line == problem.line:
         return ""
     if not (e.context or "").startswith("while "):
