@@ -27,9 +27,12 @@ LONG_TEXT = 8  # words: longer values are shown as a word diff, shorter as "old 
 
 
 class SideLike(Protocol):
-    name: str
-    source: str
-    plan: Any
+    @property
+    def name(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def plan(self) -> Any: ...
 
 
 @dataclass
@@ -267,7 +270,7 @@ def _md_walk(node: Node, depth: int, lines: list[str]) -> None:
 
 
 def to_json(diff: PlanDiff, old: SideLike, new: SideLike) -> dict:
-    """Returns the documented JSON shape (see README, "Reviewing a revision")."""
+    """Returns the documented JSON shape (see docs/git-review.md, `workplan diff`)."""
     return {
         "format": JSON_FORMAT,
         "old": _side(old),
@@ -302,7 +305,7 @@ def _side(side: SideLike) -> dict:
 
 
 def _entry(entry: EntryChange) -> dict:
-    out = {
+    out: dict[str, Any] = {
         "change": entry.change,
         "id": entry.id,
         "old_id": entry.old_id,

@@ -36,7 +36,7 @@ class LimitError(WorkplanError):
 class Limits:
     """Hard limits for one child: address space, CPU time (and wall clock), bytes returned."""
 
-    memory_mb: int
+    memory_mb: float  # a fraction is allowed: WORKPLAN_TEMPLATE_MEMORY_MB=0.5
     seconds: float  # of CPU time, rounded up to whole seconds; the wall clock is WALL_FACTOR times
     output_bytes: int
     memory_setting: str = ""  # the environment variable that changes memory_mb, for messages
@@ -124,7 +124,9 @@ def child() -> None:
         module, name = target.split(":")
         result = getattr(importlib.import_module(module), name)(payload)
         reply = _DONE + result
-    except MemoryError:
+    except (MemoryError, SystemError):
+        # Under the address-space limit C code whose allocation fails may return an error without
+        # setting one (CPython turns that into SystemError: seen in WeasyPrint at 60 MB).
         reply = _NO_MEMORY
     except WorkplanError as e:
         reply = _FAILED + str(e).encode("utf-8", "replace")

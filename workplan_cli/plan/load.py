@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from workplan_cli import yamlio
 from workplan_cli.errors import InvalidFileError, Problem
@@ -18,6 +17,10 @@ from workplan_cli.plan.checks import (
     subject_of,
 )
 from workplan_cli.plan.model import Plan, StakeholderFile
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+    from pydantic_core import ErrorDetails
 
 MAX_BYTES = MAX_READ_BYTES  # the one limit: files are read with it (fileio.read_regular)
 
@@ -102,6 +105,8 @@ def _parse(text: str, name: str) -> Any:
 
 def _validate(model: type[M], data: Any, text: str, name: str) -> M:
     if not isinstance(data, dict):
+        line: int | None
+        col: int | None
         found, (line, col) = f"a {_kind(data)}", (1, 1)
         if data is None:
             place = _first_content(text)
@@ -129,7 +134,7 @@ def _validate(model: type[M], data: Any, text: str, name: str) -> M:
     raise InvalidFileError(_locate(problems, text, name, data, total))
 
 
-def _first_errors(model: type, data: Any) -> list[dict]:
+def _first_errors(model: type, data: Any) -> list[ErrorDetails]:
     """Returns the first validation errors of `data`, found on a copy with every list cut short:
     pydantic hands out all errors or none, and 300,000 of them took 300 MB."""
     from pydantic import ValidationError
@@ -149,12 +154,17 @@ def _cut(value: Any) -> Any:
     return value
 
 
-@cache
-def _adapter(model: type):
-    """Returns pydantic's validator for a model class, built once per process."""
-    from pydantic import TypeAdapter
+_adapters: dict[type, Any] = {}  # a model class's pydantic TypeAdapter
 
-    return TypeAdapter(model)
+
+def _adapter(model: type[M]) -> TypeAdapter[M]:
+    """Returns pydantic's validator for a model class, built once per process."""
+    adapter = _adapters.get(model)
+    if adapter is None:
+        from pydantic import TypeAdapter
+
+        adapter = _adapters[model] = TypeAdapter(model)
+    return adapter
 
 
 def _raise_findings(findings: list[Finding], text: str, name: str, root: object) -> None:
@@ -163,7 +173,7 @@ def _raise_findings(findings: list[Finding], text: str, name: str, root: object)
         raise InvalidFileError(_locate(problems, text, name, root))
 
 
-def _problem_of(err: dict) -> tuple[tuple, bool, str]:
+def _problem_of(err: ErrorDetails) -> tuple[tuple, bool, str]:
     """Returns (loc, point at the key?, message) for one pydantic error."""
     loc = tuple(err["loc"])
     kind = err["type"]
@@ -187,8 +197,8 @@ def _problem_of(err: dict) -> tuple[tuple, bool, str]:
     return loc, False, message
 
 
-def _enum_values(err: dict) -> list[str]:
-    expected = err.get("ctx", {}).get("expected", "")
+def _enum_values(err: ErrorDetails) -> list[str]:
+    expected = (err.get("ctx") or {}).get("expected", "")
     return [v.strip().strip("'") for v in expected.replace(" or ", ", ").split(",") if v.strip()]
 
 
