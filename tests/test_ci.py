@@ -74,7 +74,8 @@ def test_workflow_triggers_and_steps():
     assert steps[0]["uses"].startswith("actions/checkout@") and steps[0]["with"]["fetch-depth"] == 0
     assert steps[1]["uses"].startswith("actions/setup-python@")
     runs = [s["run"] for s in steps if "run" in s]
-    assert runs[0] == 'pip install "$WORKPLAN_INSTALL"'
+    assert runs[0].splitlines()[-1] == 'pip install "$WORKPLAN_INSTALL"'
+    assert 'case "$WORKPLAN_INSTALL" in ""|SET-ME*)' in runs[0]  # init's placeholder stops here
     assert runs[1] == "workplan validate --format github"
     assert runs[2].startswith('workplan review "origin/$BASE_REF" --format markdown')
     assert all("${{" not in run for run in runs)  # no expression is pasted into a script

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from workplan_cli import yamlio
 from workplan_cli.errors import WorkplanError
 from workplan_cli.plan import load, query
+from workplan_cli.plan.checks import today_anywhere
 from workplan_cli.plan.model import Activity, HistoryEntry, Plan
 from workplan_cli.plan.vocab import Status
 
@@ -73,6 +74,13 @@ def check_transition(activity: Activity, request: Request) -> None:
 
 def check_request(activity: Activity, request: Request) -> None:
     """Raises WorkplanError for a date out of order or text that cannot be recorded."""
+    today = today_anywhere()
+    if request.on > today and not request.force:
+        raise WorkplanError(
+            f"--on {request.on.isoformat()} is in the future (today is {today.isoformat()} at "
+            "the latest); record a change when it has happened, or add --force if this "
+            "computer's clock is wrong"
+        )
     if activity.history and request.on < activity.history[-1].date:
         last = activity.history[-1].date.isoformat()
         raise WorkplanError(

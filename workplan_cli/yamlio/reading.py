@@ -370,7 +370,10 @@ def _syntax_error(e: MarkedYAMLError, text: str | None = None) -> YamlSyntaxErro
     problem = (e.problem or e.context or "not valid YAML").strip()
     if problem.startswith("found invalid Unicode character escape code") and text and mark:
         return _bad_escape(text, mark.index)
-    if e.context and e.problem:
+    plain = _plain_words(e, text)
+    if plain is not None:
+        problem = plain
+    elif e.context and e.problem:
         problem = f"{problem} ({e.context.strip()}{_started_at(e)})"
     if mark is None:
         return YamlSyntaxError(problem)
@@ -509,11 +512,88 @@ def _bad_escape(text: str, index: int) -> YamlSyntaxError:
     return YamlSyntaxError(f"{escape} is not valid Unicode ({why}", *_place(text, start))
 
 
+# libyaml's words for the usual slips of a plan editor, said in the editor's terms: (message,
+# what began earlier). {start} becomes " (the list starts at line L, column C)" when the list,
+# mapping, key or text began on another line than the one the problem is found on.
+_BAD_INDENT = "a tab character is used for indentation: indent with spaces"
+_COLON = (
+    "a ': ' is not allowed here: put a value that contains ': ' in quotes, or check the "
+    "indentation of this line"
+)
+_PLAIN_WORDS = {
+    ("did not find expected '-' indicator", "while parsing a block collection"): (
+        "this line does not continue the list above it{start}: each item starts with '- ' at the "
+        "indentation of the others; check this line's indentation",
+        "it starts",
+    ),
+    ("did not find expected key", "while parsing a block mapping"): (
+        "this line is not a 'key: value' at the indentation of the keys{start}: check its "
+        "indentation, and quote a value that starts with a character such as '[', '{', '*', "
+        "'&', '!', '%', '@' or '`'",
+        "they start",
+    ),
+    ("mapping values are not allowed in this context", ""): (_COLON, ""),
+    ("mapping values are not allowed here", ""): (_COLON, ""),
+    ("could not find expected ':'", "while scanning a simple key"): (
+        "{start} is neither a 'key: value' nor a list item ('- '): add the ':' after "
+        "the key, or indent a continued text further than its key",
+        "the text",
+    ),
+    ("did not find expected ',' or ']'", "while parsing a flow sequence"): (
+        "a list written in [ ]{start} is not closed: expected ',' or ']' here",
+        "it starts",
+    ),
+    ("did not find expected ',' or '}'", "while parsing a flow mapping"): (
+        "a mapping written in { }{start} is not closed: expected ',' or '}' here",
+        "it starts",
+    ),
+    ("found unexpected end of stream", "while scanning a quoted scalar"): (
+        "a quoted text{start} is never closed: the file ends before its closing quote",
+        "it starts",
+    ),
+    ("found a tab character that violates indentation", ""): (_BAD_INDENT, ""),
+    ("but found another document", "expected a single document in the stream"): (
+        "a second document starts here ('---' or '...'): a plan file holds one document; "
+        "remove the line or put its text in quotes",
+        "",
+    ),
+}
+
+
+def _plain_words(e: MarkedYAMLError, text: str | None) -> str | None:
+    """Returns libyaml's complaint in a plan editor's words, or None when it has none."""
+    problem, context = (e.problem or "").strip(), (e.context or "").strip()
+    if problem == "found character that cannot start any token" and e.problem_mark and text:
+        char = text[e.problem_mark.index : e.problem_mark.index + 1]
+        if char == "\t":
+            return _BAD_INDENT
+        if char in "@`":
+            return f"a value cannot start with {char!r}: put the value in quotes"
+        return None
+    found = _PLAIN_WORDS.get((problem, context)) or _PLAIN_WORDS.get((problem, ""))
+    if found is None:
+        return None
+    words, noun = found
+    start, at = e.context_mark, e.problem_mark
+    if noun == "the text":  # the line that lacks its ':' is where the key began
+        where = "this line"
+        if start is not None and (at is None or start.line != at.line):
+            where = f"the text at line {start.line + 1}, column {start.column + 1}"
+        if at is not None and at.column > 1024:
+            return (
+                "a key is at most 1024 characters long: this line has no ':' within that "
+                "length (quote a long text, or write it under a key)"
+            )
+        return words.replace("{start}", where)
+    began = ""
+    if noun and start is not None and at is not None and start.line != at.line:
+        began = f" ({noun} at line {start.line + 1}, column {start.column + 1})"
+    return words.replace("{start}", began)
+
+
 def _started_at(e: MarkedYAMLError) -> str:
     """Returns ' that starts at line L, column C' when the context began on another line."""
     start, problem = e.context_mark, e.problem_mark
-    if e.problem == "could not find expected ':'" and problem and problem.column > 1024:
-        return "; a key is at most 1024 characters long"
     if start is None or problem is None or start.line == problem.line:
         return ""
     if not (e.context or "").startswith("while "):
