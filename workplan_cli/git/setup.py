@@ -253,10 +253,10 @@ jobs:
       # The base branch, through the environment: a branch name is never pasted into the script.
       BASE_REF: ${{{{ github.base_ref }}}}
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@v6
         with:
           fetch-depth: 0  # the whole history: review needs the merge base
-      - uses: actions/setup-python@v5
+      - uses: actions/setup-python@v6
         with:
           python-version: "3.11"
       - name: Install workplan
