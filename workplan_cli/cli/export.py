@@ -20,6 +20,7 @@ from workplan_cli.cli.common import (
     make_filters,
     open_repo,
 )
+from workplan_cli.cli.formats import choose_format
 from workplan_cli.cli.schema import OutputOption
 
 
@@ -30,11 +31,26 @@ class ExportFormat(StrEnum):
     IATI = "iati"
 
 
+EXPORT_SUFFIXES = {
+    ".json": ExportFormat.JSON,
+    ".csv": ExportFormat.CSV,
+    ".ics": ExportFormat.ICS,
+    ".xml": ExportFormat.IATI,
+}
+
+
 def export(
     ctx: typer.Context,
     format: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="What to write.")
-    ] = ExportFormat.JSON,
+        Optional[ExportFormat],
+        typer.Option(
+            "--format",
+            "-f",
+            help="What to write [default: from -o's suffix (.json, .csv, .ics, .xml for iati), "
+            "else json].",
+            show_default=False,
+        ),
+    ] = None,
     output: OutputOption = None,
     plan: PlanOption = None,
     area: AreaOption = None,
@@ -70,6 +86,7 @@ def export(
     """
     from workplan_cli.plan import query
 
+    format = choose_format(format, output, EXPORT_SUFFIXES, ExportFormat.JSON)
     if format is ExportFormat.IATI and not iati_ref:
         ctx.fail("--format iati needs --iati-ref REF, the publisher's IATI organisation identifier")
     store = open_repo(repo)
