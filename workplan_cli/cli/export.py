@@ -96,6 +96,17 @@ def export(
     query.check_filters(filters, the_plan, people)
     refs = query.select(the_plan, filters)
     data = _render(format, the_plan, people, refs, filters, reporting_org, iati_ref)
+    if format is ExportFormat.ICS:
+        from workplan_cli.output.ics import event_count
+
+        if not event_count(refs):
+            from workplan_cli.cli.output import echo_plain
+
+            echo_plain(
+                "Note: no dated activities or history entries to export; "
+                "the calendar holds no events.",
+                err=True,
+            )
     _write(data, output, store)
 
 
@@ -110,12 +121,13 @@ def _render(format, plan, people, refs, filters, reporting_org, iati_ref) -> byt
         from workplan_cli.output.exports import csv_export
 
         return csv_export(refs).encode("utf-8")
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     if format is ExportFormat.ICS:
         from workplan_cli.output.ics import ics_export
 
-        return ics_export(plan, refs, fallback_stamp=now)
+        return ics_export(plan, refs)
     from workplan_cli.output.iati import iati_export
+
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
     publisher = reporting_org or plan.plan.facilitator or plan.plan.parties[0]
     return iati_export(plan, refs, people, publisher, iati_ref, generated=now)
