@@ -66,7 +66,7 @@ def test_dry_run_prints_the_diff_and_writes_nothing(repo, cli):
         "             stakeholders: [giz, students]\n"
         "-            history: []\n"
         "+            history:\n"
-        "+              - date: 2024-10-12\n"
+        "+              - date: \"2024-10-12\"\n"
         "+                from: planned\n"
         "+                to: completed\n"
         '+                note: "Hackathon held"\n'

@@ -148,6 +148,7 @@ def init(path: Path, blank: bool = False, year: int | None = None) -> list[Path]
         schemas.stakeholders_schema()
     )
     files[".pre-commit-config.yaml"] = PRE_COMMIT_CONFIG
+    files[".yamllint"] = YAMLLINT_CONFIG
     files[".github/workflows/workplan-review.yml"] = workflow_text("workplan")
     written = []
     for name, text in files.items():
@@ -225,6 +226,31 @@ repos:
         language: system
         files: ^data/.*\\.yaml$
         pass_filenames: false
+"""
+
+
+# yamllint's default rules refuse about 200 lines of a plan repository that are as meant; these
+# are the choices of the files workplan ships and writes (the repository's own .yamllint is this).
+YAMLLINT_CONFIG = """\
+# yamllint (https://yamllint.readthedocs.io): the style of this plan repository.
+extends: default
+ignore: |
+  .venv/
+rules:
+  # Texts are wrapped at 100 columns for review, but a note that `workplan set-status` writes
+  # stays on one line however long it is: a longer line is a warning, not an error.
+  line-length:
+    max: 100
+    level: warning
+  # Plan files begin with the editor's schema comment; workplan never writes `---`.
+  document-start: disable
+  # GitHub Actions' `on:` is a key, not a boolean; values are still only true or false.
+  truthy:
+    check-keys: false
+  # Lists under a key may be indented or not (both are common in hand-edited files), as long
+  # as a file keeps to one way.
+  indentation:
+    indent-sequences: consistent
 """
 
 
