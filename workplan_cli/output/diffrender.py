@@ -267,7 +267,7 @@ def _md_walk(node: Node, depth: int, lines: list[str]) -> None:
 
 
 def to_json(diff: PlanDiff, old: SideLike, new: SideLike) -> dict:
-    """Returns the documented JSON shape (see README, "Reviewing a revision")."""
+    """Returns the documented JSON shape (see docs/git-review.md, `workplan diff`)."""
     return {
         "format": JSON_FORMAT,
         "old": _side(old),

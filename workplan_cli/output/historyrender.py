@@ -95,7 +95,7 @@ def to_markdown(log: ActivityLog) -> str:
 
 
 def to_json(log: ActivityLog) -> dict:
-    """Returns the documented JSON shape (see README, "Git review")."""
+    """Returns the documented JSON shape (see docs/git-review.md, `workplan log`)."""
     return {
         "format": JSON_FORMAT,
         "id": log.id,

@@ -93,7 +93,7 @@ def _demoted(markdown: str) -> list[str]:
 
 
 def to_json(review: Review) -> dict:
-    """Returns the documented JSON shape (see README, "Git review")."""
+    """Returns the documented JSON shape (see docs/git-review.md, `workplan review`)."""
     return {
         "format": JSON_FORMAT,
         "base": {"rev": review.base, "commit": review.base_commit, "merge_base": review.merge_base},

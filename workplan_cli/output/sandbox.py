@@ -124,7 +124,9 @@ def child() -> None:
         module, name = target.split(":")
         result = getattr(importlib.import_module(module), name)(payload)
         reply = _DONE + result
-    except MemoryError:
+    except (MemoryError, SystemError):
+        # Under the address-space limit C code whose allocation fails may return an error without
+        # setting one (CPython turns that into SystemError: seen in WeasyPrint at 60 MB).
         reply = _NO_MEMORY
     except WorkplanError as e:
         reply = _FAILED + str(e).encode("utf-8", "replace")

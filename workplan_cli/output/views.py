@@ -1,4 +1,4 @@
-"""Plain-data views of plans for JSON output: stable shapes, documented in README.md."""
+"""Plain-data views of plans for JSON output: stable shapes, documented in docs/commands.md."""
 
 from __future__ import annotations
 
