@@ -27,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from hostile import bench_hostile  # noqa: E402
 from log_history import make_history  # noqa: E402
 from make_plan import make_repo  # noqa: E402
 
@@ -230,7 +231,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="2000,10000")
     parser.add_argument("--commits", type=int, default=500)
     parser.add_argument("--diff-sizes", default="500,10000")
-    parser.add_argument("--only", nargs="*", default=["startup", "size", "diff", "log"])
+    parser.add_argument("--only", nargs="*", default=["startup", "size", "diff", "log", "hostile"])
     args = parser.parse_args()
     print(
         f"python {sys.version.split()[0]}, {os.cpu_count()} cores, "
@@ -248,6 +249,8 @@ def main() -> None:
                 bench_diff(args.runs, work, size)
         if "log" in args.only:
             bench_log(args.runs, work, args.commits)
+        if "hostile" in args.only:
+            bench_hostile(work)  # benchmarks/hostile.py: the hostile-input bounds
 
 
 if __name__ == "__main__":

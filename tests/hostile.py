@@ -54,6 +54,11 @@ with open(sys.argv[1], "w") as out:
 """
 
 
+# A guard against a hang, far above any run's time (about 5 s on a loaded two-core machine):
+# not a speed check (benchmarks/hostile.py prints the figures).
+HANG_SECONDS = 300
+
+
 @dataclass(frozen=True)
 class Measured:
     code: int
@@ -73,6 +78,7 @@ def measure(repo: Path, *args: str, cache: Path) -> Measured:
         capture_output=True,
         env={**os.environ, "WORKPLAN_CACHE_DIR": str(cache), "NO_COLOR": "1"},
         check=False,
+        timeout=HANG_SECONDS,
     )
     figures = json.loads(result.read_text())
     return Measured(

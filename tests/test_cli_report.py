@@ -70,6 +70,7 @@ def test_hostile_text_shows_literally_in_html(repo, cli):
     assert "&amp;amp;" in out  # '&amp;' in the plan is shown as written
 
 
+@pytest.mark.slow
 def test_pdf_has_the_headings_and_shows_hostile_text_literally(repo, cli):
     pytest.importorskip("weasyprint", exc_type=ImportError)
     pypdf = pytest.importorskip("pypdf")
@@ -402,6 +403,7 @@ def test_the_default_memory_limit(repo):
     )
 
 
+@pytest.mark.slow
 def test_a_template_that_runs_forever_is_stopped(repo):
     _own_template(repo, "{% for i in range(99999) %}{{ ('a' * 999999)|wordwrap(1) }}{% endfor %}")
     done = _run(repo, "report", WORKPLAN_TEMPLATE_SECONDS="2")

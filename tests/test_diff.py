@@ -458,6 +458,7 @@ def _exhaustive(old: list[str], new: list[str]) -> list[tuple[int, int]]:
     return out
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(reworded_texts())
 def test_the_candidate_filter_finds_what_exhaustive_scoring_finds(texts):
@@ -475,6 +476,7 @@ def test_many_equal_leftover_texts_pair_in_order_without_a_square():
     assert found == [(i, i + 1) for i in range(3000)]
 
 
+@pytest.mark.slow
 def test_thousands_of_reworded_activities_match_quickly():
     """Every pair was scored: 500 reworded activities took minutes, 3,000 would take hours."""
     rng = random.Random(1)

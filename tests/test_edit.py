@@ -63,6 +63,7 @@ def requests(draw):
     return base, plan, request
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(requests())
 def test_any_update_loads_back_and_changes_only_its_lines(case):

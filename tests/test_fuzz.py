@@ -161,12 +161,14 @@ def _every_command_answers(repo, data: bytes) -> None:
     assert snapshot(repo) == before
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=damaged_data())
 def test_damaged_data(repo, data):
     _every_command_answers(repo, data)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=damaged_text())
 def test_damaged_text(repo, data):

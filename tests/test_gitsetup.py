@@ -6,6 +6,8 @@ import re
 import shlex
 import subprocess
 
+import pytest
+
 from tests.conftest import git
 from tests.gitplans import COMPLETED_132, commit, edit_activity, plan
 from workplan_cli.git import setup as gitsetup
@@ -16,6 +18,7 @@ def _status_change(repo):
     edit_activity(plan(repo), "1.3.2", status="completed", history=COMPLETED_132)
 
 
+@pytest.mark.slow
 def test_git_diff_log_and_show_print_the_semantic_diff(git_repo, cli):
     out = cli("git-setup").stdout
     assert "added to .gitattributes: data/workplan-*.yaml diff=workplan" in out

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tests.conftest import DATA, STAKEHOLDER_IDS
@@ -212,14 +210,12 @@ def test_python_tags_are_refused_not_run(tmp_path):
     assert not marker.exists()
 
 
-def test_alias_bomb_is_refused_quickly():
+def test_alias_bomb_is_refused_before_it_is_walked():
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
     )
-    started = time.perf_counter()
-    message = one(bomb)
+    message = one(bomb)  # walked, it would take minutes
     assert message == f"{NAME}:2:8: anchors and aliases are not allowed in plan files"
-    assert time.perf_counter() - started < 5  # minutes, were it walked
 
 
 def test_deep_nesting():

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from tests.conftest import DATA, git
 from tests.gitplans import COMPLETED_132, commit, edit_activity, plan
 
@@ -186,6 +188,7 @@ def test_plan_text_cannot_break_the_markdown(git_repo, cli):
     )
 
 
+@pytest.mark.slow
 def test_a_plan_repository_in_a_subfolder_of_the_work_tree(tmp_path, cli, monkeypatch):
     top = tmp_path / "work"
     shutil.copytree(DATA, top / "plans" / "data")

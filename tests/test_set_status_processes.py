@@ -11,6 +11,8 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 from workplan_cli.edit import status as edit
 from workplan_cli.plan import load
 from workplan_cli.plan.store import find_repo
@@ -45,6 +47,7 @@ WORKER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_concurrent_updates_are_never_lost(repo):
     # Each process runs the real command UPDATES times, so that the processes overlap for
     # many read-modify-write cycles without paying Python's start-up for each update.
@@ -81,6 +84,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_a_writer_killed_at_any_moment_leaves_a_whole_file(tmp_path):
     # Large versions make the writes long, so that most kills land in the middle of one.
     a = (PLAN_TEXT := (Path(__file__).parent.parent / PLAN).read_bytes()) * 200
@@ -103,6 +107,7 @@ def test_a_writer_killed_at_any_moment_leaves_a_whole_file(tmp_path):
         assert target.read_bytes() in (a, b)
 
 
+@pytest.mark.slow
 def test_set_status_killed_at_any_moment_leaves_old_or_new(repo):
     plan = repo / PLAN
     old = plan.read_bytes()

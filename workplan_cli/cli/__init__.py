@@ -72,6 +72,8 @@ class _Group(TyperGroup):
             )
             one.command(name=cmd_name, hidden=COMMANDS[cmd_name][2])(_callback(cmd_name))
             command = typer.main.get_command(one)  # an app of one command is that command
+            if not isinstance(command, TyperCommand):
+                raise TypeError(f"typer built {type(command).__name__} for {cmd_name}")
             command.name = cmd_name
             self.built[cmd_name] = command
         return self.built[cmd_name]
@@ -88,12 +90,6 @@ class _Group(TyperGroup):
             # a bare command shortens the help exactly as typer's own would
             short = [(n, TyperCommand(n, help=doc).get_short_help_str(limit)) for n, doc in rows]
             formatter.write_dl(short)
-
-    def main(self, *args, **kwargs):
-        from workplan_cli.cli import shells
-
-        shells.attach(self)  # completion that keeps plan text inert in every shell
-        return super().main(*args, **kwargs)
 
     def invoke(self, ctx):
         try:

@@ -4,9 +4,14 @@ Each function returns [] on any error (a completion must never print a traceback
 user's shell) and reads the YAML without validating it, so that it also works on a file in the
 middle of an edit. The imports happen inside the functions: `workplan --help` stays light.
 
-Plan text is hostile: a value is offered only when it is a plain id (letters, digits, `.`, `_`,
-`-`), and a description loses its control characters, escape sequences and line breaks and is
-cut to DESCRIPTION_MAX characters. How each shell receives them safely is in cli/shells.py.
+Plan text is hostile, and typer's own completion scripts hand what we answer to the shell:
+zsh's (`eval $(...)`, then `_arguments '*: :(("value":"help" ...))'`, which zsh evaluates again
+inside double quotes) escapes `$` and backticks but not the backslash, so a title with `\\$(cmd)`
+ran `cmd` on TAB. So a value is offered only when it is a plain id (letters, digits, `.`, `_`,
+`-`), and a description keeps only letters, digits, space and `.,;()/&+-`: no quote, backslash,
+`$`, backtick, `:` (zsh's value:description separator), `[` (rich markup, which typer renders),
+glob or control character reaches any shell. Everything else becomes a space; a description is
+one line of at most DESCRIPTION_MAX characters.
 """
 
 from __future__ import annotations
@@ -14,18 +19,15 @@ from __future__ import annotations
 import functools
 import os
 import re
+import unicodedata
 from typing import Any
-
-from workplan_cli.output.inert import one_line
 
 Choice = tuple[str, str]  # (value, help text shown by zsh and fish)
 
 DESCRIPTION_MAX = 100  # characters; the longest title of the shipped plans has 80
 _PLAIN_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _ESCAPE_SEQUENCE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])")
-_UNPRINTABLE = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]+"
-)
+_DESCRIPTION_PUNCTUATION = frozenset(" .,;/&+-")  # no glob character, not even ( )
 
 
 def plain_value(value: object) -> str | None:
@@ -35,12 +37,15 @@ def plain_value(value: object) -> str | None:
 
 
 def plain_description(text: object) -> str:
-    """Returns `text` on one line without control characters or escape sequences, at most
-    DESCRIPTION_MAX characters long."""
+    """Returns `text` on one line of at most DESCRIPTION_MAX characters that are letters,
+    digits (any script's), spaces or `.,;()/&+-`; escape sequences and every other character
+    become spaces, runs of spaces one space."""
     text = _ESCAPE_SEQUENCE.sub(" ", str(text)[: DESCRIPTION_MAX * 20])
-    text = " ".join(_UNPRINTABLE.sub(" ", text).split())
+    text = unicodedata.normalize("NFC", text)  # a letter with a combining accent stays a letter
+    text = "".join(c if c.isalnum() or c in _DESCRIPTION_PUNCTUATION else " " for c in text)
+    text = " ".join(text.split())
     if len(text) > DESCRIPTION_MAX:
-        text = text[: DESCRIPTION_MAX - 1].rstrip() + "…"
+        text = text[: DESCRIPTION_MAX - 3].rstrip() + "..."
     return text
 
 
@@ -54,17 +59,13 @@ def _offer(pairs) -> list[Choice]:
 
 
 def _inert(complete):
-    """Makes a completion function's choices inert: typer renders a help text as rich markup
-    (an unbalanced `[/b]` in a title raised a traceback into the shell) and the shell shows it
-    as it is (an escape sequence acted on the terminal)."""
+    """Makes a completion function's choices inert, whatever it returns: plain ids with plain
+    descriptions (typer renders a help text as rich markup, where an unbalanced `[/b]` raised a
+    traceback into the shell, and the shell evaluates or shows what typer hands it)."""
 
     @functools.wraps(complete)
     def wrapper(ctx: Any, incomplete: str) -> list[Choice]:
-        from rich.markup import escape
-
-        return [
-            (one_line(value), escape(one_line(text))) for value, text in complete(ctx, incomplete)
-        ]
+        return _offer(complete(ctx, incomplete))
 
     return wrapper
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,6 +101,7 @@ def near_identical(old: list[str], new: list[str]) -> list[tuple[int, int]]:
     for j, t in enumerate(new):
         new_texts[t].append(j)
     xs, ys = list(old_texts), list(new_texts)
+    candidates: Iterator[tuple[int, int]]
     if len(xs) * len(ys) <= EXHAUSTIVE:
         candidates = ((x, y) for x in range(len(xs)) for y in range(len(ys)))
     else:
@@ -174,7 +175,7 @@ def _candidates(old: list[str], new: list[str]) -> set[tuple[int, int]]:
     lengths = [len(t) for t in new]
     by_length = sorted(range(len(new)), key=lengths.__getitem__)
     short_new = [y for y in range(len(new)) if len(grams[1][y]) < SHORT]
-    out = set()
+    out: set[tuple[int, int]] = set()
     low = NEAR_IDENTICAL / (2 - NEAR_IDENTICAL)  # 2 min / (sum) >= ratio: min >= max * low
     sets = [set(triples) for triples in grams[1]]
     for x, prefix in enumerate(prefixes[0]):

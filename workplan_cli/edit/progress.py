@@ -48,8 +48,8 @@ def record(
     path = Path(os.path.realpath(path))
     name = display_path(path)
     if dry_run:
-        change = edit.set_status(read_bytes(path), name, request, ids, parse_plan)
-        return Outcome(change, name, False)
+        preview = edit.set_status(read_bytes(path), name, request, ids, parse_plan)
+        return Outcome(preview, name, False)
     with fileio.locked(path):
 
         def change(data: bytes) -> tuple[bytes, edit.Edit]:
@@ -72,6 +72,8 @@ def record(
 
 def _undo(path: Path, old: fileio.Snapshot, written: fileio.Snapshot) -> str:
     """Puts the old bytes back if the file is still what was written; says what it did."""
+    if old.data is None:  # not so: rewrite changes a file that it read
+        return "the update could not be undone (the file was new); it is written but not staged"
     try:
         fileio.replace_if_unchanged(path, written, old.data)
     except fileio.FileChangedError:

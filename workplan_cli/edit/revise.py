@@ -13,6 +13,14 @@ from workplan_cli.errors import WorkplanError
 from workplan_cli.plan.model import Plan, Status
 
 Edit = tuple[int, int, str]  # replace text[start:end] with the string
+Marks = tuple[int | None, int, int]  # (key start, value start, value end); no key in a list
+
+
+def _key_start(marks: Marks) -> int:
+    """The key's start of a mapping value's marks (a value in a mapping always has its key)."""
+    if marks[0] is None:
+        raise WorkplanError("expected a key in a mapping, found a list item")
+    return marks[0]
 
 
 @dataclass(frozen=True)
@@ -124,11 +132,13 @@ def _metadata_edits(text: str, plan: Plan, new_version: str) -> list[Edit]:
     _, start, end = marks["plan", "version"]
     edits.append((start, end, json.dumps(new_version)))
     version_key = marks["plan", "version"]
-    indent = " " * (version_key[0] - _line_start(text, version_key[0]))
+    key_start = _key_start(version_key)
+    indent = " " * (key_start - _line_start(text, key_start))
     _, start, end = marks["plan", "status"]
     edits.append((start, end, "draft"))
     if ("plan", "signed") in marks:
-        key, start, end = marks["plan", "signed"]
+        _, start, end = marks["plan", "signed"]
+        key = _key_start(marks["plan", "signed"])
         edits.append((_owned_start(text, key), _content_end(text, start, end), ""))
     added = ""
     for name, value in (("supersedes", plan.version), ("note", draft_note(plan.version))):
@@ -142,7 +152,8 @@ def _metadata_edits(text: str, plan: Plan, new_version: str) -> list[Edit]:
     if added:
         at = _next_line(text, version_key[2])
         edits.append((at, at, added))
-    edits.append((*[_header_place(text)] * 2, header(plan.version, new_version)))
+    place = _header_place(text)
+    edits.append((place, place, header(plan.version, new_version)))
     return edits
 
 
@@ -167,12 +178,13 @@ def _activity_edits(text: str, plan: Plan, options: ReviseOptions) -> list[Edit]
 
 def _drop_items(text: str, loc: tuple, count: int, drop: list[int]) -> list[Edit]:
     paths = [loc, *((*loc, i) for i in range(count))]
-    (key, start, end), *items = yamlio.node_marks(text, paths)
+    (list_marks, *items) = yamlio.node_marks(text, paths)
+    _, start, end = list_marks
     kept = [i for i in range(count) if i not in drop]
     if not kept:  # every activity goes: the list becomes empty, comments inside it go too
-        return [(key, _content_end(text, start, end), "activities: []\n")]
+        return [(_key_start(list_marks), _content_end(text, start, end), "activities: []\n")]
     last = kept[-1]
-    edits = []
+    edits: list[Edit] = []
     for i in drop:
         if i < last:
             edits.append((_owned_start(text, items[i][1]), _owned_start(text, items[i + 1][1]), ""))

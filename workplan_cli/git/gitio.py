@@ -6,6 +6,7 @@ import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from workplan_cli.errors import InvalidFileError, Problem, WorkplanError
 from workplan_cli.fileio import MAX_READ_BYTES
@@ -249,7 +250,9 @@ def _parse_log(tokens: list[bytes]) -> list[LogCommit]:
     def flush() -> None:
         if head is not None:
             shas = head[0].split()
-            commits.append(LogCommit(shas[0], tuple(shas[1:]), *head[1:4], tuple(changes)))
+            date, author, subject = head[1:4]
+            parents = tuple(shas[1:])
+            commits.append(LogCommit(shas[0], parents, date, author, subject, tuple(changes)))
 
     i = 0
     while i < len(tokens):
@@ -266,6 +269,7 @@ def _parse_log(tokens: list[bytes]) -> list[LogCommit]:
             letter = meta[4][0]
             old_blob = None if meta[2] == ZERO_SHA else meta[2]
             new_blob = None if meta[3] == ZERO_SHA else meta[3]
+            paths: tuple[str | None, str | None]
             if letter in "RC":
                 paths = tokens[i + 1].decode(), tokens[i + 2].decode()
                 i += 3
@@ -290,7 +294,7 @@ class BlobReader:
     def __init__(self, cwd: Path, limit: int = MAX_READ_BYTES):
         self.cwd = cwd
         self.limit = limit
-        self._proc: subprocess.Popen | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> BlobReader:
         env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
@@ -307,22 +311,30 @@ class BlobReader:
             raise GitError("git is not installed (no 'git' on PATH)") from None
         return self
 
-    def __exit__(self, *exc) -> None:
-        if self._proc is not None:
-            self._proc.stdin.close()
-            self._proc.stdout.close()
-            self._proc.wait()
+    def __exit__(self, *exc: object) -> None:
+        proc = self._proc
+        if proc is not None:
+            for pipe in (proc.stdin, proc.stdout):
+                if pipe is not None:
+                    pipe.close()
+            proc.wait()
             self._proc = None
+
+    def _pipes(self) -> tuple[IO[bytes], IO[bytes]]:
+        """The process's stdin and stdout (both pipes, opened in __enter__)."""
+        proc = self._proc
+        if proc is None or proc.stdin is None or proc.stdout is None:
+            raise GitError("BlobReader used outside its `with` block")
+        return proc.stdin, proc.stdout
 
     def read(self, spec: str) -> bytes | None:
         """Returns the bytes of the blob `spec` names, or None when it names no blob."""
-        if self._proc is None:
-            raise GitError("BlobReader used outside its `with` block")
+        stdin, stdout = self._pipes()
         if any(c in spec for c in "\n\r\0"):
             return None  # the batch protocol is line-based: such a name cannot be asked for
-        self._proc.stdin.write(spec.encode() + b"\n")
-        self._proc.stdin.flush()
-        header = self._proc.stdout.readline()
+        stdin.write(spec.encode() + b"\n")
+        stdin.flush()
+        header = stdout.readline()
         parts = header.split()
         if len(parts) != 3:
             if not header:
@@ -340,9 +352,10 @@ class BlobReader:
             n -= len(self._read_exactly(min(n, 1024 * 1024)))
 
     def _read_exactly(self, n: int) -> bytes:
+        stdout = self._pipes()[1]
         chunks, left = [], n
         while left:
-            chunk = self._proc.stdout.read(left)
+            chunk = stdout.read(left)
             if not chunk:
                 raise GitError("git cat-file --batch stopped unexpectedly")
             chunks.append(chunk)

@@ -92,7 +92,8 @@ def uninstall(root: Path) -> SetupResult:
     top = gitio.toplevel(root)
     lines = set(attribute_lines(gitio.relative_path(root / "data", top)))
     path = top / ATTRIBUTES
-    removed, deleted = [], False
+    removed: list[str] = []
+    deleted = False
 
     def drop_lines(data: bytes) -> tuple[bytes, list[str]]:
         text = data.decode("utf-8", "surrogateescape")

@@ -27,9 +27,12 @@ LONG_TEXT = 8  # words: longer values are shown as a word diff, shorter as "old 
 
 
 class SideLike(Protocol):
-    name: str
-    source: str
-    plan: Any
+    @property
+    def name(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def plan(self) -> Any: ...
 
 
 @dataclass
@@ -302,7 +305,7 @@ def _side(side: SideLike) -> dict:
 
 
 def _entry(entry: EntryChange) -> dict:
-    out = {
+    out: dict[str, Any] = {
         "change": entry.change,
         "id": entry.id,
         "old_id": entry.old_id,

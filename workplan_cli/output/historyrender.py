@@ -64,7 +64,8 @@ def to_text(log: ActivityLog) -> str:
         lines.append("No commits changed it and it has no status history.")
     for event in log.events:
         if event.kind == COMMIT:
-            head = f"{event.date[:10]}  commit {event.commit[:10]}  {event.author}  {event.subject}"
+            commit = (event.commit or "")[:10]  # a commit event has one
+            head = f"{event.date[:10]}  commit {commit}  {event.author}  {event.subject}"
             lines.append(one_line(head))
             lines.append(f"    {one_line(_what(event))}")
             for f in event.fields:
@@ -81,8 +82,9 @@ def to_markdown(log: ActivityLog) -> str:
         lines.append("No commits changed it and it has no status history.")
     for event in log.events:
         if event.kind == COMMIT:
+            commit = (event.commit or "")[:10]  # a commit event has one
             lines.append(
-                f"- {event.date[:10]} commit `{event.commit[:10]}` by {md_escape(event.author)}: "
+                f"- {event.date[:10]} commit `{commit}` by {md_escape(event.author)}: "
                 f"{md_escape(event.subject)}; {md_escape(_what(event))}"
             )
             lines += [

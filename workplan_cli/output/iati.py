@@ -118,7 +118,7 @@ def _activity(plan: Plan, ref: ActivityRef, orgs: dict, reporting_org: str, org_
     ET.SubElement(node, "activity-status", code=str(IATI_STATUS[a.status]))
     for kind, date, note in _dates(plan, a):
         date_node = ET.SubElement(
-            node, "activity-date", type=kind, **{"iso-date": date.isoformat()}
+            node, "activity-date", {"type": kind, "iso-date": date.isoformat()}
         )
         if note:
             _narrative(date_node, note)

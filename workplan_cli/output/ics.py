@@ -137,6 +137,8 @@ def _activity_event(plan: Plan, ref: ActivityRef, stamp: dt.datetime):
     a = ref.activity
     first = a.start or a.end
     last = a.end or a.start
+    if first is None or last is None:  # the caller makes an event only of a dated activity
+        raise ExportBugError(f"activity {a.id} has neither a start nor an end")
     event = Event()
     event.add("uid", activity_uid(plan, a))
     event.add("dtstamp", stamp)

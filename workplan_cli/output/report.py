@@ -10,6 +10,7 @@ import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
@@ -254,7 +255,7 @@ def _output_limit() -> int:
 def _environment(choice: TemplateChoice, autoescape: bool) -> jinja2.Environment:
     # Autoescaping follows the output format, not the file name: select_autoescape() does not
     # match `report.html.j2` (RELIABILITY.md), and a `--template` may be named anything.
-    options = {
+    options: dict[str, Any] = {
         "undefined": jinja2.StrictUndefined,
         "autoescape": autoescape,
         "keep_trailing_newline": True,

@@ -92,7 +92,7 @@ def build_context(
 
 
 def _areas(plan: Plan, filters: Filters, people: dict) -> tuple[list[dict], Tally, set[str]]:
-    total, named = Tally(), set()
+    total, named = Tally(), set[str]()
     areas = []
     for area in plan.areas:
         area_tally, topics = Tally(), []

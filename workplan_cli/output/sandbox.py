@@ -36,7 +36,7 @@ class LimitError(WorkplanError):
 class Limits:
     """Hard limits for one child: address space, CPU time (and wall clock), bytes returned."""
 
-    memory_mb: int
+    memory_mb: float  # a fraction is allowed: WORKPLAN_TEMPLATE_MEMORY_MB=0.5
     seconds: float  # of CPU time, rounded up to whole seconds; the wall clock is WALL_FACTOR times
     output_bytes: int
     memory_setting: str = ""  # the environment variable that changes memory_mb, for messages

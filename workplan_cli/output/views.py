@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from workplan_cli.plan.model import ActivityRef, Plan, StakeholderFile
 from workplan_cli.plan.query import Filters, Row, Tally
 
@@ -35,7 +37,7 @@ def status_view(plan: Plan, rows: list[Row], total: Tally, filters: Filters) -> 
 
 def activity_view(ref: ActivityRef, full: bool = False) -> dict:
     activity = ref.activity
-    view = {
+    view: dict[str, Any] = {
         "id": activity.id,
         "title": activity.title,
         "status": activity.status.value,

@@ -82,7 +82,7 @@ def _check_ids(plan: Plan) -> list[Finding]:
     for a, area in enumerate(plan.areas):
         unique(("areas", a, "id"), area.id, "area")
         for t, topic in enumerate(area.topics):
-            loc = ("areas", a, "topics", t, "id")
+            loc: Loc = ("areas", a, "topics", t, "id")
             unique(loc, topic.id, "topic")
             if not topic.id.startswith(area.id + "."):
                 findings.append(

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from workplan_cli import yamlio
 from workplan_cli.errors import InvalidFileError, Problem
@@ -11,6 +10,10 @@ from workplan_cli.fileio import MAX_READ_BYTES
 from workplan_cli.gcpause import paused_gc
 from workplan_cli.plan.checks import Finding, check_plan, check_stakeholders, render_loc
 from workplan_cli.plan.model import Plan, StakeholderFile
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+    from pydantic_core import ErrorDetails
 
 MAX_BYTES = MAX_READ_BYTES  # the one limit: files are read with it (fileio.read_regular)
 
@@ -86,6 +89,8 @@ def _parse(text: str, name: str) -> Any:
 
 def _validate(model: type[M], data: Any, text: str, name: str) -> M:
     if not isinstance(data, dict):
+        line: int | None
+        col: int | None
         found, (line, col) = f"a {_kind(data)}", (1, 1)
         if data is None:
             place = _first_content(text)
@@ -113,7 +118,7 @@ def _validate(model: type[M], data: Any, text: str, name: str) -> M:
     raise InvalidFileError(_locate(problems, text, name, total))
 
 
-def _first_errors(model: type, data: Any) -> list[dict]:
+def _first_errors(model: type, data: Any) -> list[ErrorDetails]:
     """Returns the first validation errors of `data`, found on a copy with every list cut short:
     pydantic hands out all errors or none, and 300,000 of them took 300 MB."""
     from pydantic import ValidationError
@@ -133,12 +138,17 @@ def _cut(value: Any) -> Any:
     return value
 
 
-@cache
-def _adapter(model: type):
-    """Returns pydantic's validator for a model class, built once per process."""
-    from pydantic import TypeAdapter
+_adapters: dict[type, Any] = {}  # a model class's pydantic TypeAdapter
 
-    return TypeAdapter(model)
+
+def _adapter(model: type[M]) -> TypeAdapter[M]:
+    """Returns pydantic's validator for a model class, built once per process."""
+    adapter = _adapters.get(model)
+    if adapter is None:
+        from pydantic import TypeAdapter
+
+        adapter = _adapters[model] = TypeAdapter(model)
+    return adapter
 
 
 def _raise_findings(findings: list[Finding], text: str, name: str) -> None:
@@ -147,7 +157,7 @@ def _raise_findings(findings: list[Finding], text: str, name: str) -> None:
         raise InvalidFileError(_locate(problems, text, name))
 
 
-def _problem_of(err: dict) -> tuple[tuple, bool, str]:
+def _problem_of(err: ErrorDetails) -> tuple[tuple, bool, str]:
     """Returns (loc, point at the key?, message) for one pydantic error."""
     loc = tuple(err["loc"])
     kind = err["type"]
@@ -171,8 +181,8 @@ def _problem_of(err: dict) -> tuple[tuple, bool, str]:
     return loc, False, message
 
 
-def _enum_values(err: dict) -> list[str]:
-    expected = err.get("ctx", {}).get("expected", "")
+def _enum_values(err: ErrorDetails) -> list[str]:
+    expected = (err.get("ctx") or {}).get("expected", "")
     return [v.strip().strip("'") for v in expected.replace(" or ", ", ").split(",") if v.strip()]
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any, NamedTuple, TypeVar, dataclass_transform
 
 from workplan_cli.plan.vocab import (  # noqa: F401  (re-exported: the models' vocabularies)
     IATI_STATUS,
@@ -181,7 +181,12 @@ def alias(name: str) -> str:
 _CONFIG = {"extra": "forbid", "alias_generator": alias}
 # Without slots: a slotted frozen class took a third longer to define (every command pays that
 # on import), and snapshot.py can fill a plain instance's __dict__ at once.
-_model = dataclass(frozen=True, kw_only=True)
+_T = TypeVar("_T")
+
+
+@dataclass_transform(frozen_default=True, kw_only_default=True)
+def _model(cls: type[_T]) -> type[_T]:
+    return dataclass(frozen=True, kw_only=True)(cls)
 
 
 @_model

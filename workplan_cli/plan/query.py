@@ -145,7 +145,9 @@ def _named(filters: Filters, area_id: str, topic_id: str) -> bool:
 
 def stakeholder_activities(plan: Plan, stakeholders: StakeholderFile) -> dict[str, dict]:
     """Returns, per stakeholder id, the ids of activities it leads and those it is involved in."""
-    found = {s.id: {"lead": [], "involved": []} for s in stakeholders.stakeholders}
+    found: dict[str, dict[str, list[str]]] = {
+        s.id: {"lead": [], "involved": []} for s in stakeholders.stakeholders
+    }
     for ref in plan.activities():
         for ident in ref.activity.lead:
             found.setdefault(ident, {"lead": [], "involved": []})["lead"].append(ref.activity.id)

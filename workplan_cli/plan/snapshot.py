@@ -28,7 +28,7 @@ def to_plain(value: Any, by_alias: bool = False) -> Any:
         return value.value
     if isinstance(value, dt.date):
         return value.isoformat()
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         return {
             key: v if type(v) is same or v is None else to_plain(v, by_alias)
             for name, key, same in _fields(kind, by_alias)
@@ -71,7 +71,7 @@ def _builder(kind: Any) -> Build:
     """Returns a function that builds a value of type `kind` from plain data (made once a type:
     a large plan has tens of thousands of values to build, so text, the most common value, is
     checked in place rather than by a call)."""
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = typing.get_type_hints(kind)
         fields = {name: _builder(hint) for name, hint in hints.items()}
         as_is = {name: _as_is(hint) for name, hint in hints.items()}

@@ -31,6 +31,8 @@ def node_marks(text: str, locs: Iterable[Sequence[str | int]]) -> list[tuple[int
             if child is None:
                 raise KeyError(loc)
             key, node = child
+        if node is None:  # an empty document, asked for its root
+            raise KeyError(loc)
         out.append(
             (
                 key.start_mark.index if key is not None else None,
@@ -169,6 +171,8 @@ def _item_splice(text: str, root: Node, loc: Sequence[str | int], item) -> Splic
     if child is None:
         return _add_key(text, parent_steps, str(loc[-1]), item)
     key, seq = child
+    if key is None:  # a mapping's child always has its key
+        raise SpliceError(f"{_render(loc)} has no key")
     if not isinstance(seq, SequenceNode):
         raise SpliceError(f"{_render(loc)} is not a list")
     if parent.flow_style or (seq.flow_style and seq.value):
@@ -254,9 +258,9 @@ def _fill_empty(text, parent_steps, key: Node, seq: SequenceNode, item) -> Splic
 
 def _enclosing_layout(text: str, steps: list[tuple[Node | None, Node]]) -> tuple[int, int, int]:
     """Returns the layout of the block list that holds the mapping at the end of `steps`."""
-    if len(steps) >= 2 and isinstance(steps[-2][1], SequenceNode) and steps[-2][0] is not None:
+    if len(steps) >= 2:
         seq_key, seq = steps[-2]
-        if not seq.flow_style and seq_key is not None:
+        if isinstance(seq, SequenceNode) and not seq.flow_style and seq_key is not None:
             holder = SequenceNode(seq.tag, [steps[-1][1]], seq.start_mark, seq.end_mark)
             return _layout(text, seq_key, holder)
     return 0, 2, 2  # the file gives no example: two spaces, the common style

@@ -55,10 +55,14 @@ def _rules() -> tuple[dict[str, list], list]:
             table.setdefault(first, []).append((Tag(suffix=tag), re.compile(f"(?:{pattern})\\Z")))
     for versions, tag, regexp, firsts in implicit_resolvers:
         if (1, 2) in versions and tag not in _NOT_CORE and not tag.endswith(":yaml"):
-            for first in firsts or [None]:
-                table.setdefault(first, []).append((Tag(suffix=tag), regexp))
+            starts: list[str | None] = list(firsts) if firsts else [None]
+            for start in starts:
+                table.setdefault(start, []).append((Tag(suffix=tag), regexp))
     any_first = table.pop(None, [])
-    return {first: [*found, *any_first] for first, found in table.items()}, any_first
+    # (None, the rules for any first character, was popped above)
+    return {
+        first: [*found, *any_first] for first, found in table.items() if first is not None
+    }, any_first
 
 
 _RULES, _ANY_FIRST = _rules()
@@ -201,7 +205,9 @@ def _check_block_depth(text: str) -> None:
     # The MAX_COLUMNS + 1 leftmost columns (once there are that many), and the rightmost of them.
     columns: set[int] = set()
     past = None
-    for prefix in {_LINE_PREFIX.match(text).group(), *_PREFIXES.findall(text)}:
+    first_line = _LINE_PREFIX.match(text)  # always matches: every part of it is optional
+    first_prefix = first_line.group() if first_line else ""
+    for prefix in {first_prefix, *_PREFIXES.findall(text)}:
         for column in _columns(prefix):  # left to right
             if past is not None and column >= past:
                 break
@@ -357,7 +363,7 @@ def _key(node: Node) -> str:
     raise _error_at(node, f"keys must be text, found a {_kinds[type(node)]}")
 
 
-_kinds = {MappingNode: "mapping", SequenceNode: "list"}
+_kinds: dict[type[Node], str] = {MappingNode: "mapping", SequenceNode: "list"}
 
 
 def _too_long_number(value: str) -> str:

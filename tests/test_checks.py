@@ -1,0 +1,118 @@
+"""plan/checks.py: the rules across fields, on models changed from the shipped plan."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from tests.conftest import ROOT, STAKEHOLDER_IDS
+from workplan_cli.plan.checks import check_plan, check_stakeholders, render_loc
+from workplan_cli.plan.model import HistoryEntry, Plan, Status
+from workplan_cli.plan.store import find_repo
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return find_repo(ROOT).load_plan("2025")
+
+
+def _with_activity(plan: Plan, **changes) -> Plan:
+    """The plan with its first activity (areas[0].topics[0].activities[0]) changed."""
+    area = plan.areas[0]
+    topic = area.topics[0]
+    activity = dataclasses.replace(topic.activities[0], **changes)
+    topic = dataclasses.replace(topic, activities=[activity, *topic.activities[1:]])
+    area = dataclasses.replace(area, topics=[topic, *area.topics[1:]])
+    return dataclasses.replace(plan, areas=[area, *plan.areas[1:]])
+
+
+def _messages(plan: Plan, ids=STAKEHOLDER_IDS) -> list[tuple[str, str]]:
+    return [(render_loc(f.loc), f.message) for f in check_plan(plan, ids)]
+
+
+def test_the_shipped_plan_breaks_no_rule(plan):
+    assert check_plan(plan, STAKEHOLDER_IDS) == []
+
+
+def test_an_unknown_stakeholder_is_found_only_when_ids_are_given(plan):
+    changed = _with_activity(plan, lead=["nobody"])
+    assert _messages(changed) == [
+        (
+            "areas[0].topics[0].activities[0].lead[0]",
+            "unknown stakeholder 'nobody' (not in stakeholders.yaml)",
+        )
+    ]
+    assert check_plan(changed, None) == []
+
+
+def test_a_stakeholder_listed_twice(plan):
+    lead = plan.areas[0].topics[0].activities[0].lead[0]
+    found = _messages(_with_activity(plan, lead=[lead, lead]))
+    assert found == [("areas[0].topics[0].activities[0].lead[1]", f"{lead!r} is listed twice")]
+
+
+def test_an_end_before_the_start(plan):
+    found = _messages(_with_activity(plan, start=dt.date(2025, 5, 2), end=dt.date(2025, 5, 1)))
+    assert found == [
+        ("areas[0].topics[0].activities[0].end", "end 2025-05-01 is before start 2025-05-02")
+    ]
+
+
+def test_a_history_out_of_date_order(plan):
+    history = [
+        HistoryEntry(date=dt.date(2025, 6, 1), to=Status.IN_PROGRESS),
+        HistoryEntry(date=dt.date(2025, 5, 1), from_=Status.IN_PROGRESS, to=Status.COMPLETED),
+    ]
+    found = _messages(_with_activity(plan, history=history, status=Status.COMPLETED))
+    assert ("areas[0].topics[0].activities[0].history[1].date") in [loc for loc, _ in found]
+    assert any("keep the history in date order" in message for _, message in found)
+
+
+def test_a_duplicate_activity_id_names_the_first(plan):
+    first = plan.areas[0].topics[0].activities[0]
+    second = plan.areas[0].topics[0].activities[1]
+    found = _messages(_with_activity(plan, id=second.id))
+    assert any(
+        loc == "areas[0].topics[0].activities[1].id"
+        and f"duplicate activity id {second.id!r}" in message
+        and "areas[0].topics[0].activities[0].id" in message
+        for loc, message in found
+    ), found
+    assert first.id != second.id
+
+
+def test_an_activity_id_outside_its_topic(plan):
+    found = _messages(_with_activity(plan, id="9.9.9"))
+    assert (
+        "areas[0].topics[0].activities[0].id",
+        "activity id '9.9.9' does not start with its topic's id '1.1.'",
+    ) in found
+
+
+def test_duplicate_stakeholder_ids():
+    people = find_repo(ROOT).load_stakeholders()
+    assert check_stakeholders(people) == []
+    doubled = dataclasses.replace(
+        people, stakeholders=[*people.stakeholders, people.stakeholders[0]]
+    )
+    (finding,) = check_stakeholders(doubled)
+    index = len(people.stakeholders)
+    assert finding.loc == ("stakeholders", index, "id")
+    assert finding.message == (
+        f"duplicate stakeholder id {people.stakeholders[0].id!r} (first used by stakeholders[0])"
+    )
+
+
+@pytest.mark.parametrize(
+    ("loc", "text"),
+    [
+        ((), ""),
+        (("plan",), "plan"),
+        (("areas", 0, "topics", 2, "status"), "areas[0].topics[2].status"),
+        ((0, "id"), "[0].id"),
+    ],
+)
+def test_render_loc(loc, text):
+    assert render_loc(loc) == text
