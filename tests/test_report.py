@@ -253,6 +253,7 @@ def test_the_context_holds_only_plain_data(repo):
 NU_KNOWN = ("CSS: “print-color-adjust”", 'CSS: "print-color-adjust"', "CSS: 'print-color-adjust'")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [(), ("--area", "2")])
 def test_the_html_report_passes_the_nu_html_checker(cli, repo, tmp_path, args):
     import json

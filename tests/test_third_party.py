@@ -94,10 +94,12 @@ def test_files_written_by_set_status_and_revise_pass_the_schema(edited):
         assert _schema_problems(path) == []
 
 
+@pytest.mark.slow
 def test_yamllint_passes_the_shipped_files():
     assert _yamllint(DATA, STARTER, ROOT / ".github", ROOT / ".yamllint") == ""
 
 
+@pytest.mark.slow
 def test_yamllint_passes_the_files_set_status_and_revise_write(edited):
     # A long note stays on one line: a warning of line-length, which does not fail yamllint.
     report = _yamllint(edited / "data", strict=False)
@@ -105,6 +107,7 @@ def test_yamllint_passes_the_files_set_status_and_revise_write(edited):
     assert "(line-length)" in report
 
 
+@pytest.mark.slow
 def test_init_writes_the_yamllint_configuration_and_its_files_pass(tmp_path, cli):
     target = tmp_path / "new"
     cli("init", str(target))

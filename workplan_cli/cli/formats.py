@@ -20,7 +20,7 @@ def choose_format(
     named = suffixes.get(output.suffix.lower()) if output is not None else None
     if given is None:
         return named or default
-    if named is not None and named is not given:
+    if output is not None and named is not None and named is not given:
         raise typer.BadParameter(
             f"{output.name!r} names {named.value} output but --format is {given.value}; "
             f"drop --format or name the file for {given.value}",
