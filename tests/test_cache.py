@@ -16,8 +16,9 @@ import pytest
 from tests.conftest import DATA, ROOT, STAKEHOLDER_IDS
 from workplan_cli.errors import InvalidFileError
 from workplan_cli.plan import cache, load, store
+from workplan_cli.plan.fields import to_plain
 from workplan_cli.plan.model import Plan
-from workplan_cli.plan.snapshot import from_plain, to_plain
+from workplan_cli.plan.snapshot import from_plain
 
 PLAN = (DATA / "workplan-2024.yaml").read_bytes()
 IDS = STAKEHOLDER_IDS

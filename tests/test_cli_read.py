@@ -210,6 +210,7 @@ def test_stakeholders_json(repo, cli):
         "country": None,
         "type": "international-forum",
         "kind": "institution",
+        "note": None,
         "lead": [],
         "involved": ["1.1.1"],
     }

@@ -13,7 +13,7 @@ from pydantic import TypeAdapter
 
 from tests.conftest import ROOT
 from tests.exporting import NOTE_1_3_2, add_dates, check_golden
-from workplan_cli.output.exports import CSV_COLUMNS, inert_cell
+from workplan_cli.output.exports import csv_columns, inert_cell
 from workplan_cli.plan.model import Plan, StakeholderFile
 from workplan_cli.plan.store import find_repo
 
@@ -90,7 +90,7 @@ def test_csv_reads_back_one_row_per_activity(cli, dated, tmp_path):
     raw = target.read_bytes()
     assert raw.startswith(b"id,title,area,")  # no BOM: plain UTF-8
     text = raw.decode("utf-8")
-    assert csv.reader(io.StringIO(text, newline="")).__next__() == list(CSV_COLUMNS)
+    assert csv.reader(io.StringIO(text, newline="")).__next__() == list(csv_columns())
     rows = _rows(text)
     assert len(rows) == 17
     row = next(r for r in rows if r["id"] == "1.3.2")
@@ -112,6 +112,7 @@ def test_csv_reads_back_one_row_per_activity(cli, dated, tmp_path):
         "last_note": "Held with three teams.",
         "text": "Pilot an innovation challenge or hackathon on cyber security with students "
         "from Kenya and Germany.",
+        "evidence": "https://example.org/hackathon-report",
     }
     plan = find_repo(dated).load_plan()
     assert row["objectives"] == "\n".join(plan.find("1.3.2").topic.objectives)

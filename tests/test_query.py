@@ -10,8 +10,8 @@ from workplan_cli.plan.model import Status
 from workplan_cli.plan.query import (
     Filters,
     Tally,
-    check_filters,
     find_activity,
+    resolve_filters,
     select,
     stakeholder_activities,
     summarize,
@@ -48,13 +48,14 @@ def test_filters_narrow_and_combine(shipped):
     assert len(involved) >= len(select(plan, Filters(lead="giz")))
 
 
-def test_check_filters_names_what_is_unknown(shipped):
+def test_resolve_filters_names_what_is_unknown(shipped):
     plan, people = shipped
-    check_filters(Filters(area="1", topic="1.1", lead="micde"), plan, people)
+    resolved = resolve_filters(Filters(area="1", topic="1.1", lead="MICDE"), plan, people)
+    assert resolved.lead == ("micde",)
     with pytest.raises(WorkplanError, match=r"no area '9' in plan 2025 \(areas: 1, 2, 3\)"):
-        check_filters(Filters(area="9"), plan, people)
+        resolve_filters(Filters(area="9"), plan, people)
     with pytest.raises(WorkplanError, match=r"no stakeholder 'micd' .*did you mean micde\b"):
-        check_filters(Filters(lead="micd"), plan, people)
+        resolve_filters(Filters(lead="micd"), plan, people)
 
 
 def test_find_activity_suggests_the_nearest_ids(shipped):

@@ -8,8 +8,9 @@ import json
 import pytest
 
 from tests.conftest import ROOT
+from workplan_cli.plan.fields import to_plain
 from workplan_cli.plan.model import HistoryEntry, Plan, StakeholderFile, Status
-from workplan_cli.plan.snapshot import from_plain, to_plain
+from workplan_cli.plan.snapshot import from_plain
 from workplan_cli.plan.store import find_repo
 
 

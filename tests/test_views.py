@@ -10,12 +10,12 @@ import pytest
 from tests.conftest import ROOT
 from workplan_cli.output.views import (
     activity_view,
-    history_view,
     list_view,
     plan_header,
     stakeholders_view,
     status_view,
 )
+from workplan_cli.plan.fields import to_plain
 from workplan_cli.plan.model import HistoryEntry, Status
 from workplan_cli.plan.query import Filters, select, stakeholder_activities, summarize
 from workplan_cli.plan.store import find_repo
@@ -76,11 +76,11 @@ def test_activity_view_short_and_full(shipped):
     json.dumps(full)
 
 
-def test_history_view_writes_from_not_from_():
+def test_a_history_entry_is_written_with_from_not_from_():
     entry = HistoryEntry(
         date=dt.date(2025, 2, 3), from_=Status.PLANNED, to=Status.COMPLETED, evidence=["minutes"]
     )
-    assert history_view(entry) == {
+    assert to_plain(entry, by_alias=True) == {
         "date": "2025-02-03",
         "from": "planned",
         "to": "completed",
@@ -88,7 +88,10 @@ def test_history_view_writes_from_not_from_():
         "by": None,
         "evidence": ["minutes"],
     }
-    assert history_view(HistoryEntry(date=dt.date(2025, 2, 3), to=Status.PLANNED))["from"] is None
+    assert (
+        to_plain(HistoryEntry(date=dt.date(2025, 2, 3), to=Status.PLANNED), by_alias=True)["from"]
+        is None
+    )
 
 
 def test_list_and_stakeholders_views(shipped):

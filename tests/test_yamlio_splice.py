@@ -112,3 +112,60 @@ def test_splice_item_in_a_zero_indented_list_after_others():
     text = 'activities:\n- id: "1"\n  status: a\n- id: "2"  # c\n  status: a\n\n  # x\nnext: 1\n'
     new = yamlio.splice_item(text, "activities", "id", "2", [(("status",), "b")])
     assert new == text.replace("  # c\n  status: a", "  # c\n  status: b")
+
+
+# --- batches: several edits in one file give the bytes of the same edits made one by one ---------
+
+
+def _status_edits(loc, status: str, day: str) -> list[yamlio.TextEdit]:
+    item = [("date", Plain(day)), ("to", Plain(status)), ("note", f"moved to {status}")]
+    return yamlio.under(
+        loc, [yamlio.SetScalar(("status",), status), yamlio.AppendItem(("history",), item)]
+    )
+
+
+@pytest.mark.parametrize("path", [SHIPPED, *GOLDEN_PLANS], ids=lambda p: p.parent.name)
+def test_a_batch_gives_the_bytes_of_its_edits_one_by_one(path):
+    text = path.read_bytes().decode("utf-8-sig")
+    locs = [loc for _, loc in _activities(yamlio.parse(text))]
+    first, last = locs[0], locs[-1]
+    batch = [
+        *_status_edits(last, "completed", "2024-10-12"),
+        *_status_edits(first, "cancelled", "2024-10-13"),
+        # a second item for the same list: items appended at one place keep their order
+        yamlio.AppendItem((*first, "history"), [("date", Plain("2024-10-14")), ("to", Plain("a"))]),
+    ]
+    one_by_one = text
+    for edit in batch:
+        one_by_one = yamlio.splice(one_by_one, edits=[edit])
+    assert yamlio.splice(text, edits=batch) == one_by_one
+    assert one_by_one != text
+
+
+def test_a_batch_refuses_two_edits_of_one_place():
+    text = "a: 1\nb: 2\n"
+    with pytest.raises(yamlio.SpliceError, match="two edits of the same place"):
+        yamlio.splice(text, edits=[yamlio.SetScalar(("a",), "x"), yamlio.ReplaceValue(("a",), "y")])
+
+
+def test_block_edits_keep_comments_and_line_endings():
+    text = (
+        "plan:\r\n  version: '1'  # kept\r\n  # the signing\r\n  signed:\r\n    date: 2025-02-01\r\n"
+        "  note: |\r\n    old\r\n\r\n  # after\r\nlist:\r\n  # one\r\n  - a\r\n  # two\r\n  - b\r\n"
+        "  - c\r\n"
+    )
+    new = yamlio.splice(
+        text,
+        edits=[
+            yamlio.ReplaceValue(("plan", "version"), '"2"'),
+            yamlio.InsertAfter(("plan", "version"), ("supersedes: '1'",)),
+            yamlio.RemoveEntry(("plan", "signed")),
+            yamlio.ReplaceValue(("plan", "note"), '"new"'),
+            yamlio.RemoveItems(("list",), (0, 2)),
+            yamlio.InsertText(0, "# head\r\n"),
+        ],
+    )
+    assert new == (
+        "# head\r\nplan:\r\n  version: \"2\"  # kept\r\n  supersedes: '1'\r\n"
+        '  note: "new"\r\n\r\n  # after\r\nlist:\r\n  # two\r\n  - b\r\n'
+    )

@@ -7,6 +7,8 @@ import importlib
 import inspect
 import os
 import sys
+from pathlib import Path
+from typing import Optional
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -152,11 +154,22 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
+    repo: Optional[Path] = typer.Option(
+        None,
+        "--repo",
+        envvar="WORKPLAN_REPO",
+        help="The plan repository, for the command that follows (a --repo after it wins).",
+        show_default=False,
+    ),
 ) -> None:
     """Keep a government work plan as reviewed, versioned YAML data."""
+    if repo is not None:
+        # click's default_map: the value becomes the default of each command's own --repo.
+        ctx.default_map = {name: {"repo": str(repo)} for name in COMMANDS}
 
 
 def main() -> None:

@@ -80,9 +80,10 @@ def diff(
         new = before.plan.version
     after = load_side(store, new)
     result = diff_plans(before.plan, after.plan, before.stakeholders, after.stakeholders)
-    for what, ident in (("area", area), ("topic", topic)):
-        if ident is not None and ident not in result.titles:
-            raise WorkplanError(f"no {what} {ident!r} in {before.name} or {after.name}")
+    for what, idents in (("area", area), ("topic", topic)):
+        for ident in idents or ():
+            if ident not in result.titles:
+                raise WorkplanError(f"no {what} {ident!r} in {before.name} or {after.name}")
     result = narrow(result, area, topic)
     if format is DiffFormat.JSON:
         print_json(diffrender.to_json(result, before, after))

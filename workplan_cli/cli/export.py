@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from workplan_cli.cli import complete
 from workplan_cli.cli.common import (
-    AreaOption,
-    LeadOption,
+    FILTERS,
     PlanOption,
     RepoOption,
-    StakeholderOption,
-    StatusOption,
-    TopicOption,
-    make_filters,
     open_repo,
+    with_filters,
 )
 from workplan_cli.cli.formats import choose_format
 from workplan_cli.cli.schema import OutputOption
+
+if TYPE_CHECKING:
+    from workplan_cli.plan.query import Filters
 
 
 class ExportFormat(StrEnum):
@@ -39,6 +38,7 @@ EXPORT_SUFFIXES = {
 }
 
 
+@with_filters
 def export(
     ctx: typer.Context,
     format: Annotated[
@@ -53,11 +53,7 @@ def export(
     ] = None,
     output: OutputOption = None,
     plan: PlanOption = None,
-    area: AreaOption = None,
-    topic: TopicOption = None,
-    status: StatusOption = None,
-    lead: LeadOption = None,
-    stakeholder: StakeholderOption = None,
+    filters: Filters = FILTERS,  # the filter options: see with_filters
     reporting_org: Annotated[
         Optional[str],
         typer.Option(
@@ -92,8 +88,7 @@ def export(
     store = open_repo(repo)
     the_plan = store.load_plan(plan)
     people = store.load_stakeholders()
-    filters = make_filters(area, topic, status, lead, stakeholder)
-    query.check_filters(filters, the_plan, people)
+    filters = query.resolve_filters(filters, the_plan, people)
     refs = query.select(the_plan, filters)
     data = _render(format, the_plan, people, refs, filters, reporting_org, iati_ref)
     if format is ExportFormat.ICS:

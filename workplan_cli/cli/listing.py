@@ -2,31 +2,29 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from workplan_cli.cli.common import (
-    AreaOption,
+    FILTERS,
     Format,
     FormatOption,
-    LeadOption,
     PlanOption,
     RepoOption,
-    StakeholderOption,
-    StatusOption,
-    TopicOption,
-    make_filters,
     open_repo,
+    with_filters,
 )
 from workplan_cli.cli.output import Column, echo, markdown_table, print_json, print_table
+
+if TYPE_CHECKING:
+    from workplan_cli.plan.query import Filters
 
 COLUMNS = [Column("ID"), Column("Status"), Column("Kind"), Column("Lead"), Column("Title")]
 
 
+@with_filters
 def list_activities(
     plan: PlanOption = None,
-    area: AreaOption = None,
-    topic: TopicOption = None,
-    status: StatusOption = None,
-    lead: LeadOption = None,
-    stakeholder: StakeholderOption = None,
+    filters: Filters = FILTERS,  # the filter options: see with_filters
     format: FormatOption = Format.TABLE,
     repo: RepoOption = None,
 ) -> None:
@@ -39,8 +37,7 @@ def list_activities(
 
     store = open_repo(repo)
     the_plan = store.load_plan(plan)
-    filters = make_filters(area, topic, status, lead, stakeholder)
-    query.check_filters(filters, the_plan, store.load_stakeholders())
+    filters = query.resolve_filters(filters, the_plan, store.load_stakeholders())
     refs = query.select(the_plan, filters)
     if format is Format.JSON:
         print_json(views.list_view(the_plan, refs, filters))

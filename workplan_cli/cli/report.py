@@ -6,22 +6,21 @@ import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from workplan_cli.cli.common import (
-    AreaOption,
-    LeadOption,
+    FILTERS,
     PlanOption,
     RepoOption,
-    StakeholderOption,
-    StatusOption,
-    TopicOption,
-    make_filters,
     open_repo,
+    with_filters,
 )
 from workplan_cli.cli.formats import choose_format
+
+if TYPE_CHECKING:
+    from workplan_cli.plan.query import Filters
 
 
 class ReportFormat(StrEnum):
@@ -48,13 +47,10 @@ def _as_of(value: Optional[str]) -> Optional[dt.date]:
         raise typer.BadParameter(f"{value!r} is not a date like 2024-10-31") from None
 
 
+@with_filters
 def report(
     plan: PlanOption = None,
-    area: AreaOption = None,
-    topic: TopicOption = None,
-    status: StatusOption = None,
-    lead: LeadOption = None,
-    stakeholder: StakeholderOption = None,
+    filters: Filters = FILTERS,  # the filter options: see with_filters
     as_of: Annotated[
         Optional[dt.date],
         typer.Option(
@@ -115,9 +111,12 @@ def report(
     store = open_repo(repo)
     the_plan = store.load_plan(plan)
     stakeholders = store.load_stakeholders()
-    filters = make_filters(area, topic, status, lead, stakeholder)
-    query.check_filters(filters, the_plan, stakeholders)
-    changes = _changes(store, since, plan or the_plan.version, area, topic) if since else None
+    filters = query.resolve_filters(filters, the_plan, stakeholders)
+    changes = (
+        _changes(store, since, plan or the_plan.version, filters.area, filters.topic)
+        if since
+        else None
+    )
     context = reportdata.build_context(
         the_plan, stakeholders, filters, as_of=as_of, changes=changes
     )

@@ -44,49 +44,78 @@ def show(
 
 
 def activity_lines(ref, names: dict[str, str], markdown: bool = False) -> list[str]:
-    """Returns the activity as lines of text (or Markdown); plan text in a line stays in it."""
+    """Returns the activity as lines of text (or Markdown): every field its model declares;
+    plan text in a line stays in it."""
+    from workplan_cli.plan import fields
+    from workplan_cli.plan.spec import PROSE
+
     a = ref.activity
-    people = lambda ids: ", ".join(names.get(i, i) for i in ids) or "-"  # noqa: E731
-    dates = " to ".join(d.isoformat() for d in (a.start, a.end) if d) or "-"
-    fields = [
+    facts = [
         ("Area", f"{ref.area.id} {ref.area.title}"),
         ("Topic", f"{ref.topic.id} {ref.topic.title}"),
-        ("Status", a.status.value),
-        ("Kind", a.kind.value),
-        ("Lead", people(a.lead)),
-        ("Stakeholders", people(a.stakeholders)),
-        ("Dates", dates),
     ]
+    facts += [(label, _fact(a, group, names)) for label, group in fields.summary(type(a))]
+    blocks = [("Objectives", list(ref.topic.objectives), False)]
+    blocks += [(f.label, _items(f, a), f.kind == PROSE) for f in fields.body(type(a))]
     if markdown:
         from workplan_cli.output.markdown import md, md_block, md_inline
 
         out = [f"### {a.id} {md_inline(a.title)}", ""]
-        out += [f"- **{k}:** {md_inline(v)}" for k, v in fields]
-        out += ["", "**Objectives**", ""] + [f"- {md(o)}" for o in ref.topic.objectives]
-        out += ["", "**Description**", "", md_block(a.text)]
-        out += ["", "**History**", ""] + ([f"- {md(h)}" for h in _history(a)] or ["- none"])
-        evidence = [f"- {md(e)}" for e in a.all_evidence()]
-        out += ["", "**Evidence**", ""] + (evidence or ["- none"])
+        out += [f"- **{k}:** {md_inline(v)}" for k, v in facts]
+        for title, items, paragraph in blocks:
+            out += ["", f"**{title}**", ""]
+            if paragraph and items:
+                out += [md_block(i) for i in items]
+            else:
+                out += [f"- {md(i)}" for i in items] or ["- none"]
         return out
     out = [one_line(f"{a.id}  {a.title}")]
-    out += [f"{k + ':':<14}{one_line(v)}" for k, v in fields]
-    out += _block("Objectives", ref.topic.objectives)
-    out += _block("Description", [a.text])
-    out += _block("History", _history(a))
-    out += _block("Evidence", a.all_evidence())
+    out += [f"{k + ':':<14}{one_line(v)}" for k, v in facts]
+    for title, items, _ in blocks:
+        out += _block(title, items)
     return out
 
 
-def _history(activity) -> list[str]:
-    out = []
-    for h in activity.history:
-        line = f"{h.date.isoformat()}  {h.from_.value if h.from_ else '?'} -> {h.to.value}"
-        if h.by:
-            line += f"  by {' '.join(h.by.split())}"
-        if h.note:
-            line += f": {' '.join(h.note.split())}"
-        out.append(line)
-    return out
+def _fact(activity, group, names: dict[str, str]) -> str:
+    """Returns one summary line's value: ids as names, a group's dates as 'start to end'."""
+    from workplan_cli.output.diffrender import value_text
+    from workplan_cli.plan.spec import IDS, REF
+
+    parts = []
+    for f in group:
+        value = f.shown(activity)
+        if f.kind in (IDS, REF):
+            ids = value if isinstance(value, list) else [value] if value else []
+            parts.append(", ".join(names.get(i) or i for i in ids))
+        elif value is not None:
+            parts.append(value_text(f.plain(activity)))
+    return " to ".join(p for p in parts if p) or "-"
+
+
+def _items(f, activity) -> list[str]:
+    """Returns a field shown below the summary as the lines of its block."""
+    from workplan_cli.output.diffrender import value_text
+    from workplan_cli.plan.model import HistoryEntry
+    from workplan_cli.plan.spec import ENTRIES
+
+    value = f.shown(activity)
+    if f.kind == ENTRIES:
+        return [
+            _entry(e) if type(e) is HistoryEntry else value_text(f.plain(activity)[i])
+            for i, e in enumerate(value)
+        ]
+    if isinstance(value, list):
+        return [value_text(v) if not isinstance(v, str) else v for v in value]
+    return [] if value is None else [str(value)]
+
+
+def _entry(h) -> str:
+    line = f"{h.date.isoformat()}  {h.from_.value if h.from_ else '?'} -> {h.to.value}"
+    if h.by:
+        line += f"  by {' '.join(h.by.split())}"
+    if h.note:
+        line += f": {' '.join(h.note.split())}"
+    return line
 
 
 def _block(title: str, items: list[str]) -> list[str]:

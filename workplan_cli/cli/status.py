@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from workplan_cli.cli.common import (
-    AreaOption,
+    FILTERS,
     Format,
     FormatOption,
-    LeadOption,
     PlanOption,
     RepoOption,
-    StakeholderOption,
-    StatusOption,
-    TopicOption,
-    make_filters,
     open_repo,
+    with_filters,
 )
 from workplan_cli.cli.output import (
     Column,
@@ -27,6 +25,9 @@ from workplan_cli.cli.output import (
 from workplan_cli.output.inert import one_line
 from workplan_cli.plan.vocab import STATUSES
 
+if TYPE_CHECKING:
+    from workplan_cli.plan.query import Filters
+
 COLUMNS = (
     [Column("ID"), Column("Area / topic")]
     + [Column(s.replace("-", " ").capitalize(), right=True) for s in STATUSES]
@@ -37,13 +38,10 @@ COLUMNS = (
 COMPACT = [Column("ID"), Column("Area / topic"), Column("Activities"), Column("Progress")]
 
 
+@with_filters
 def status(
     plan: PlanOption = None,
-    area: AreaOption = None,
-    topic: TopicOption = None,
-    status: StatusOption = None,
-    lead: LeadOption = None,
-    stakeholder: StakeholderOption = None,
+    filters: Filters = FILTERS,  # the filter options: see with_filters
     format: FormatOption = Format.TABLE,
     repo: RepoOption = None,
 ) -> None:
@@ -58,8 +56,7 @@ def status(
 
     store = open_repo(repo)
     the_plan = store.load_plan(plan)
-    filters = make_filters(area, topic, status, lead, stakeholder)
-    query.check_filters(filters, the_plan, store.load_stakeholders())
+    filters = query.resolve_filters(filters, the_plan, store.load_stakeholders())
     rows, total = query.summarize(the_plan, filters)
     if format is Format.JSON:
         print_json(views.status_view(the_plan, rows, total, filters))

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from workplan_cli.diff.match import Word, match, norm, word_diff
+from workplan_cli.plan import fields as declared
+from workplan_cli.plan.fields import to_plain
 from workplan_cli.plan.model import Activity, Plan, StakeholderFile, Topic
-from workplan_cli.plan.snapshot import to_plain
+from workplan_cli.plan.spec import BLOCK, CHILDREN, META, TITLE
 
 ADDED, REMOVED, MOVED, CHANGED = "added", "removed", "moved", "changed"
-
-ACTIVITY_FIELDS = (
-    "title",
-    "text",
-    "kind",
-    "status",
-    "lead",
-    "stakeholders",
-    "start",
-    "end",
-    "evidence",
-    "history",
-)
-STAKEHOLDER_FIELDS = ("name", "short_name", "country", "type", "kind", "note")
 
 
 @dataclass(frozen=True)
@@ -93,8 +80,8 @@ class PlanDiff:
     areas: list[EntryChange]
     topics: list[EntryChange]
     activities: list[EntryChange]
-    area: str | None = None  # the narrowing applied, if any
-    topic: str | None = None
+    area: tuple[str, ...] = ()  # the narrowing applied, if any: any of these areas or topics
+    topic: tuple[str, ...] = ()
     titles: dict[str, str] = field(default_factory=dict)  # area and topic ids -> title
 
     @property
@@ -150,18 +137,23 @@ def _titles(plan: Plan) -> dict[str, str]:
     return out
 
 
-def narrow(diff: PlanDiff, area: str | None = None, topic: str | None = None) -> PlanDiff:
-    """Returns the part of the diff under an area or topic (either side); metadata and
-    stakeholders belong to no area and are left out."""
-    if area is None and topic is None:
+def narrow(
+    diff: PlanDiff,
+    area: str | Sequence[str] | None = None,
+    topic: str | Sequence[str] | None = None,
+) -> PlanDiff:
+    """Returns the part of the diff under an area or topic (either side), or under any of several;
+    metadata and stakeholders belong to no area and are left out."""
+    areas, topics = _ids(area), _ids(topic)
+    if not areas and not topics:
         return diff
 
     def keeps(e: EntryChange) -> bool:
-        if topic is not None:
+        if topics:
             own = {e.id, e.old_id} if e.level == "topic" else {e.parent, e.old_parent}
-            return e.level != "area" and topic in own
+            return e.level != "area" and not own.isdisjoint(topics)
         own = {e.id, e.old_id} if e.level == "area" else {e.area, e.old_area}
-        return area in own
+        return not own.isdisjoint(areas)
 
     return PlanDiff(
         metadata=[],
@@ -169,10 +161,15 @@ def narrow(diff: PlanDiff, area: str | None = None, topic: str | None = None) ->
         areas=[e for e in diff.areas if keeps(e)],
         topics=[e for e in diff.topics if keeps(e)],
         activities=[e for e in diff.activities if keeps(e)],
-        area=area,
-        topic=topic,
+        area=tuple(areas),
+        topic=tuple(topics),
         titles=diff.titles,
     )
+
+
+def _ids(ids: str | Sequence[str] | None) -> list[str]:
+    """Returns one id or several as a list, in the order given."""
+    return [ids] if isinstance(ids, str) else list(ids or ())
 
 
 # --- words, fields -------------------------------------------------------------------------
@@ -202,25 +199,37 @@ def _plain(model_value: Any) -> Any:
     return to_plain(model_value, by_alias=True)
 
 
-def _fields(old: Any, new: Any, names: Iterable[str]) -> list[FieldChange]:
-    changes = (field_change(n, _plain(getattr(old, n)), _plain(getattr(new, n))) for n in names)
+def compare_fields(old: Any, new: Any) -> list[FieldChange]:
+    """Returns the changed fields of two states of one entry (every field its class declares
+    but the id, the level below and objectives), in declaration order."""
+    changes = (
+        field_change(f.key, _plain(f.value(old)), _plain(f.value(new)))
+        for f in declared.compared(type(new))
+    )
     return [c for c in changes if c is not None]
 
 
 def diff_metadata(old: Plan, new: Plan) -> list[FieldChange]:
     """Returns the changed fields of the plan's metadata, nested ones by dotted name."""
+    return _metadata(old, new)
+
+
+def _metadata(old: Any, new: Any) -> list[FieldChange]:
     out = []
-    if old.schema_version != new.schema_version:
-        out.append(FieldChange("schema_version", old.schema_version, new.schema_version))
-    for name in (f.name for f in dataclasses.fields(old.plan)):
-        a, b = _plain(getattr(old.plan, name)), _plain(getattr(new.plan, name))
-        if isinstance(a, dict) and isinstance(b, dict):
+    for f in declared.declared(type(new)):
+        if f.kind == CHILDREN:
+            continue
+        if f.kind == META:
+            out += _metadata(f.value(old), f.value(new))
+            continue
+        a, b = _plain(f.value(old)), _plain(f.value(new))
+        if f.kind == BLOCK and isinstance(a, dict) and isinstance(b, dict):
             for key in [*a, *(k for k in b if k not in a)]:
-                change = field_change(f"{name}.{key}", a.get(key), b.get(key))
+                change = field_change(f"{f.key}.{key}", a.get(key), b.get(key))
                 if change:
                     out.append(change)
         else:
-            change = field_change(name, a, b)
+            change = field_change(f.key, a, b)
             if change:
                 out.append(change)
     return out
@@ -234,7 +243,7 @@ def diff_stakeholders(old: StakeholderFile, new: StakeholderFile) -> list[Stakeh
         if s.id not in before:
             out.append(StakeholderChange(ADDED, s.id, s.name))
         else:
-            fields = _fields(before[s.id], s, STAKEHOLDER_FIELDS)
+            fields = compare_fields(before[s.id], s)
             if fields:
                 out.append(StakeholderChange(CHANGED, s.id, s.name, fields))
     out += [StakeholderChange(REMOVED, s.id, s.name) for s in old.stakeholders if s.id not in after]
@@ -254,7 +263,7 @@ def _entry(
             new[new_id].title,
             parent=parent,
             area=area,
-            fields=_content(new[new_id]) if level == "activity" else [],
+            fields=_content(new[new_id]),
             objectives=[
                 ObjectiveChange(ADDED, None, o) for o in getattr(new[new_id], "objectives", [])
             ],
@@ -282,13 +291,14 @@ def _entry(
     )
 
 
-def _content(activity: Activity) -> list[FieldChange]:
-    """Returns an added activity's fields that hold a value, each as a change from nothing."""
+def _content(entry: Any) -> list[FieldChange]:
+    """Returns an added entry's fields that hold a value, each as a change from nothing (its
+    title is the entry's own; an added topic's objectives are listed as added objectives)."""
     out = []
-    for name in ACTIVITY_FIELDS[1:]:  # the title is the entry's own
-        value = _plain(getattr(activity, name))
-        if value not in (None, []):
-            out.append(FieldChange(name, None, value))
+    for f in declared.compared(type(entry)):
+        value = _plain(f.value(entry))
+        if f.kind != TITLE and value not in (None, []):
+            out.append(FieldChange(f.key, None, value))
     return out
 
 
@@ -299,7 +309,7 @@ def _diff_areas(old: Plan, new: Plan) -> list[EntryChange]:
     where_b = {i: (None, i) for i in b}
     out = []
     for old_id, new_id in match(a, b, lambda x: x.title):
-        fields = _fields(a[old_id], b[new_id], ("title",)) if old_id and new_id else []
+        fields = compare_fields(a[old_id], b[new_id]) if old_id and new_id else []
         change = _entry("area", old_id, new_id, a, b, where_a, where_b, fields)
         if change:
             out.append(change)
@@ -322,7 +332,7 @@ def _diff_topics(old: Plan, new: Plan) -> list[EntryChange]:
     for old_id, new_id in match(a, b, lambda t: t.title + " " + " ".join(t.objectives)):
         fields, objectives = [], []
         if old_id and new_id:
-            fields = _fields(a[old_id], b[new_id], ("title",))
+            fields = compare_fields(a[old_id], b[new_id])
             objectives = diff_objectives(a[old_id].objectives, b[new_id].objectives)
         change = _entry("topic", old_id, new_id, a, b, where_a, where_b, fields, objectives)
         if change:
@@ -363,7 +373,7 @@ def _diff_activities(old: Plan, new: Plan) -> list[EntryChange]:
         fields = []
         if old_id and new_id:
             # Every field but the id: a renumbered activity is reported as moved, not as changed.
-            fields = _fields(a[old_id], b[new_id], ACTIVITY_FIELDS)
+            fields = compare_fields(a[old_id], b[new_id])
         change = _entry("activity", old_id, new_id, a, b, where_a, where_b, fields)
         if change:
             out.append(change)

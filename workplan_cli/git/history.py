@@ -19,20 +19,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from workplan_cli.diff.plans import (
-    ACTIVITY_FIELDS,
     ADDED,
     MOVED,
     REMOVED,
     EntryChange,
     FieldChange,
+    compare_fields,
     diff_plans,
 )
-from workplan_cli.diff.plans import field_change as _field_change
 from workplan_cli.errors import InvalidFileError, Problem, UnknownActivityError, WorkplanError
 from workplan_cli.git import gitio
 from workplan_cli.plan import cache, store
+from workplan_cli.plan.fields import to_plain
 from workplan_cli.plan.model import Activity, Plan
-from workplan_cli.plan.snapshot import to_plain
 
 COMMIT, STATUS = "commit", "status"  # event kinds
 # What a commit did to the activity (`change` of a commit event):
@@ -358,15 +357,7 @@ def _fill_after_invalid(events: list[Event]) -> None:
 
 def activity_fields(old: Activity, new: Activity) -> list[FieldChange]:
     """Returns the fields that differ between two states of one activity."""
-    changes = (
-        _field_change(
-            name,
-            to_plain(getattr(old, name), by_alias=True),
-            to_plain(getattr(new, name), by_alias=True),
-        )
-        for name in ACTIVITY_FIELDS
-    )
-    return [c for c in changes if c is not None]
+    return compare_fields(old, new)
 
 
 def _status_event(ident: str, entry: dict) -> Event:

@@ -18,6 +18,7 @@ from workplan_cli.diff.plans import (
 )
 from workplan_cli.output.inert import one_line
 from workplan_cli.output.markdown import md_inline as md_escape
+from workplan_cli.plan.query import one_or_list
 
 JSON_FORMAT = 1  # bump when the JSON shape changes in a way that breaks readers
 
@@ -159,7 +160,11 @@ def value_text(value: Any) -> str:
             line = f"{value['date']} {value.get('from') or '?'} → {value['to']}"
             if value.get("by"):
                 line += f" by {value['by']}"
-            return line + (f": {' '.join(value['note'].split())}" if value.get("note") else "")
+            if value.get("note"):
+                line += f": {' '.join(value['note'].split())}"
+            if value.get("evidence"):
+                line += f" (evidence: {value_text(value['evidence'])})"
+            return line
         return ", ".join(f"{k}: {value_text(v)}" for k, v in value.items() if v not in (None, []))
     if isinstance(value, list):
         return ", ".join(value_text(v) for v in value)
@@ -181,7 +186,7 @@ def summary_lines(diff: PlanDiff) -> list[str]:
 
 def heading(diff: PlanDiff, old: SideLike, new: SideLike) -> str:
     text = f"Comparing {old.name} ({old.source}) with {new.name} ({new.source})"
-    narrowed = [f"area {diff.area}"] * bool(diff.area) + [f"topic {diff.topic}"] * bool(diff.topic)
+    narrowed = [f"{what} {' or '.join(ids)}" for what, ids in _narrowing(diff) if ids]
     return text + (f", only {' and '.join(narrowed)}" if narrowed else "")
 
 
@@ -275,7 +280,7 @@ def to_json(diff: PlanDiff, old: SideLike, new: SideLike) -> dict:
         "format": JSON_FORMAT,
         "old": _side(old),
         "new": _side(new),
-        "filters": {"area": diff.area, "topic": diff.topic},
+        "filters": {what: one_or_list(ids) for what, ids in _narrowing(diff)},
         "identical": diff.empty,
         "summary": diff.counts(),
         "metadata": [_field(f) for f in diff.metadata],
@@ -360,3 +365,8 @@ def plain_label(node: Node) -> str:
     [-old-]{+new+}."""
     label = node.label if node.mark == " " else f"{node.mark} {node.label}"
     return one_line(f"{label}{_plain_words(node.words)}".rstrip())
+
+
+def _narrowing(diff: PlanDiff) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Returns the narrowing applied: ("area", ids) and ("topic", ids), empty when none."""
+    return ("area", diff.area), ("topic", diff.topic)

@@ -8,30 +8,14 @@ import json
 import re
 
 from workplan_cli.output.plaintext import ExportBugError, has_controls, without_controls
-from workplan_cli.plan.model import ActivityRef, Plan, StakeholderFile
+from workplan_cli.plan import fields
+from workplan_cli.plan.fields import to_plain
+from workplan_cli.plan.model import Activity, ActivityRef, Plan, StakeholderFile
 from workplan_cli.plan.query import Filters
-from workplan_cli.plan.snapshot import to_plain
+from workplan_cli.plan.spec import IDS, TITLE
 
 EXPORT_VERSION = 1
 
-CSV_COLUMNS = (
-    "id",
-    "title",
-    "area",
-    "area_title",
-    "topic",
-    "topic_title",
-    "objectives",
-    "status",
-    "kind",
-    "lead",
-    "stakeholders",
-    "start",
-    "end",
-    "last_update",
-    "last_note",
-    "text",
-)
 LIST_SEPARATOR = "; "  # between ids in one cell; ids never hold it
 
 
@@ -50,7 +34,7 @@ def json_export(
                 for activity, data in zip(topic.activities, topic_data["activities"], strict=True)
                 if id(activity) in kept
             ]
-            if activities or _in_scope(filters, area.id, topic.id):
+            if activities or filters.shows_empty(area.id, topic.id):
                 topics.append({**topic_data, "activities": activities})
         if topics:
             areas.append({**area_data, "topics": topics})
@@ -75,18 +59,24 @@ def json_export(
 _RAW_CONTROLS = re.compile("[\x7f-\x9f]")  # only inside strings: JSON's syntax is ASCII
 
 
-def _in_scope(filters: Filters, area_id: str, topic_id: str) -> bool:
-    """Whether a topic stays without kept activities: only area and topic filters narrow."""
-    narrowing = (filters.status, filters.lead, filters.stakeholder)
-    named = filters.area in (None, area_id) and filters.topic in (None, topic_id)
-    return named and all(v is None for v in narrowing)
+def csv_columns(model: type = Activity) -> tuple[str, ...]:
+    """Returns the CSV columns: the activity's id and title, where it stands, its row's fields,
+    the last entry of its history, then its other fields (from the model's declaration)."""
+    out = ["id", "title", "area", "area_title", "topic", "topic_title", "objectives"]
+    for f in _csv_fields(model):
+        out += list(f.spec.last) if f.spec.last else [f.key]
+    return tuple(out)
+
+
+def _csv_fields(model: type) -> list:
+    rest = [f for f in fields.compared(model) if f.kind != TITLE and not f.spec.row]
+    return [*fields.row(model), *sorted(rest, key=lambda f: not f.spec.last)]
 
 
 def csv_row(ref: ActivityRef) -> dict[str, str]:
     """Returns one activity as the CSV export's cells, by column name."""
     a = ref.activity
-    last = a.history[-1] if a.history else None
-    return {
+    row = {
         "id": a.id,
         "title": a.title,
         "area": ref.area.id,
@@ -94,16 +84,23 @@ def csv_row(ref: ActivityRef) -> dict[str, str]:
         "topic": ref.topic.id,
         "topic_title": ref.topic.title,
         "objectives": "\n".join(ref.topic.objectives),
-        "status": a.status.value,
-        "kind": a.kind.value,
-        "lead": LIST_SEPARATOR.join(a.lead),
-        "stakeholders": LIST_SEPARATOR.join(a.stakeholders),
-        "start": a.start.isoformat() if a.start else "",
-        "end": a.end.isoformat() if a.end else "",
-        "last_update": last.date.isoformat() if last else "",
-        "last_note": (last.note or "") if last else "",
-        "text": a.text,
     }
+    for f in _csv_fields(type(a)):
+        value = f.plain(a)
+        if f.spec.last:  # entries: the fields of the last one
+            last = value[-1] if value else {}
+            row.update((column, _cell(last.get(key))) for column, key in f.spec.last.items())
+        else:
+            row[f.key] = _cell(value, LIST_SEPARATOR if f.kind == IDS else "\n")
+    return row
+
+
+def _cell(value, separator: str = "\n") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return separator.join(str(v) for v in value)
+    return str(value)
 
 
 # What makes a spreadsheet read a cell as a formula (OWASP "CSV Injection"): = + - @ tab CR
@@ -123,7 +120,8 @@ def csv_export(refs: list[ActivityRef]) -> str:
     without control characters (see plaintext.py), no cell a formula (`inert_cell`), checked
     by reading it back."""
     out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    model = type(refs[0].activity) if refs else Activity
+    writer = csv.DictWriter(out, fieldnames=csv_columns(model), lineterminator="\r\n")
     writer.writeheader()
     rows = [{k: inert_cell(without_controls(v)) for k, v in csv_row(ref).items()} for ref in refs]
     writer.writerows(rows)

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 
 from workplan_cli.errors import WorkplanError
 from workplan_cli.output.plaintext import ExportBugError, without_controls
+from workplan_cli.plan import fields
 from workplan_cli.plan.model import (
     IATI_STATUS,
     Activity,
@@ -17,6 +18,7 @@ from workplan_cli.plan.model import (
     StakeholderType,
     Status,
 )
+from workplan_cli.plan.spec import DATE, IDS
 
 IATI_VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -31,9 +33,8 @@ ORGANISATION_TYPE = {
     StakeholderType.ACADEMIA: "80",
     StakeholderType.INTERNATIONAL_FORUM: "40",
 }
-# OrganisationRole codelist: 1 Funding, 2 Accountable, 3 Extending, 4 Implementing.
-ROLE_ACCOUNTABLE = "2"
-ROLE_IMPLEMENTING = "4"
+# OrganisationRole codelist (1 Funding, 2 Accountable, 3 Extending, 4 Implementing) and the
+# planned dates' ActivityDateType: the model's fields declare theirs (spec(iati=...)).
 # ActivityDateType codelist.
 PLANNED_START, ACTUAL_START, PLANNED_END, ACTUAL_END = "1", "2", "3", "4"
 # DescriptionType codelist: 1 General, 2 Objectives.
@@ -136,27 +137,33 @@ def _narrative(parent: ET.Element, text: str) -> None:
 
 
 def _participants(activity: Activity) -> list[tuple[str, str]]:
-    """Returns (stakeholder id, role): leads are accountable, the others implement."""
-    found = [(ident, ROLE_ACCOUNTABLE) for ident in activity.lead]
-    found += [(i, ROLE_IMPLEMENTING) for i in activity.stakeholders if i not in activity.lead]
+    """Returns (stakeholder id, role): each field of ids that maps to an OrganisationRole (leads
+    are accountable, the others implement), an id named by an earlier field left out."""
+    found: list[tuple[str, str]] = []
+    for f in fields.of_kind(type(activity), IDS):
+        if f.spec.iati:
+            earlier = {ident for ident, _ in found}
+            found += [(i, f.spec.iati) for i in f.value(activity) if i not in earlier]
     return found
 
 
 def _dates(plan: Plan, activity: Activity) -> list[tuple[str, dt.date, str | None]]:
-    """Returns (ActivityDateType, date, note): planned dates from start/end, actual ones from
-    the history; the plan's signing date stands in when the activity has none (IATI needs one).
+    """Returns (ActivityDateType, date, note) by type: planned dates from the fields that map to
+    one (start, end), actual ones from the history; the plan's signing date stands in when the
+    activity has none (IATI needs one).
     """
-    found: list[tuple[str, dt.date, str | None]] = []
-    if activity.start:
-        found.append((PLANNED_START, activity.start, None))
+    found: list[tuple[str, dt.date, str | None]] = [
+        (f.spec.iati, f.value(activity), None)
+        for f in fields.of_kind(type(activity), DATE)
+        if f.spec.iati and f.value(activity)
+    ]
     started = next((e.date for e in activity.history if e.to is Status.IN_PROGRESS), None)
     if started:
         found.append((ACTUAL_START, started, None))
-    if activity.end:
-        found.append((PLANNED_END, activity.end, None))
     ended = activity.history[-1].date if activity.history else None
     if ended and activity.status in (Status.COMPLETED, Status.CANCELLED):
         found.append((ACTUAL_END, ended, None))
+    found.sort(key=lambda date: date[0])
     if found:
         return found
     if plan.plan.signed is None:

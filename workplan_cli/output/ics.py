@@ -6,7 +6,9 @@ import datetime as dt
 import re
 
 from workplan_cli.output.plaintext import ExportBugError, without_controls
+from workplan_cli.plan import fields
 from workplan_cli.plan.model import Activity, ActivityRef, HistoryEntry, Plan, Status
+from workplan_cli.plan.spec import DATE, ENUM, PROSE
 
 # RFC 5545 event status for each activity status.
 EVENT_STATUS = {
@@ -147,7 +149,8 @@ def _activity_event(plan: Plan, ref: ActivityRef, stamp: dt.datetime):
     event.add("summary", _text(f"{a.id} {a.title}"))
     event.add("description", _text(_describe(ref)))
     event.add("status", EVENT_STATUS[a.status])
-    event.add("categories", [_text(f"{ref.area.id} {ref.area.title}"), a.kind.value])
+    enums = [f.plain(a) for f in fields.of_kind(type(a), ENUM) if f.value(a) is not None]
+    event.add("categories", [_text(f"{ref.area.id} {ref.area.title}"), *enums])
     return event
 
 
@@ -174,13 +177,15 @@ def _history_event(plan: Plan, ref: ActivityRef, index: int, entry: HistoryEntry
 
 
 def _describe(ref: ActivityRef) -> str:
+    """Returns the event's description: the topic, the activity's summary lines but those the
+    event holds itself (its kind in CATEGORIES, its dates in DTSTART/DTEND), then its text."""
     a = ref.activity
-    lines = [
-        f"Topic {ref.topic.id}: {ref.topic.title}",
-        f"Status: {a.status.value}",
-        f"Lead: {', '.join(a.lead) or '-'}",
-        f"Stakeholders: {', '.join(a.stakeholders) or '-'}",
-        "",
-        a.text,
-    ]
+    lines = [f"Topic {ref.topic.id}: {ref.topic.title}"]
+    for label, group in fields.summary(type(a)):
+        if all(f.kind in (ENUM, DATE) for f in group):
+            continue
+        values = [f.plain(a) for f in group]
+        shown = [", ".join(v) if isinstance(v, list) else v for v in values if v is not None]
+        lines.append(f"{label}: {' to '.join(map(str, shown)) or '-'}")
+    lines += ["", *(str(f.plain(a)) for f in fields.body(type(a)) if f.kind == PROSE)]
     return "\n".join(lines)

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import Any
 
+from workplan_cli.plan import fields
 from workplan_cli.plan.model import (
     STATUSES,
     Activity,
     ActivityRef,
-    HistoryEntry,
     Plan,
+    PlanMeta,
+    Stakeholder,
     StakeholderFile,
     Status,
 )
 from workplan_cli.plan.query import Filters, Tally
+from workplan_cli.plan.spec import ENTRIES, ENUM, IDS, REF, STATUS
 
 LATEST_HISTORY = 3  # history entries shown per activity, newest first
 
@@ -103,9 +107,9 @@ def _areas(plan: Plan, filters: Filters, people: dict) -> tuple[list[dict], Tall
                     continue
                 for tally in (topic_tally, area_tally, total):
                     tally.add(a.status)
-                named.update(a.lead, a.stakeholders)
+                named.update(*(f.value(a) for f in fields.of_kind(type(a), IDS)))
                 activities.append(_activity(a, people))
-            if activities or _in_scope(filters, area.id, topic.id):
+            if activities or filters.shows_empty(area.id, topic.id):
                 topics.append(
                     {
                         "id": topic.id,
@@ -123,20 +127,15 @@ def _areas(plan: Plan, filters: Filters, people: dict) -> tuple[list[dict], Tall
 
 
 def _selection(filters: Filters, people: dict) -> list[str]:
-    """Returns the filters in words, e.g. ['area 2', 'status planned']."""
+    """Returns the filters in words, e.g. ['area 2', 'status planned or postponed']."""
     words = []
     for key, value in filters.as_dict().items():
         if value is not None:
-            shown = _name(people, value) if key in ("lead", "stakeholder") else value
-            words.append(f"{key} {shown}")
+            values = value if isinstance(value, list) else [value]
+            if key in ("lead", "stakeholder"):
+                values = [_name(people, v) for v in values]
+            words.append(f"{key} {' or '.join(values)}")
     return words
-
-
-def _in_scope(filters: Filters, area_id: str, topic_id: str) -> bool:
-    """Whether a topic with no kept activity still shows: only area/topic filters narrow."""
-    narrowing = (filters.status, filters.lead, filters.stakeholder)
-    in_scope = filters.area in (None, area_id) and filters.topic in (None, topic_id)
-    return in_scope and all(v is None for v in narrowing)
 
 
 def _tally(tally: Tally) -> dict:
@@ -151,36 +150,55 @@ def _tally(tally: Tally) -> dict:
 
 
 def _activity(a: Activity, people: dict) -> dict:
-    latest = list(reversed(a.history))[:LATEST_HISTORY]
-    return {
-        "id": a.id,
-        "title": a.title,
-        "text": a.text,
-        "kind": a.kind.value,
-        "kind_label": status_label(a.kind.value),
-        "status": a.status.value,
-        "status_label": status_label(a.status.value),
-        "lead": [_name(people, i) for i in a.lead],
-        "stakeholders": [_name(people, i) for i in a.stakeholders],
-        "start": a.start.isoformat() if a.start else None,
-        "end": a.end.isoformat() if a.end else None,
-        "history": [_entry(h) for h in latest],
-        "history_total": len(a.history),
-        "evidence": a.all_evidence(),
-    }
+    """Returns an activity for templates: every declared field (ids as names, vocabulary values
+    with a `_label`, the latest history entries newest first and `history_total`), and `facts`:
+    the summary lines (label, and `text` or `names`) in their order."""
+    out: dict[str, Any] = {"id": a.id, "title": a.title}
+    for f in fields.compared(type(a)):
+        out.update(_values(f, a, people))
+    out["facts"] = [_fact(label, group, a, people) for label, group in fields.summary(type(a))]
+    return out
 
 
-def _entry(h: HistoryEntry) -> dict:
-    return {
-        "date": h.date.isoformat(),
-        "from": h.from_.value if h.from_ else None,
-        "from_label": status_label(h.from_.value) if h.from_ else None,
-        "to": h.to.value,
-        "to_label": status_label(h.to.value),
-        "note": h.note,
-        "by": h.by,
-        "evidence": list(h.evidence),
-    }
+def _values(f, model, people: dict) -> dict:
+    """Returns one field's keys in a template's context."""
+    value = f.shown(model)
+    if f.kind in (STATUS, ENUM):
+        plain = None if value is None else value.value
+        return {f.key: plain, f"{f.key}_label": None if plain is None else status_label(plain)}
+    if f.kind == IDS:
+        return {f.key: [_name(people, i) for i in value]}
+    if f.kind == REF:
+        return {f.key: _name(people, value) if value else None}
+    if f.kind == ENTRIES:
+        latest = list(reversed(value))[:LATEST_HISTORY]
+        return {f.key: [_entry(e, people) for e in latest], f"{f.key}_total": len(value)}
+    return {f.key: f.plain(model)}
+
+
+def _entry(entry, people: dict) -> dict:
+    out: dict = {}
+    for f in fields.declared(type(entry)):
+        out.update(_values(f, entry, people))
+    return out
+
+
+def _fact(label: str, group, model, people: dict) -> dict:
+    """Returns one summary line: `names` for ids (names), else `text` (None: nothing to show;
+    a group's dates as 'start to end', '?' for one not known)."""
+    fact = {"label": label, "kind": group[0].kind, "text": None, "names": None}
+    if len(group) == 1 and group[0].kind == IDS:
+        fact["names"] = [_name(people, i) for i in group[0].value(model)]
+        return fact
+    shown = [_values(f, model, people) for f in group]
+    texts = [v.get(f"{f.key}_label", v[f.key]) for f, v in zip(group, shown, strict=True)]
+    if any(t not in (None, []) for t in texts):
+        fact["text"] = " to ".join("?" if t is None else _text(t) for t in texts)
+    return fact
+
+
+def _text(value) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def _name(people: dict, ident: str) -> str:
@@ -193,38 +211,17 @@ def _name(people: dict, ident: str) -> str:
 
 
 def _person(s) -> dict:
-    return {
-        "id": s.id,
-        "name": s.name,
-        "short_name": s.short_name,
-        "label": s.label,
-        "country": s.country,
-        "type": s.type.value,
-        "type_label": status_label(s.type.value),
-    }
+    out = {}
+    for f in fields.declared(Stakeholder):
+        out.update(_values(f, s, {}))
+    return {**out, "label": s.label}
 
 
 def _plan_header(plan: Plan, people: dict) -> dict:
-    meta = plan.plan
-    return {
-        "id": meta.id,
-        "title": meta.title,
-        "dialogue": meta.dialogue,
-        "version": meta.version,
-        "status": meta.status.value,
-        "status_label": status_label(meta.status.value),
-        "parties": [_name(people, i) for i in meta.parties],
-        "facilitator": _name(people, meta.facilitator) if meta.facilitator else None,
-        "signed": (
-            {"date": meta.signed.date.isoformat(), "occasion": meta.signed.occasion}
-            if meta.signed
-            else None
-        ),
-        "validity": meta.validity,
-        "review": {"due": meta.review.due, "text": meta.review.text} if meta.review else None,
-        "supersedes": meta.supersedes,
-        "note": meta.note,
-    }
+    out = {}
+    for f in fields.declared(PlanMeta):
+        out.update(_values(f, plan.plan, people))
+    return out
 
 
 def changes_context(diff, old, new) -> dict:

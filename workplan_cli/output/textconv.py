@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from workplan_cli.diff.plans import ACTIVITY_FIELDS
 from workplan_cli.errors import WorkplanError
 from workplan_cli.output.diffrender import value_text
-from workplan_cli.plan import store
+from workplan_cli.plan import fields, store
+from workplan_cli.plan.fields import to_plain
 from workplan_cli.plan.model import Plan, StakeholderFile
-from workplan_cli.plan.snapshot import to_plain
+from workplan_cli.plan.spec import ENTRIES, LIST, TITLE
 
 
 def render(data: bytes, name: str) -> bytes:
@@ -54,16 +54,15 @@ def plan_lines(plan: Plan) -> list[str]:
 
 
 def _activity_lines(activity) -> list[str]:
-    plain = to_plain(activity, by_alias=True)
-    lines = [f"{activity.id} title: {value_text(plain['title'])}"]
-    for name in ACTIVITY_FIELDS[1:]:
-        value = plain[name]
-        if name == "history":
-            lines += [f"{activity.id} history: {value_text(entry)}" for entry in value]
-        elif name == "evidence":
-            lines += [f"{activity.id} evidence: {value_text(item)}" for item in value]
-        elif value not in (None, []):
-            lines.append(f"{activity.id} {name}: {value_text(value)}")
+    lines = []
+    for f in sorted(
+        fields.compared(type(activity)), key=lambda f: f.kind != TITLE
+    ):  # the title first
+        value = to_plain(f.value(activity), by_alias=True)
+        if f.kind in (ENTRIES, LIST):  # one line an item
+            lines += [f"{activity.id} {f.key}: {value_text(item)}" for item in value]
+        elif value not in (None, []) or f.kind == TITLE:
+            lines.append(f"{activity.id} {f.key}: {value_text(value)}")
     return lines
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from workplan_cli.plan.model import ActivityRef, Plan, StakeholderFile
+from workplan_cli.plan import fields
+from workplan_cli.plan.model import ActivityRef, Plan, Stakeholder, StakeholderFile
 from workplan_cli.plan.query import Filters, Row, Tally
 
 
@@ -36,40 +37,25 @@ def status_view(plan: Plan, rows: list[Row], total: Tally, filters: Filters) -> 
 
 
 def activity_view(ref: ActivityRef, full: bool = False) -> dict:
+    """Returns an activity for `list` (its row's fields) or `show` (every field) as plain data."""
     activity = ref.activity
-    view: dict[str, Any] = {
-        "id": activity.id,
-        "title": activity.title,
-        "status": activity.status.value,
-        "kind": activity.kind.value,
-        "lead": list(activity.lead),
-        "stakeholders": list(activity.stakeholders),
-        "area": ref.area.id,
-        "topic": ref.topic.id,
-        "start": activity.start.isoformat() if activity.start else None,
-        "end": activity.end.isoformat() if activity.end else None,
-    }
+    view: dict[str, Any] = {"id": activity.id, "title": activity.title}
+    for f in fields.row(type(activity)):
+        if f.key == "start":  # the place and order these keys have always had
+            view.update(area=ref.area.id, topic=ref.topic.id)
+        view[f.key] = f.plain(activity)
+    view.setdefault("area", ref.area.id)
+    view.setdefault("topic", ref.topic.id)
     if full:
         view.update(
             area_title=ref.area.title,
             topic_title=ref.topic.title,
             objectives=list(ref.topic.objectives),
-            text=activity.text,
-            evidence=activity.all_evidence(),
-            history=[history_view(e) for e in activity.history],
+        )
+        view.update(
+            (f.key, f.plain(activity)) for f in fields.compared(type(activity)) if f.key not in view
         )
     return view
-
-
-def history_view(entry) -> dict:
-    return {
-        "date": entry.date.isoformat(),
-        "from": entry.from_.value if entry.from_ else None,
-        "to": entry.to.value,
-        "note": entry.note,
-        "by": entry.by,
-        "evidence": list(entry.evidence),
-    }
 
 
 def list_view(plan: Plan, refs: list[ActivityRef], filters: Filters) -> dict:
@@ -85,12 +71,7 @@ def stakeholders_view(plan: Plan, file: StakeholderFile, involvement: dict) -> d
         "plan": plan_header(plan),
         "stakeholders": [
             {
-                "id": s.id,
-                "name": s.name,
-                "short_name": s.short_name,
-                "country": s.country,
-                "type": s.type.value,
-                "kind": s.kind.value,
+                **{f.key: f.plain(s) for f in fields.declared(Stakeholder)},
                 "lead": involvement[s.id]["lead"],
                 "involved": involvement[s.id]["involved"],
             }

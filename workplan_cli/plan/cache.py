@@ -37,8 +37,9 @@ from typing import TypeVar
 
 from workplan_cli.errors import WorkplanError
 from workplan_cli.gcpause import paused_gc
+from workplan_cli.plan.fields import to_plain
 from workplan_cli.plan.model import SCHEMA_VERSION
-from workplan_cli.plan.snapshot import from_plain, to_plain
+from workplan_cli.plan.snapshot import from_plain
 
 T = TypeVar("T")
 _memory: dict[str, object] = {}  # this process's models by key: a file read twice parses once

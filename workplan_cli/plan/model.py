@@ -11,9 +11,29 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any, NamedTuple, TypeVar, dataclass_transform
 
+from workplan_cli.plan.spec import (
+    BLOCK,
+    CHILDREN,
+    DATE,
+    ENTRIES,
+    ENUM,
+    ID,
+    IDS,
+    LINES,
+    LIST,
+    META,
+    NUMBER,
+    PROSE,
+    REF,
+    STATUS,
+    TITLE,
+    alias,
+    describe,
+    spec,
+)
 from workplan_cli.plan.vocab import (  # noqa: F401  (re-exported: the models' vocabularies)
     IATI_STATUS,
     STATUSES,
@@ -172,13 +192,9 @@ Text = Annotated[str, NotEmpty(), NotBlank()]
 Date = Annotated[dt.date, DateOnly()]
 
 
-def alias(name: str) -> str:
-    """Returns a field's key in the files: `from_` is written `from`."""
-    return name.rstrip("_")
-
-
-# What pydantic reads: unknown keys are errors; keys are the fields' aliases.
-_CONFIG = {"extra": "forbid", "alias_generator": alias}
+# What pydantic reads: unknown keys are errors; keys are the fields' aliases; each property of
+# the JSON Schema gets its field's label and description from its spec.
+_CONFIG = {"extra": "forbid", "alias_generator": alias, "json_schema_extra": describe}
 # Without slots: a slotted frozen class took a third longer to define (every command pays that
 # on import), and snapshot.py can fill a plain instance's __dict__ at once.
 _T = TypeVar("_T")
@@ -189,35 +205,99 @@ def _model(cls: type[_T]) -> type[_T]:
     return dataclass(frozen=True, kw_only=True)(cls)
 
 
+# Every field is declared once, here, with spec(): its label, its one-line description (the
+# schema's, shown by editors on hover) and its kind of value, which say how `diff`, `show`, the
+# views, exports and reports show it (plan/fields.py walks them; tests/test_fields.py checks
+# that every output does).
+
+
 @_model
 class HistoryEntry:
     """One dated change of an activity's status."""
 
     __pydantic_config__ = _CONFIG
 
-    date: Date
-    from_: Status | None = None
-    to: Status
-    note: str | None = None
-    by: str | None = None
-    evidence: list[Text] = field(default_factory=list)
+    date: Date = spec("Date", "The day the status changed (YYYY-MM-DD).", DATE)
+    from_: Status | None = spec(
+        "From", "The status before the change; left out for the first entry.", STATUS, default=None
+    )
+    to: Status = spec("To", "The status after the change.", STATUS)
+    note: str | None = spec("Note", "What happened, in a sentence or two.", PROSE, default=None)
+    by: str | None = spec("By", "Who recorded the change.", default=None)
+    evidence: list[Text] = spec(
+        "Evidence",
+        "Outputs or documents that show the change: links or references.",
+        LIST,
+        default_factory=list,
+    )
 
 
 @_model
 class Activity:
+    """One activity of a topic."""
+
     __pydantic_config__ = _CONFIG
 
-    id: ActivityId
-    title: Text
-    text: Text
-    kind: Kind
-    status: Status
-    lead: list[Slug] = field(default_factory=list)
-    stakeholders: list[Slug] = field(default_factory=list)
-    start: Date | None = None
-    end: Date | None = None
-    evidence: list[Text] = field(default_factory=list)
-    history: list[HistoryEntry] = field(default_factory=list)
+    id: ActivityId = spec("Id", "Stable id, its topic's id and a number: '1.3.2'.", ID)
+    title: Text = spec("Title", "The activity's short title.", TITLE)
+    text: Text = spec("Description", "The full description, verbatim from the plan.", PROSE)
+    kind: Kind = spec(
+        "Kind", "What sort of activity it is (workshop, conference, ...).", ENUM, row=2
+    )
+    status: Status = spec(
+        "Status",
+        "Where it stands: planned, in-progress, completed, postponed, cancelled.",
+        STATUS,
+        row=1,
+    )
+    lead: list[Slug] = spec(
+        "Lead",
+        "Ids (stakeholders.yaml) of the stakeholders who lead it.",
+        IDS,
+        row=3,
+        iati="2",  # OrganisationRole: accountable
+        default_factory=list,
+    )
+    stakeholders: list[Slug] = spec(
+        "Stakeholders",
+        "Ids (stakeholders.yaml) of the other stakeholders involved.",
+        IDS,
+        row=4,
+        iati="4",  # OrganisationRole: implementing
+        default_factory=list,
+    )
+    start: Date | None = spec(
+        "Start",
+        "The day it starts or started (YYYY-MM-DD), when known.",
+        DATE,
+        row=5,
+        group="Dates",
+        iati="1",  # ActivityDateType: planned start
+        default=None,
+    )
+    end: Date | None = spec(
+        "End",
+        "The day it ends or ended (YYYY-MM-DD), when known.",
+        DATE,
+        row=6,
+        group="Dates",
+        iati="3",  # ActivityDateType: planned end
+        default=None,
+    )
+    evidence: list[Text] = spec(
+        "Evidence",
+        "Outputs or documents that show what was done: links or references.",
+        LIST,
+        shown="all_evidence",
+        default_factory=list,
+    )
+    history: list[HistoryEntry] = spec(
+        "History",
+        "Dated changes of the status, oldest first.",
+        ENTRIES,
+        last={"last_update": "date", "last_note": "note"},
+        default_factory=list,
+    )
 
     def all_evidence(self) -> list[str]:
         """Returns the activity's own evidence, then what its history entries recorded."""
@@ -229,65 +309,87 @@ class Activity:
 
 @_model
 class Topic:
+    """A topic of an area: its objectives and activities."""
+
     __pydantic_config__ = _CONFIG
 
-    id: TopicId
-    title: Text
-    objectives: Annotated[list[Text], NotEmpty()]
-    activities: list[Activity] = field(default_factory=list)
+    id: TopicId = spec("Id", "Stable id, its area's id and a number: '1.3'.", ID)
+    title: Text = spec("Title", "The topic's title.", TITLE)
+    objectives: Annotated[list[Text], NotEmpty()] = spec(
+        "Objectives", "What the topic's activities are for, one objective an item.", LINES
+    )
+    activities: list[Activity] = spec(
+        "Activities", "The topic's activities.", CHILDREN, default_factory=list
+    )
 
 
 @_model
 class Area:
+    """An area of the plan: its topics."""
+
     __pydantic_config__ = _CONFIG
 
-    id: AreaId
-    title: Text
-    topics: list[Topic] = field(default_factory=list)
+    id: AreaId = spec("Id", "Stable id, a number: '2'.", ID)
+    title: Text = spec("Title", "The area's title.", TITLE)
+    topics: list[Topic] = spec("Topics", "The area's topics.", CHILDREN, default_factory=list)
 
 
 @_model
 class Mou:
+    """The memorandum of understanding that the dialogue rests on."""
+
     __pydantic_config__ = _CONFIG
 
-    month: YearMonth
-    text: str | None = None
+    month: YearMonth = spec("Month", "The month it was signed (YYYY-MM).")
+    text: str | None = spec("Text", "What it says about the dialogue.", default=None)
 
 
 @_model
 class Signing:
+    """When and where the plan was signed."""
+
     __pydantic_config__ = _CONFIG
 
-    date: Date
-    occasion: str | None = None
+    date: Date = spec("Date", "The day the plan was signed (YYYY-MM-DD).", DATE)
+    occasion: str | None = spec("Occasion", "Where or at what meeting.", default=None)
 
 
 @_model
 class Review:
+    """When the plan is next reviewed."""
+
     __pydantic_config__ = _CONFIG
 
-    due: Quarter
-    text: str | None = None
+    due: Quarter = spec("Due", "The quarter the review is due (YYYY-Qn).")
+    text: str | None = spec("Text", "What the plan says about its review.", default=None)
 
 
 @_model
 class PlanMeta:
+    """What the plan is: its id, version, status, parties and dates."""
+
     __pydantic_config__ = _CONFIG
 
-    id: Slug
-    title: Text
-    dialogue: Text
-    version: Version
-    status: PlanStatus
-    parties: Annotated[list[Slug], NotEmpty()]
-    facilitator: Slug | None = None
-    mou: Mou | None = None
-    signed: Signing | None = None
-    validity: str | None = None
-    review: Review | None = None
-    supersedes: Version | None = None
-    note: str | None = None
-    preamble: list[Text] = field(default_factory=list)
+    id: Slug = spec("Id", "The plan's id, the same in every version.", ID)
+    title: Text = spec("Title", "The plan's title.", TITLE)
+    dialogue: Text = spec("Dialogue", "The dialogue the plan belongs to.")
+    version: Version = spec("Version", "The plan's version: a year, maybe with a suffix.")
+    status: PlanStatus = spec("Status", "draft, signed or superseded.", ENUM)
+    parties: Annotated[list[Slug], NotEmpty()] = spec(
+        "Parties", "Ids (stakeholders.yaml) of the parties that sign the plan.", IDS
+    )
+    facilitator: Slug | None = spec(
+        "Facilitator", "Id (stakeholders.yaml) of who supports the dialogue.", REF, default=None
+    )
+    mou: Mou | None = spec("MoU", "The memorandum of understanding.", BLOCK, default=None)
+    signed: Signing | None = spec("Signed", "When and where it was signed.", BLOCK, default=None)
+    validity: str | None = spec("Validity", "How long the plan holds.", default=None)
+    review: Review | None = spec("Review", "When it is next reviewed.", BLOCK, default=None)
+    supersedes: Version | None = spec("Supersedes", "The version this one replaces.", default=None)
+    note: str | None = spec("Note", "A note about this version.", PROSE, default=None)
+    preamble: list[Text] = spec(
+        "Preamble", "The plan's opening paragraphs, one an item.", LIST, default_factory=list
+    )
 
 
 class ActivityRef(NamedTuple):
@@ -302,9 +404,11 @@ class ActivityRef(NamedTuple):
 class Plan:
     __pydantic_config__ = _CONFIG
 
-    schema_version: Annotated[int, Strict()]
-    plan: PlanMeta
-    areas: Annotated[list[Area], NotEmpty()]
+    schema_version: Annotated[int, Strict()] = spec(
+        "Schema version", "The version of this file format: 1.", NUMBER
+    )
+    plan: PlanMeta = spec("Plan", "What the plan is: id, version, status, parties, dates.", META)
+    areas: Annotated[list[Area], NotEmpty()] = spec("Areas", "The plan's areas.", CHILDREN)
 
     @property
     def version(self) -> str:
@@ -329,13 +433,15 @@ class Plan:
 class Stakeholder:
     __pydantic_config__ = _CONFIG
 
-    id: Slug
-    name: Text
-    short_name: str | None = None
-    country: Country | None = None
-    type: StakeholderType
-    kind: StakeholderKind
-    note: str | None = None
+    id: Slug = spec("Id", "The id that plans use to name it.", ID)
+    name: Text = spec("Name", "Its full name.", TITLE)
+    short_name: str | None = spec("Short name", "An abbreviation, e.g. 'GIZ'.", default=None)
+    country: Country | None = spec(
+        "Country", "ISO 3166 alpha-2 code; left out for international bodies.", default=None
+    )
+    type: StakeholderType = spec("Type", "What sort of institution or group it is.", ENUM)
+    kind: StakeholderKind = spec("Kind", "An institution, or a group of people.", ENUM)
+    note: str | None = spec("Note", "Anything else worth knowing.", default=None)
 
     @property
     def label(self) -> str:
@@ -346,8 +452,10 @@ class Stakeholder:
 class StakeholderFile:
     __pydantic_config__ = _CONFIG
 
-    schema_version: Annotated[int, Strict()]
-    stakeholders: list[Stakeholder]
+    schema_version: Annotated[int, Strict()] = spec(
+        "Schema version", "The version of this file format: 1.", NUMBER
+    )
+    stakeholders: list[Stakeholder] = spec("Stakeholders", "The institutions and groups.", CHILDREN)
 
     def by_id(self) -> dict[str, Stakeholder]:
         return {s.id: s for s in self.stakeholders}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from workplan_cli.errors import UnknownActivityError, WorkplanError
 from workplan_cli.plan.model import STATUSES, ActivityRef, Plan, StakeholderFile, Status
@@ -12,48 +12,93 @@ from workplan_cli.plan.model import STATUSES, ActivityRef, Plan, StakeholderFile
 
 @dataclass(frozen=True)
 class Filters:
-    """What to keep; None keeps everything."""
+    """What to keep: each filter holds the values given (any of them matches), and every filter
+    given must match; an empty one keeps everything. A single value or None is accepted too."""
 
-    area: str | None = None
-    topic: str | None = None
-    status: Status | None = None
-    lead: str | None = None
-    stakeholder: str | None = None
+    area: tuple[str, ...] = ()
+    topic: tuple[str, ...] = ()
+    status: tuple[Status, ...] = ()
+    lead: tuple[str, ...] = ()
+    stakeholder: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name, values in self.__dict__.items():
+            if values is None:
+                values = ()
+            elif isinstance(values, str):  # a Status is a str too
+                values = (values,)
+            # dict.fromkeys: a value given twice counts once, in the order given
+            object.__setattr__(self, name, tuple(dict.fromkeys(values)))
 
     def as_dict(self) -> dict:
-        return {k: (v.value if isinstance(v, Status) else v) for k, v in self.__dict__.items()}
+        """Returns each filter as null (not given), its value (one), or a list (several)."""
+        return {name: one_or_list(values) for name, values in self.__dict__.items()}
 
     def keeps(self, ref: ActivityRef) -> bool:
         activity = ref.activity
         return (
-            (self.area is None or ref.area.id == self.area)
-            and (self.topic is None or ref.topic.id == self.topic)
-            and (self.status is None or activity.status == self.status)
-            and (self.lead is None or self.lead in activity.lead)
-            and (self.stakeholder is None or self.stakeholder in _involved(activity))
+            (not self.area or ref.area.id in self.area)
+            and (not self.topic or ref.topic.id in self.topic)
+            and (not self.status or activity.status in self.status)
+            and (not self.lead or any(s in self.lead for s in activity.lead))
+            and (not self.stakeholder or any(s in self.stakeholder for s in _involved(activity)))
         )
+
+    def shows_empty(self, area_id: str, topic_id: str) -> bool:
+        """Whether a topic none of whose activities is kept still shows (in status, reports and
+        the JSON export): when it is in the area and topic named and no other filter narrows."""
+        narrowing = (self.status, self.lead, self.stakeholder)
+        named = (not self.area or area_id in self.area) and (
+            not self.topic or topic_id in self.topic
+        )
+        return named and not any(narrowing)
+
+
+def one_or_list(values: tuple) -> str | list[str] | None:
+    """Returns filter values as JSON shows them: null, the value given once, or a list."""
+    shown = [v.value if isinstance(v, Status) else v for v in values]
+    return None if not shown else shown[0] if len(shown) == 1 else shown
 
 
 def _involved(activity) -> list[str]:
     return [*activity.lead, *activity.stakeholders]
 
 
-def check_filters(filters: Filters, plan: Plan, stakeholders: StakeholderFile) -> None:
-    """Raises WorkplanError when a filter names an area, topic or stakeholder not there."""
+def resolve_filters(filters: Filters, plan: Plan, stakeholders: StakeholderFile) -> Filters:
+    """Returns the filters with each stakeholder named by its id, or raises WorkplanError when a
+    filter names an area, topic or stakeholder not there.
+
+    A stakeholder may be written as its id or its short name, in any case (BMDV is bmdv).
+    """
     areas = [a.id for a in plan.areas]
     topics = [t.id for a in plan.areas for t in a.topics]
-    _known("area", filters.area, areas, plan.version)
-    _known("topic", filters.topic, topics, plan.version)
-    ids = [s.id for s in stakeholders.stakeholders]
-    for value in (filters.lead, filters.stakeholder):
-        if value is not None and value not in ids:
-            raise WorkplanError(
-                f"no stakeholder {value!r} in stakeholders.yaml{_suggest(value, ids)}"
-            )
+    for value in filters.area:
+        _known("area", value, areas, plan.version)
+    for value in filters.topic:
+        _known("topic", value, topics, plan.version)
+    return replace(
+        filters,
+        lead=tuple(_stakeholder_id(v, stakeholders) for v in filters.lead),
+        stakeholder=tuple(_stakeholder_id(v, stakeholders) for v in filters.stakeholder),
+    )
 
 
-def _known(what: str, value: str | None, known: list[str], version: str) -> None:
-    if value is not None and value not in known:
+def _stakeholder_id(value: str, stakeholders: StakeholderFile) -> str:
+    people = stakeholders.stakeholders
+    ids = [s.id for s in people]
+    if value in ids:
+        return value
+    folded = value.casefold()
+    for names in ([s.id for s in people], [s.short_name or "" for s in people]):
+        found = {s.id for s, name in zip(people, names, strict=True) if name.casefold() == folded}
+        if len(found) == 1:
+            return found.pop()
+    close = _suggest(folded, ids) or _suggest(value, [s.short_name or "" for s in people])
+    raise WorkplanError(f"no stakeholder {value!r} in stakeholders.yaml{close}")
+
+
+def _known(what: str, value: str, known: list[str], version: str) -> None:
+    if value not in known:
         raise WorkplanError(f"no {what} {value!r} in plan {version} ({what}s: {', '.join(known)})")
 
 
@@ -129,18 +174,11 @@ def summarize(plan: Plan, filters: Filters) -> tuple[list[Row], Tally]:
                 if filters.keeps(ActivityRef(area, topic, activity)):
                     for tally in (row.tally, area_row.tally, total):
                         tally.add(activity.status)
-            if row.tally.total or _named(filters, area.id, topic.id):
+            if row.tally.total or filters.shows_empty(area.id, topic.id):
                 topic_rows.append(row)
         if topic_rows:
             rows += [area_row, *topic_rows]
     return rows, total
-
-
-def _named(filters: Filters, area_id: str, topic_id: str) -> bool:
-    """Whether an empty topic should still show: when no filter but area/topic narrows."""
-    narrowing = (filters.status, filters.lead, filters.stakeholder)
-    in_scope = (filters.area in (None, area_id)) and (filters.topic in (None, topic_id))
-    return in_scope and all(v is None for v in narrowing)
 
 
 def stakeholder_activities(plan: Plan, stakeholders: StakeholderFile) -> dict[str, dict]:

@@ -1,4 +1,7 @@
-"""Models to plain JSON-able data and back, without pydantic: the cache's format."""
+"""Models back from their plain form (plan/fields.py `to_plain`), without pydantic: how the cache
+reads an entry. Every declared field's type must have a builder: they are all made when this
+module is imported, so a type without one fails at once ("cannot build ..."), never as a cache
+that silently misses."""
 
 from __future__ import annotations
 
@@ -11,44 +14,8 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from workplan_cli.plan.model import alias
-
-
-def to_plain(value: Any, by_alias: bool = False) -> Any:
-    """Returns dicts, lists and scalars for a model; dates as ISO text, enums as their values.
-
-    Keys are the fields' names, or with `by_alias` the keys the files use (`from`, not `from_`).
-    """
-    kind = type(value)
-    if kind is str or value is None:
-        return value
-    if kind is list:
-        return [to_plain(v, by_alias) for v in value]
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        return {
-            key: v if type(v) is same or v is None else to_plain(v, by_alias)
-            for name, key, same in _fields(kind, by_alias)
-            for v in (getattr(value, name),)
-        }
-    return value
-
-
-@cache
-def _fields(kind: type, by_alias: bool) -> tuple[tuple[str, str, type | None], ...]:
-    """Returns (field name, key, the type its value is written as it is) for each field of a
-    model class, looked up once a class: text, the most common value, then needs no call."""
-    try:
-        hints = typing.get_type_hints(kind)
-    except (NameError, TypeError):
-        hints = {}
-    return tuple(
-        (f.name, alias(f.name) if by_alias else f.name, _as_is(hints.get(f.name)))
-        for f in dataclasses.fields(kind)
-    )
+from workplan_cli.plan.fields import MODELS
+from workplan_cli.plan.fields import as_is as kept_as_is
 
 
 def from_plain(cls: type, data: Any) -> Any:
@@ -63,7 +30,7 @@ def from_plain(cls: type, data: Any) -> Any:
 Build = Callable[[Any], Any]
 
 
-_AS_IS = (str, int, bool)  # JSON gives these back as they were: only their type is checked
+_AS_IS = (str, int, bool, float)  # JSON gives these back as they were: only their type is checked
 
 
 @cache
@@ -74,7 +41,7 @@ def _builder(kind: Any) -> Build:
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = typing.get_type_hints(kind)
         fields = {name: _builder(hint) for name, hint in hints.items()}
-        as_is = {name: _as_is(hint) for name, hint in hints.items()}
+        as_is = {name: kept_as_is(hint) for name, hint in hints.items()}
         names = fields.keys()
         new, set_attribute = object.__new__, object.__setattr__
         if hasattr(kind, "__post_init__") or hasattr(kind, "__slots__"):
@@ -141,9 +108,5 @@ def _builder(kind: Any) -> Build:
     raise TypeError(f"cannot build {kind}")
 
 
-def _as_is(hint: Any) -> type | None:
-    """Returns the one type a field's value may keep as JSON gave it (str for `str | None`)."""
-    if typing.get_origin(hint) in (types.UnionType, typing.Union):
-        inner = [a for a in typing.get_args(hint) if a is not type(None)]
-        hint = inner[0] if len(inner) == 1 else None
-    return hint if hint in _AS_IS else None
+for _model in MODELS:
+    _builder(_model)

@@ -1,47 +1,16 @@
-"""Editing YAML text: surgical splices at the marks of composed nodes, and node marks."""
+"""Editing YAML text: the one splice engine, edits at the marks of composed nodes."""
 
 from __future__ import annotations
 
-import re
+import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from workplan_cli.errors import WorkplanError
-from workplan_cli.yamlio.reading import YamlSyntaxError, _child, _compose
-
-# --- Node marks for text splices (workplan revise) ----------------------------------------------
-
-
-def node_marks(text: str, locs: Iterable[Sequence[str | int]]) -> list[tuple[int | None, int, int]]:
-    """Returns (key start, value start, value end) character indexes for each path.
-
-    The key start is None for a list item. A path that the document does not hold raises
-    KeyError. A block value's end may run past its last line into the blank lines and comments
-    that follow it; callers trim to the last line of content.
-    """
-    root = _compose(text)
-    out = []
-    for loc in locs:
-        node, key = root, None
-        for part in loc:
-            child = _child(node, part) if node is not None else None
-            if child is None:
-                raise KeyError(loc)
-            key, node = child
-        if node is None:  # an empty document, asked for its root
-            raise KeyError(loc)
-        out.append(
-            (
-                key.start_mark.index if key is not None else None,
-                node.start_mark.index,
-                node.end_mark.index,
-            )
-        )
-    return out
-
+from workplan_cli.yamlio.reading import _child, _compose
 
 # --- Editing: surgical splices ------------------------------------------------------------------
 # An edit replaces or inserts characters at the marks of composed nodes, so that every other byte
@@ -115,27 +84,168 @@ def _scalar(value: Any) -> str:
 
 
 Splice = tuple[int, int, str]  # replace text[start:end] by the string
+Path = Sequence[str | int]  # keys and list indexes from the document's root
+
+
+@dataclass(frozen=True)
+class SetScalar:
+    """Replaces the one-line scalar at `path` by `value`, in the same quote style."""
+
+    path: Path
+    value: str
+
+
+@dataclass(frozen=True)
+class AppendItem:
+    """Appends the mapping `item` (key, value pairs) to the list at `path` (see append_item)."""
+
+    path: Path
+    item: list[tuple[str, Any]]
+
+
+@dataclass(frozen=True)
+class ReplaceValue:
+    """Replaces the written value at `path` by the YAML text `text`, whatever its style.
+
+    A block scalar (| or >) is replaced up to the end of its last line of content, so that the
+    blank lines and comments after it stay.
+    """
+
+    path: Path
+    text: str
+
+
+@dataclass(frozen=True)
+class InsertAfter:
+    """Inserts whole lines after the last line of the entry at `path`, at its key's column."""
+
+    path: Path
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RemoveEntry:
+    """Removes the key at `path` with its value and the comment lines right above it."""
+
+    path: Path
+
+
+@dataclass(frozen=True)
+class RemoveItems:
+    """Removes the items at `indexes` of the block list at `path`, each with the comment lines
+    right above it; when none is left the list is written `key: []`."""
+
+    path: Path
+    indexes: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class InsertText:
+    """Inserts `text` at character `at` of the text (e.g. a comment above the document)."""
+
+    at: int
+    text: str
+
+
+TextEdit = (
+    SetScalar | AppendItem | ReplaceValue | InsertAfter | RemoveEntry | RemoveItems | InsertText
+)
+
+
+def under(prefix: Path, edits: Iterable[TextEdit]) -> list[TextEdit]:
+    """Returns `edits` with their paths taken relative to the node at `prefix`."""
+    return [e if isinstance(e, InsertText) else replace(e, path=(*prefix, *e.path)) for e in edits]
 
 
 def splice(
     text: str,
-    scalars: Sequence[tuple[Sequence[str | int], str]] = (),
-    items: Sequence[tuple[Sequence[str | int], list[tuple[str, Any]]]] = (),
+    scalars: Sequence[tuple[Path, str]] = (),
+    items: Sequence[tuple[Path, list[tuple[str, Any]]]] = (),
+    edits: Sequence[TextEdit] = (),
 ) -> str:
-    """Returns `text` with scalars replaced and list items appended, composing it once.
+    """Returns `text` with every edit made, composing it once: the one text-splice engine.
 
-    Each scalar keeps its quote style; see `append_item` for the items.
+    `scalars` and `items` are short for SetScalar and AppendItem edits. Each edit becomes a
+    splice at the marks of its node, so every other byte (comments, quoting, indentation, line
+    endings) stays; two edits of the same place raise SpliceError. Edits that insert at the same
+    place keep their order.
     """
+    edits = [
+        *(SetScalar(loc, value) for loc, value in scalars),
+        *(AppendItem(loc, item) for loc, item in items),
+        *edits,
+    ]
     root = compose(text)
-    splices = [_scalar_splice(root, loc, value) for loc, value in scalars]
-    splices += [_item_splice(text, root, loc, item) for loc, item in items]
-    splices.sort(reverse=True)
-    for (_, end, _), (next_start, _, _) in zip(splices[1:], splices, strict=False):
-        if end > next_start:
+    splices: list[Splice] = []
+    appends: dict[tuple[str | int, ...], list[list[tuple[str, Any]]]] = {}
+    for edit in edits:
+        if isinstance(edit, AppendItem):  # items for one list go in together, in their order
+            appends.setdefault(tuple(edit.path), []).append(edit.item)
+        else:
+            splices += _splices(text, root, edit)
+    splices += [_item_splice(text, root, loc, items) for loc, items in appends.items()]
+    return apply_splices(text, splices)
+
+
+def apply_splices(text: str, splices: Iterable[Splice]) -> str:
+    """Returns `text` with each (start, end, new) splice made; marks index the original text."""
+    ordered = sorted(splices, key=lambda s: (s[0], s[1]))  # stable: inserts keep their order
+    for (_, end, _), (start, _, _) in itertools.pairwise(ordered):
+        if start < end:
             raise SpliceError("two edits of the same place")
-    for start, end, new in splices:  # from the end, so that earlier marks stay valid
-        text = text[:start] + new + text[end:]
-    return text
+    parts, at = [], 0
+    for start, end, new in ordered:
+        parts += [text[at:start], new]
+        at = end
+    parts.append(text[at:])
+    return "".join(parts)
+
+
+def _splices(text: str, root: Node, edit: TextEdit) -> list[Splice]:
+    if isinstance(edit, SetScalar):
+        return [_scalar_splice(root, edit.path, edit.value)]
+    if isinstance(edit, InsertText):
+        return [(edit.at, edit.at, edit.text)]
+    steps = _walk(root, edit.path)
+    key, node = steps[-1]
+    if isinstance(edit, ReplaceValue):
+        end = node.end_mark.index
+        if isinstance(node, ScalarNode) and node.style in ("|", ">"):
+            end = _content_end(text, node.start_mark.index, end)
+            end -= text[end - 1 : end] == "\n"
+            end -= text[end - 1 : end] == "\r"
+        return [(node.start_mark.index, end, edit.text)]
+    if key is None:
+        raise SpliceError(f"{_render(edit.path)} is not a key of a mapping")
+    if isinstance(edit, InsertAfter):
+        at = _content_end(text, node.start_mark.index, node.end_mark.index)
+        indent = " " * key.start_mark.column
+        return [_insert_lines(text, at, [indent + line for line in edit.lines])]
+    if isinstance(edit, RemoveEntry):
+        end = _content_end(text, node.start_mark.index, node.end_mark.index)
+        return [(_owned_start(text, key.start_mark.index), end, "")]
+    assert isinstance(edit, RemoveItems)  # the last kind of TextEdit
+    return _remove_items(text, key, node, edit)
+
+
+def _remove_items(text: str, key: Node, seq: Node, edit: RemoveItems) -> list[Splice]:
+    if not isinstance(seq, SequenceNode) or seq.flow_style:
+        raise SpliceError(f"{_render(edit.path)} is not a block list")
+    items = [(item.start_mark.index, item.end_mark.index) for item in seq.value]
+    kept = [i for i in range(len(items)) if i not in edit.indexes]
+    if not kept:  # every item goes: the list becomes empty, comments inside it go too
+        end = _content_end(text, seq.start_mark.index, seq.end_mark.index)
+        name = text[key.start_mark.index : key.end_mark.index]
+        return [(key.start_mark.index, end, f"{name}: []" + _newline_near(text, end))]
+    last = kept[-1]
+    out = [
+        (_owned_start(text, items[i][0]), _owned_start(text, items[i + 1][0]), "")
+        for i in sorted(set(edit.indexes))
+        if i < last
+    ]
+    if last < len(items) - 1:  # the run after the last kept item, with the blank lines before it
+        out.append((_content_end(text, *items[last]), _content_end(text, *items[-1]), ""))
+    return out
 
 
 def replace_scalar(text: str, loc: Sequence[str | int], value: str) -> str:
@@ -162,55 +272,60 @@ def _scalar_splice(root: Node, loc: Sequence[str | int], value: str) -> Splice:
     return node.start_mark.index, node.end_mark.index, new
 
 
-def _item_splice(text: str, root: Node, loc: Sequence[str | int], item) -> Splice:
+def _item_splice(text: str, root: Node, loc: Sequence[str | int], items) -> Splice:
     parent_steps = _walk(root, loc[:-1])
     parent = parent_steps[-1][1]
     if not isinstance(parent, MappingNode):
         raise SpliceError(f"{_render(loc[:-1])} is not a mapping")
     child = _child(parent, loc[-1])
     if child is None:
-        return _add_key(text, parent_steps, str(loc[-1]), item)
+        return _add_key(text, parent_steps, str(loc[-1]), items)
     key, seq = child
     if key is None:  # a mapping's child always has its key
         raise SpliceError(f"{_render(loc)} has no key")
     if not isinstance(seq, SequenceNode):
         raise SpliceError(f"{_render(loc)} is not a list")
     if parent.flow_style or (seq.flow_style and seq.value):
-        return _append_flow(seq, item)
+        return _append_flow(seq, items)
     if seq.value:
-        return _append_block(text, seq, key, item)
-    return _fill_empty(text, parent_steps, key, seq, item)  # `key: []` in a block mapping
+        return _append_block(text, seq, key, items)
+    return _fill_empty(text, parent_steps, key, seq, items)  # `key: []` in a block mapping
 
 
-def _flow(item: list[tuple[str, Any]]) -> str:
-    parts = []
-    for name, value in item:
-        if isinstance(value, list):
-            value = "[" + ", ".join(_scalar(v) for v in value) + "]"
-        else:
-            value = _scalar(value)
-        parts.append(f"{name}: {value}")
-    return "{" + ", ".join(parts) + "}"
+def _flow(items: list[list[tuple[str, Any]]]) -> str:
+    """Returns the items as flow mappings, separated by commas."""
+    out = []
+    for item in items:
+        parts = []
+        for name, value in item:
+            if isinstance(value, list):
+                value = "[" + ", ".join(_scalar(v) for v in value) + "]"
+            else:
+                value = _scalar(value)
+            parts.append(f"{name}: {value}")
+        out.append("{" + ", ".join(parts) + "}")
+    return ", ".join(out)
 
 
-def _append_flow(seq: SequenceNode, item: list[tuple[str, Any]]) -> Splice:
+def _append_flow(seq: SequenceNode, items: list[list[tuple[str, Any]]]) -> Splice:
     if seq.value:
         at = seq.value[-1].end_mark.index
-        return at, at, ", " + _flow(item)
-    return seq.start_mark.index, seq.end_mark.index, "[" + _flow(item) + "]"
+        return at, at, ", " + _flow(items)
+    return seq.start_mark.index, seq.end_mark.index, "[" + _flow(items) + "]"
 
 
-def _block(item: list[tuple[str, Any]], dash: int, key_offset: int, seq_offset: int) -> list[str]:
-    """Returns the lines of a block-list item whose dash stands at column `dash`."""
+def _block(items: list[list[tuple[str, Any]]], dash: int, key_offset: int, seq_offset: int):
+    """Returns the lines of block-list items whose dashes stand at column `dash`."""
     lines = []
     indent = " " * (dash + key_offset)
-    for i, (name, value) in enumerate(item):
-        lead = " " * dash + "-".ljust(key_offset) if i == 0 else indent
-        if isinstance(value, list):
-            lines.append(f"{lead}{name}:")
-            lines += [f"{indent}{' ' * seq_offset}- {_scalar(v)}" for v in value]
-        else:
-            lines.append(f"{lead}{name}: {_scalar(value)}")
+    for item in items:
+        for i, (name, value) in enumerate(item):
+            lead = " " * dash + "-".ljust(key_offset) if i == 0 else indent
+            if isinstance(value, list):
+                lines.append(f"{lead}{name}:")
+                lines += [f"{indent}{' ' * seq_offset}- {_scalar(v)}" for v in value]
+            else:
+                lines.append(f"{lead}{name}: {_scalar(value)}")
     return lines
 
 
@@ -235,22 +350,22 @@ def _layout(text: str, key: Node, seq: SequenceNode) -> tuple[int, int, int]:
     return dash, last.start_mark.column - dash, dash - key.start_mark.column
 
 
-def _append_block(text: str, seq: SequenceNode, key: Node, item: list[tuple[str, Any]]) -> Splice:
+def _append_block(text: str, seq: SequenceNode, key: Node, items) -> Splice:
     dash, key_offset, seq_offset = _layout(text, key, seq)
     return _insert_lines(
-        text, _end_of_content(text, seq), _block(item, dash, key_offset, seq_offset)
+        text, _end_of_content(text, seq), _block(items, dash, key_offset, seq_offset)
     )
 
 
-def _fill_empty(text, parent_steps, key: Node, seq: SequenceNode, item) -> Splice:
-    """Turns `key: []` into `key:` followed by a block list holding `item`."""
+def _fill_empty(text, parent_steps, key: Node, seq: SequenceNode, items) -> Splice:
+    """Turns `key: []` into `key:` followed by a block list holding `items`."""
     between = text[key.end_mark.index : seq.start_mark.index]
     line_end = text.find("\n", seq.end_mark.index)
     rest = text[seq.end_mark.index : len(text) if line_end < 0 else line_end].strip()
     if between.strip() != ":" or "\n" in between or (rest and not rest.startswith("#")):
         raise SpliceError(f"cannot rewrite the empty list at line {seq.start_mark.line + 1}")
     _, key_offset, seq_offset = _enclosing_layout(text, parent_steps)
-    lines = _block(item, key.start_mark.column + seq_offset, key_offset, seq_offset)
+    lines = _block(items, key.start_mark.column + seq_offset, key_offset, seq_offset)
     at, _, new = _insert_lines(text, len(text) if line_end < 0 else line_end + 1, lines)
     # One splice from the key's end: `: []  # comment` becomes `:  # comment`, then the lines.
     return key.end_mark.index, at, ":" + text[seq.end_mark.index : at] + new
@@ -266,15 +381,15 @@ def _enclosing_layout(text: str, steps: list[tuple[Node | None, Node]]) -> tuple
     return 0, 2, 2  # the file gives no example: two spaces, the common style
 
 
-def _add_key(text, steps, name: str, item) -> Splice:
-    """Adds `name:` with a block list holding `item` as the last key of the mapping."""
+def _add_key(text, steps, name: str, items) -> Splice:
+    """Adds `name:` with a block list holding `items` as the last key of the mapping."""
     mapping = steps[-1][1]
     if mapping.flow_style:
         raise SpliceError(f"cannot add {name!r} to a flow-style mapping; edit it by hand")
     _, key_offset, seq_offset = _enclosing_layout(text, steps)
     column = mapping.start_mark.column
     lines = [" " * column + f"{name}:"]
-    lines += _block(item, column + seq_offset, key_offset, seq_offset)
+    lines += _block(items, column + seq_offset, key_offset, seq_offset)
     return _insert_lines(text, _end_of_content(text, mapping), lines)
 
 
@@ -302,6 +417,36 @@ def _insert_lines(text: str, at: int, lines: list[str]) -> Splice:
     return at, at, block + newline
 
 
+def _line_start(text: str, at: int) -> int:
+    """Returns where the line holding `at` starts."""
+    return text.rfind("\n", 0, at) + 1
+
+
+def _owned_start(text: str, at: int) -> int:
+    """Returns the start of `at`'s line, moved up over the comment lines right above it."""
+    start = _line_start(text, at)
+    while start > 0:
+        above = _line_start(text, start - 1)
+        if not text[above:start].strip().startswith("#"):
+            break
+        start = above
+    return start
+
+
+def _content_end(text: str, start: int, end: int) -> int:
+    """Returns the end (after the line break) of the last line of content in text[start:end],
+    leaving out the blank lines and comments that belong to what follows."""
+    last = start
+    i = _line_start(text, start)
+    while i < end:
+        nxt = _line_end(text, i)
+        line = text[i : min(nxt, end)].strip()  # only the part inside the node
+        if (line and not line.startswith("#")) or i <= start:
+            last = i
+        i = nxt
+    return _line_end(text, last)
+
+
 def _newline_near(text: str, at: int) -> str:
     """Returns the line ending used by the line before `at` (or by the file's first line)."""
     before = text.rfind("\n", 0, at)
@@ -312,101 +457,7 @@ def _newline_near(text: str, at: int) -> str:
     return "\r\n" if before > 0 and text[before - 1] == "\r" else "\n"
 
 
-# --- One list item, spliced on its own ----------------------------------------------------------
-# Composing a whole plan of 10,000 activities to find the marks of one took a second. An item
-# written `- ID_KEY: VALUE` on its own line, under a `LIST_KEY:` line, is spliced instead as a
-# small document of those two parts: the same columns and layout, so the same bytes. Anything
-# else gives None, and the caller splices the whole text.
-
-
-def splice_item(
-    text: str,
-    list_key: str,
-    id_key: str,
-    value: str,
-    scalars: Sequence[tuple[Sequence[str | int], str]] = (),
-    items: Sequence[tuple[Sequence[str | int], list[tuple[str, Any]]]] = (),
-) -> str | None:
-    """Returns `text` spliced as `splice` would, with paths relative to the item, or None."""
-    region = _item_region(text, list_key, id_key, value)
-    if region is None:
-        return None
-    head, start, end = region
-    sub = head + text[start:end]
-    inner = (list_key, 0)
-    try:
-        new = splice(
-            sub,
-            scalars=[((*inner, *loc), v) for loc, v in scalars],
-            items=[((*inner, *loc), item) for loc, item in items],
-        )
-    except (SpliceError, YamlSyntaxError):
-        return None
-    if not new.startswith(head):
-        return None
-    return text[:start] + new[len(head) :] + text[end:]
-
-
-def _item_region(text: str, list_key: str, id_key: str, value: str) -> tuple[str, int, int] | None:
-    """Returns (the list key's line, start, end of the item's lines), or None when the item is
-    not found exactly once in that shape."""
-    item_line = re.compile(
-        rf"( *)- +{re.escape(id_key)}: *(\"|'|)({re.escape(value)})\2 *(#.*)?\r?\n?"
-    )
-    found = []
-    at = text.find(value)
-    while at >= 0:
-        line_start = text.rfind("\n", 0, at) + 1
-        match = item_line.fullmatch(text, line_start, _line_end(text, at))
-        if match and match.start(3) == at:
-            found.append(match)
-        at = text.find(value, at + 1)
-    if len(found) != 1:
-        return None
-    match = found[0]
-    dash = len(match.group(1))
-    start, end = match.start(), _block_end(text, match.end(), dash)
-    key = _parent_line(text, start, dash)
-    if key is None or not re.fullmatch(rf" *{re.escape(list_key)}: *(#.*)?\r?\n", key):
-        return None
-    return key, start, end
-
-
 def _line_end(text: str, at: int) -> int:
     """Returns the index just past the line break of the line holding `at` (or the end)."""
     end = text.find("\n", at)
     return len(text) if end < 0 else end + 1
-
-
-def _indent(line: str) -> int | None:
-    """Returns a line's indentation, or None for a blank or comment-only line."""
-    stripped = line.lstrip(" ")
-    if not stripped.strip() or stripped.startswith("#"):
-        return None
-    return len(line) - len(stripped)
-
-
-def _block_end(text: str, at: int, dash: int) -> int:
-    """Returns where the first line from `at` that is indented no deeper than `dash` starts."""
-    while at < len(text):
-        end = _line_end(text, at)
-        indent = _indent(text[at:end])
-        if indent is not None and indent <= dash:
-            return at
-        at = end
-    return at
-
-
-def _parent_line(text: str, start: int, dash: int) -> str | None:
-    """Returns the line above `start` that holds the list an item at column `dash` is in."""
-    while start > 0:
-        line_start = text.rfind("\n", 0, start - 1) + 1
-        line = text[line_start:start]
-        indent = _indent(line)
-        start = line_start
-        if indent is None or indent > dash:
-            continue
-        if indent == dash and line[indent] == "-":
-            continue  # an earlier item of the same list
-        return line
-    return None
