@@ -118,12 +118,23 @@ def test_dangling_reference():
     )
 
 
-def test_impossible_date():
-    text = replace_once("date: 2024-02-13", "date: 2024-02-30")
+@pytest.mark.parametrize("written", ["2024-02-30", '"2024-02-30"', "'2024-02-30'"])
+def test_impossible_date(written):
+    text = replace_once('date: "2024-02-13"', f"date: {written}")
     assert one(text).endswith(
         "plan.signed.date: Input should be a valid date or datetime, day value is outside "
         "expected range, found '2024-02-30'"
     )
+
+
+@pytest.mark.parametrize("written", ["2024-02-13", '"2024-02-13"', "'2024-02-13'"])
+def test_a_date_loads_quoted_or_not(written):
+    """The shipped files quote dates (YAML 1.1 readers, PyYAML and js-yaml, make an unquoted
+    one a date object that the JSON Schema refuses); a user's file may write either."""
+    import datetime as dt
+
+    text = replace_once('date: "2024-02-13"', f"date: {written}")
+    assert parse_plan(text.encode(), NAME).plan.signed.date == dt.date(2024, 2, 13)
 
 
 def test_duplicate_yaml_key():

@@ -99,7 +99,7 @@ def check_request(activity: Activity, request: Request) -> None:
 def history_entry(activity: Activity, request: Request) -> list[tuple[str, object]]:
     """Returns the new history entry as (key, value) pairs in the order they are written."""
     entry: list[tuple[str, object]] = [
-        ("date", yamlio.Plain(request.on.isoformat())),
+        ("date", request.on.isoformat()),  # quoted: YAML 1.1 readers would make it a date object
         ("from", yamlio.Plain(activity.status.value)),
         ("to", yamlio.Plain(request.status.value)),
     ]

@@ -190,6 +190,7 @@ def init(
         schemas.stakeholders_schema()
     )
     files[".gitignore"] = GITIGNORE
+    files[".yamllint"] = YAMLLINT_CONFIG
     if not nested:
         files[".pre-commit-config.yaml"] = PRE_COMMIT_CONFIG
         files[".github/workflows/workplan-review.yml"] = workflow_text(spec)
@@ -331,6 +332,31 @@ repos:
 """
 
 
+# yamllint's default rules refuse about 200 lines of a plan repository that are as meant; these
+# are the choices of the files workplan ships and writes (the repository's own .yamllint is this).
+YAMLLINT_CONFIG = """\
+# yamllint (https://yamllint.readthedocs.io): the style of this plan repository.
+extends: default
+ignore: |
+  .venv/
+rules:
+  # Texts are wrapped at 100 columns for review, but a note that `workplan set-status` writes
+  # stays on one line however long it is: a longer line is a warning, not an error.
+  line-length:
+    max: 100
+    level: warning
+  # Plan files begin with the editor's schema comment; workplan never writes `---`.
+  document-start: disable
+  # GitHub Actions' `on:` is a key, not a boolean; values are still only true or false.
+  truthy:
+    check-keys: false
+  # Lists under a key may be indented or not (both are common in hand-edited files), as long
+  # as a file keeps to one way.
+  indentation:
+    indent-sequences: consistent
+"""
+
+
 def workflow_text(install: str) -> str:
     """Returns the GitHub Actions workflow that validates and reviews every pull request that
     touches data/; `install` is what pip installs (`.` in the workplan repository itself, a URL
@@ -358,10 +384,10 @@ jobs:
       # The base branch, through the environment: a branch name is never pasted into the script.
       BASE_REF: ${{{{ github.base_ref }}}}
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@v6
         with:
           fetch-depth: 0  # the whole history: review needs the merge base
-      - uses: actions/setup-python@v5
+      - uses: actions/setup-python@v6
         with:
           python-version: "3.11"
       - name: Install workplan
