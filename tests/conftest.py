@@ -15,7 +15,8 @@ from workplan_cli.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
-SEED = ROOT.parent / "shared" / "seed" / "000_3ac86f95525d6f44.txt"
+SOURCE_TEXT = ROOT / "docs" / "source" / "workplan-2024-signed.txt"  # the signed plan
+IATI_2_03 = ROOT / "docs" / "standards" / "iati-2.03"  # the XSD and codelists, from IATI
 # The stakeholder ids of the shipped data/stakeholders.yaml, for loading plans in unit tests.
 STAKEHOLDER_IDS = frozenset(
     re.findall(r"^  - id: ([a-z-]+)$", (DATA / "stakeholders.yaml").read_text(), re.MULTILINE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import IATI_2_03, ROOT
 
 GOLDEN = ROOT / "tests" / "golden" / "export"
 
@@ -77,10 +77,6 @@ def check_golden(name: str, data: bytes) -> None:
     assert path.read_bytes() == data, f"{name} differs; UPDATE_GOLDEN=1 rewrites it"
 
 
-def iati_xsd() -> Path | None:
-    """Returns the official IATI 2.03 activity XSD from shared/ beside the repository."""
-    for folder in ROOT.parents:
-        xsd = folder / "shared" / "iati-2.03" / "iati-activities-schema.xsd"
-        if xsd.is_file():
-            return xsd
-    return None
+def iati_xsd() -> Path:
+    """Returns the official IATI 2.03 activity XSD, kept in docs/standards/iati-2.03/."""
+    return IATI_2_03 / "iati-activities-schema.xsd"

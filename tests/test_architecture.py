@@ -8,7 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "workplan_cli"
 
 # Bottom to top: a module may import from its own layer or any layer below it.
-LAYERS = ["errors", "fileio", "gcpause", "yamlio", "plan", "diff", "git", "edit", "output", "cli"]
+LAYERS = ["errors", "fileio", "fast", "yamlio", "plan", "diff", "git", "edit", "output", "cli"]
 
 # A third-party (or standard) module and the only places that may import it.
 ONLY = {

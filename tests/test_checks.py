@@ -8,7 +8,13 @@ import datetime as dt
 import pytest
 
 from tests.conftest import ROOT, STAKEHOLDER_IDS
-from workplan_cli.plan.checks import check_plan, check_stakeholders, render_loc
+from workplan_cli.plan.checks import (
+    check_future,
+    check_plan,
+    check_stakeholders,
+    render_loc,
+    subject_of,
+)
 from workplan_cli.plan.model import HistoryEntry, Plan, Status
 from workplan_cli.plan.store import find_repo
 
@@ -116,3 +122,27 @@ def test_duplicate_stakeholder_ids():
 )
 def test_render_loc(loc, text):
     assert render_loc(loc) == text
+
+
+def test_subject_names_the_innermost_item_with_an_id(plan):
+    loc = ("areas", 0, "topics", 2, "activities", 1, "history", 0, "date")
+    assert subject_of(loc, plan) == "activity 1.3.2"
+    assert subject_of(("areas", 0, "topics", 2, "objectives", 0), plan) == "topic 1.3"
+    assert subject_of(("areas", 1, "title"), plan) == "area 2"
+    assert subject_of(("plan", "version"), plan) == ""
+    data = {"stakeholders": [{"id": "giz"}, {"id": " x\n"}, {"id": 5}, "junk"]}
+    assert subject_of(("stakeholders", 0, "type"), data) == "stakeholder giz"
+    assert subject_of(("stakeholders", 1, "id"), data) == "stakeholder ' x\\n'"  # visibly
+    assert subject_of(("stakeholders", 2, "id"), data) == ""  # not text: nothing to name
+    assert subject_of(("stakeholders", 3), data) == ""
+    assert subject_of(("stakeholders", 9, "id"), data) == ""  # past the end
+    assert subject_of(("stakeholders", 0), {"stakeholders": [{"id": "x" * 500}]}).endswith("...")
+
+
+def test_check_future_flags_entries_after_today(plan):
+    entry = HistoryEntry(date=dt.date(2024, 6, 1), to=Status.IN_PROGRESS)
+    later = _with_activity(plan, status=Status.IN_PROGRESS, history=[entry])
+    assert check_future(later, dt.date(2024, 6, 1)) == []
+    [finding] = check_future(later, dt.date(2024, 5, 31))
+    assert render_loc(finding.loc).endswith(".history[0].date")
+    assert "is in the future (today is 2024-05-31 at the latest)" in finding.message

@@ -74,7 +74,8 @@ def test_workflow_triggers_and_steps():
     assert steps[0]["uses"].startswith("actions/checkout@") and steps[0]["with"]["fetch-depth"] == 0
     assert steps[1]["uses"].startswith("actions/setup-python@")
     runs = [s["run"] for s in steps if "run" in s]
-    assert runs[0] == 'pip install "$WORKPLAN_INSTALL"'
+    assert runs[0].splitlines()[-1] == 'pip install "$WORKPLAN_INSTALL"'
+    assert 'case "$WORKPLAN_INSTALL" in ""|SET-ME*)' in runs[0]  # init's placeholder stops here
     assert runs[1] == "workplan validate --format github"
     assert runs[2].startswith('workplan review "origin/$BASE_REF" --format markdown')
     assert all("${{" not in run for run in runs)  # no expression is pasted into a script
@@ -132,3 +133,25 @@ def test_workflow_commands_on_an_invalid_pull_request(pr_repo, tmp_path):
     assert validate.stdout.startswith("::error file=data/workplan-2024.yaml,line=188,col=21::")
     assert review.returncode == 1  # the job fails, and the summary still tells why
     assert "❌ The new state does not validate" in summary.read_text()
+
+
+# The first major of each action that runs on Node 24 (Node 20 actions are deprecated, and
+# actionlint reports them): checkout v5.0.0 "use node 24", setup-python v6.0.0.
+NODE24_MAJORS = {"actions/checkout": 5, "actions/setup-python": 6}
+
+
+def _uses(flow: dict) -> list[str]:
+    return [s["uses"] for job in flow["jobs"].values() for s in job["steps"] if "uses" in s]
+
+
+def test_workflows_use_actions_that_run_on_node_24():
+    shipped = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
+    flows = [_workflow(p) for p in shipped] + [yamlio.parse(gitsetup.workflow_text("."))]
+    assert shipped and flows
+    for flow in flows:
+        uses = _uses(flow)
+        assert uses
+        for use in uses:
+            action, _, ref = use.partition("@")
+            assert re.fullmatch(r"v\d+", ref), use
+            assert int(ref[1:]) >= NODE24_MAJORS[action], use

@@ -173,7 +173,7 @@ def test_a_side_that_does_not_validate(history, cli):
     edit(history / PLAN, "kind: party", "kind: conference")
     result = cli("diff", "HEAD:2024", code=1)
     assert result.stderr.startswith("Error: HEAD:data/workplan-2024.yaml:")
-    assert "activities[2].kind: 'party' is not one of" in result.stderr
+    assert "activities[2].kind (activity 2.2.3): 'party' is not one of" in result.stderr
     assert as_json(cli, "HEAD~1:2024", "2024")["identical"] is True
 
 

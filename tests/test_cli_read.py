@@ -233,7 +233,7 @@ def test_validate_reports_every_file(repo, cli):
     assert len(lines) == 2
     assert lines[0].startswith("data/stakeholders.yaml:")
     assert lines[0].endswith(
-        ": stakeholders[7].type: 'school' is not one of government, "
+        ": stakeholders[7].type (stakeholder academia): 'school' is not one of government, "
         "implementing-agency, business, civil-society, academia, "
         "international-forum"
     )
@@ -245,11 +245,15 @@ def test_validate_github_and_json(repo, cli):
     edit(repo, "status: planned", "status: complted")
     out = cli("validate", "--format", "github", code=1).stdout
     assert out.startswith("::error file=data/workplan-2024.yaml,line=")
-    assert ",col=21::areas[0].topics[0].activities[0].status: 'complted' is not one of " in out
+    assert (
+        ",col=21::areas[0].topics[0].activities[0].status (activity 1.1.1): 'complted' is not one of "
+        in out
+    )
     [problem] = json.loads(cli("validate", "--format", "json", code=1).stdout)
     assert problem["file"] == "data/workplan-2024.yaml"
     assert problem["column"] == 21
     assert problem["path"] == "areas[0].topics[0].activities[0].status"
+    assert problem["subject"] == "activity 1.1.1"
 
 
 def test_validate_checks_file_name_against_version(repo, cli):
@@ -303,7 +307,7 @@ def test_invalid_plan_stops_status(repo, cli):
     edit(repo, "kind: workshop", "kind: meeting")
     err = cli("status", code=1).stderr
     assert err.startswith("Error: data/workplan-2024.yaml:")
-    assert "kind: 'meeting' is not one of high-level-meeting, conference" in err
+    assert "kind (activity 2.2.2): 'meeting' is not one of high-level-meeting, conference" in err
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import DATA, SEED
+from tests.conftest import DATA, ROOT, SOURCE_TEXT
 from workplan_cli.plan.store import find_repo
 
 
@@ -47,9 +47,8 @@ def test_structure_follows_the_source(plan):
     assert all(ref.activity.status.value == "planned" for ref in plan.activities())
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the source text lies outside the repository")
 def test_every_text_is_verbatim_from_the_source(plan):
-    source = _words(SEED.read_text(encoding="utf-8"))
+    source = _words(SOURCE_TEXT.read_text(encoding="utf-8"))
     texts = [p for p in plan.plan.preamble]
     for ref in plan.activities():
         texts.append(ref.activity.text)
@@ -60,9 +59,8 @@ def test_every_text_is_verbatim_from_the_source(plan):
         assert _words(text) in source, text
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the source text lies outside the repository")
 def test_every_bullet_of_the_source_is_an_activity(plan):
-    source = _words(SEED.read_text(encoding="utf-8"))
+    source = _words(SOURCE_TEXT.read_text(encoding="utf-8"))
     activity_texts = [_words(ref.activity.text) for ref in plan.activities()]
     # Every activity starts a bullet in the source; the 17 bullets are covered, in order.
     positions = [source.index(t) for t in activity_texts]
@@ -73,3 +71,23 @@ def test_every_bullet_of_the_source_is_an_activity(plan):
 def test_ids_are_quoted_in_the_file():
     text = (DATA / "workplan-2024.yaml").read_text(encoding="utf-8")
     assert not re.search(r"^\s*-? ?id: [0-9]", text, re.MULTILINE)
+
+
+def test_the_project_holds_what_it_reads():
+    """The source text and the IATI files are inside the project (a clone runs every test);
+    no file names a folder beside the repository, and the starter's provenance names a place
+    that exists."""
+    assert SOURCE_TEXT.is_file() and (SOURCE_TEXT.parent / "README.md").is_file()
+    outside = re.compile(rb"shared/(seed|iati)")
+    skipped = {".git", ".venv", "build", "dist", "__pycache__", ".pytest_cache", ".ruff_cache"}
+    named = [
+        path.relative_to(ROOT)
+        for path in ROOT.rglob("*")
+        if path.is_file()
+        and not skipped & set(path.relative_to(ROOT).parts)
+        and not path.name.endswith(".egg-info")
+        and outside.search(path.read_bytes())
+    ]
+    assert named == []
+    header = (DATA / "workplan-2024.yaml").read_text(encoding="utf-8")[:400]
+    assert "docs/source/" in header

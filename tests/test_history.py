@@ -193,6 +193,9 @@ def test_a_second_run_reuses_the_whole_log_until_history_or_working_copy_change(
 
 def test_unknown_activity(git_repo, cli):
     assert "no activity '9.9.9'" in cli("log", "9.9.9", code=1).stderr
+    # the nearest ids are named, as show and set-status do
+    err = cli("log", "1.3.9", code=1).stderr
+    assert err.endswith("; did you mean 1.3.1, 1.3.2, 1.3.3?\n"), err
 
 
 def test_not_a_git_repository(repo, cli):

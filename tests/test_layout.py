@@ -1,7 +1,7 @@
 """Tests mirror the modules: every core module has a test file of its own.
 
-The rule: the core module `workplan_cli/<package>/<module>.py` (and `fileio.py`, `errors.py`,
-`gcpause.py`) is tested in `tests/test_<module>.py`, or in the file that `ELSEWHERE` names for it
+The rule: the core module `workplan_cli/<package>/<module>.py` (and `fileio.py`, `errors.py`, `fast.py`)
+is tested in `tests/test_<module>.py`, or in the file that `ELSEWHERE` names for it
 when the module's own name would be unclear or is taken (CONTRIBUTING.md, Tests). The CLI
 modules (`cli/`) are tested by running the commands, in the files of CONTRIBUTING.md's table.
 """

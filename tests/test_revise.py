@@ -53,7 +53,7 @@ def test_revise_changes_only_the_metadata_and_keeps_every_comment(repo, cli):
         'version: "2024"',
         "status: signed",
         "signed:",
-        "date: 2024-02-13",
+        'date: "2024-02-13"',
         "occasion: first Stakeholder Meeting of the Kenyan-German Digital Dialogue",
     ]
     assert added == [

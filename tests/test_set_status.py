@@ -66,7 +66,7 @@ def test_dry_run_prints_the_diff_and_writes_nothing(repo, cli):
         "             stakeholders: [giz, students]\n"
         "-            history: []\n"
         "+            history:\n"
-        "+              - date: 2024-10-12\n"
+        "+              - date: \"2024-10-12\"\n"
         "+                from: planned\n"
         "+                to: completed\n"
         '+                note: "Hackathon held"\n'
@@ -171,6 +171,39 @@ def test_date_before_the_last_entry_is_refused(repo, cli):
     cli("set-status", "1.3.2", "in-progress", "--on", "2024-05-01", "--by", "X")
     result = cli("set-status", "1.3.2", "completed", "--on", "2024-04-30", code=1)
     assert "is dated 2024-05-01; --on 2024-04-30 is earlier" in result.stderr
+
+
+def test_a_date_in_the_future_needs_force_and_validate_reports_it(repo, cli):
+    before = (repo / PLAN).read_bytes()
+    err = cli("set-status", "1.3.2", "completed", "--on", "2999-01-01", code=1).stderr
+    assert err.startswith("Error: --on 2999-01-01 is in the future (today is ")
+    assert "add --force if this computer's clock is wrong" in err
+    assert (repo / PLAN).read_bytes() == before
+    # tomorrow in the earliest time zone is today somewhere: --on accepts it
+    cli("set-status", "1.3.1", "in-progress", "--by", "X", "--on", str(dt.date.today()))
+    # a wrong clock: --force records it, and validate reports it, naming the activity
+    cli("set-status", "1.3.2", "completed", "--on", "2999-01-01", "--by", "X", "--force")
+    err = cli("validate", code=1).stderr
+    [line] = err.splitlines()
+    assert line.startswith("data/workplan-2024.yaml:")
+    assert line.endswith(
+        ".history[0].date (activity 1.3.2): history entry dated 2999-01-01 is in the future "
+        f"(today is {line.split('today is ')[1][:10]} at the latest); record a change when it "
+        "has happened"
+    )
+    number = int(line.split(":")[1])
+    assert (repo / PLAN).read_text().splitlines()[number - 1].strip() == "- date: \"2999-01-01\""
+    # other commands read the plan as before, and validate --allow-future accepts it
+    assert "1.3.2" in cli("show", "1.3.2").stdout
+    assert cli("validate", "--allow-future").stdout == "3 files valid.\n"
+
+
+def test_today_anywhere_is_utc_plus_14():
+    from workplan_cli.plan.checks import today_anywhere
+
+    utc = dt.UTC
+    assert today_anywhere(dt.datetime(2024, 3, 1, 9, 59, tzinfo=utc)) == dt.date(2024, 3, 1)
+    assert today_anywhere(dt.datetime(2024, 3, 1, 10, 0, tzinfo=utc)) == dt.date(2024, 3, 2)
 
 
 def test_unknown_status_is_a_usage_error(repo, cli):

@@ -30,6 +30,7 @@ class Problem:
     line: int | None = None  # 1-based
     column: int | None = None  # 1-based
     path: str = ""  # place in the document, e.g. areas[0].topics[2].status
+    subject: str = ""  # what the path is inside, by its id, e.g. "activity 1.3.2"
 
     def __str__(self) -> str:
         where = self.file
@@ -37,8 +38,12 @@ class Problem:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        what = f"{self.path}: {self.message}" if self.path else self.message
-        return f"{where}: {what}"
+        return f"{where}: {self.what()}"
+
+    def what(self) -> str:
+        """Returns the place in the document (with the id it is inside) and the message."""
+        place = f"{self.path} ({self.subject})" if self.subject else self.path
+        return f"{place}: {self.message}" if place else self.message
 
     def as_dict(self) -> dict:
         return {
@@ -46,6 +51,7 @@ class Problem:
             "line": self.line,
             "column": self.column,
             "path": self.path,
+            "subject": self.subject,
             "message": self.message,
         }
 

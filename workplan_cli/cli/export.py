@@ -17,6 +17,7 @@ from workplan_cli.cli.common import (
     open_repo,
     with_filters,
 )
+from workplan_cli.cli.formats import choose_format
 from workplan_cli.cli.report import _as_of
 from workplan_cli.cli.schema import OutputOption
 
@@ -31,12 +32,27 @@ class ExportFormat(StrEnum):
     IATI = "iati"
 
 
+EXPORT_SUFFIXES = {
+    ".json": ExportFormat.JSON,
+    ".csv": ExportFormat.CSV,
+    ".ics": ExportFormat.ICS,
+    ".xml": ExportFormat.IATI,
+}
+
+
 @with_filters
 def export(
     ctx: typer.Context,
     format: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="What to write.")
-    ] = ExportFormat.JSON,
+        Optional[ExportFormat],
+        typer.Option(
+            "--format",
+            "-f",
+            help="What to write [default: from -o's suffix (.json, .csv, .ics, .xml for iati), "
+            "else json].",
+            show_default=False,
+        ),
+    ] = None,
     output: OutputOption = None,
     plan: PlanOption = None,
     filters: Filters = FILTERS,  # the filter options: see with_filters
@@ -81,12 +97,24 @@ def export(
     """
     from workplan_cli.plan import query
 
+    format = choose_format(format, output, EXPORT_SUFFIXES, ExportFormat.JSON)
     store = open_repo(repo)
     the_plan = store.load_plan(plan)
     people = store.load_stakeholders()
     filters = query.resolve_filters(filters, the_plan, people)
     refs = query.select(the_plan, filters)
     data = _render(format, the_plan, people, refs, filters, reporting_org, iati_ref, as_of)
+    if format is ExportFormat.ICS:
+        from workplan_cli.output.ics import event_count
+
+        if not event_count(refs):
+            from workplan_cli.cli.output import echo_plain
+
+            echo_plain(
+                "Note: no dated activities or history entries to export; "
+                "the calendar holds no events.",
+                err=True,
+            )
     _write(data, output, store)
 
 
@@ -99,13 +127,13 @@ def _render(format, plan, people, refs, filters, reporting_org, iati_ref, as_of)
         from workplan_cli.output.exports import csv_export
 
         return csv_export(refs).encode("utf-8")
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     if format is ExportFormat.ICS:
         from workplan_cli.output.ics import ics_export
 
-        return ics_export(plan, refs, fallback_stamp=now)
+        return ics_export(plan, refs)
     from workplan_cli.output.iati import iati_export
 
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     return iati_export(plan, refs, people, reporting_org, iati_ref, generated=now, as_of=as_of)
 
 

@@ -17,6 +17,7 @@ from workplan_cli.cli.common import (
     open_repo,
     with_filters,
 )
+from workplan_cli.cli.formats import choose_format
 
 if TYPE_CHECKING:
     from workplan_cli.plan.query import Filters
@@ -26,6 +27,15 @@ class ReportFormat(StrEnum):
     MARKDOWN = "markdown"
     HTML = "html"
     PDF = "pdf"
+
+
+REPORT_SUFFIXES = {
+    ".md": ReportFormat.MARKDOWN,
+    ".markdown": ReportFormat.MARKDOWN,
+    ".html": ReportFormat.HTML,
+    ".htm": ReportFormat.HTML,
+    ".pdf": ReportFormat.PDF,
+}
 
 
 def _as_of(value: Optional[str]) -> Optional[dt.date]:
@@ -60,8 +70,15 @@ def report(
         ),
     ] = None,
     format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="markdown, html (one file) or pdf.")
-    ] = ReportFormat.MARKDOWN,
+        Optional[ReportFormat],
+        typer.Option(
+            "--format",
+            "-f",
+            help="markdown, html (one file) or pdf [default: from -o's suffix (.md, .html, "
+            ".pdf), else markdown].",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         Optional[Path],
         typer.Option("--output", "-o", help="Write the report to this file (pdf needs it)."),
@@ -83,8 +100,9 @@ def report(
     renders in the jinja2 sandbox, in a child process with limits on memory and time, and may
     read only files inside its own folder.
 
-    Example: workplan report --area 2 --format html -o area2.html
+    Example: workplan report --area 2 -o area2.html
     """
+    format = choose_format(format, output, REPORT_SUFFIXES, ReportFormat.MARKDOWN)
     if format is ReportFormat.PDF and output is None:
         raise typer.BadParameter("pdf output needs a file: add -o report.pdf", param_hint="-o")
     from workplan_cli.output import report, reportdata

@@ -43,8 +43,8 @@ def set_status(
         bool,
         typer.Option(
             "--force",
-            help="Allow reopening a completed or cancelled activity, or "
-            "setting the status it already has.",
+            help="Allow reopening a completed or cancelled activity, setting the status it "
+            "already has, or a date after today (for a computer whose clock is wrong).",
         ),
     ] = False,
     repo: RepoOption = None,

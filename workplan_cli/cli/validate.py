@@ -23,16 +23,26 @@ def validate(
         ValidateFormat,
         typer.Option("--format", "-f", help="text, github (Actions annotations) or json."),
     ] = ValidateFormat.TEXT,
+    allow_future: Annotated[
+        bool,
+        typer.Option(
+            "--allow-future",
+            help="Accept history entries dated after today (for a computer whose clock is wrong).",
+        ),
+    ] = False,
     repo: RepoOption = None,
 ) -> None:
     """Check every plan file and stakeholders.yaml; exit 1 on any error.
 
-    Each error names file:line:column and the path in the document.
+    Each error names file:line:column, the path in the document and the activity it is in. A
+    history entry dated after today (anywhere on Earth) is an error unless --allow-future.
 
     Example: workplan validate --format github
     """
     store = open_repo(repo)
-    problems = store.validate()
+    from workplan_cli.plan.checks import today_anywhere
+
+    problems = store.validate(None if allow_future else today_anywhere())
     if format is ValidateFormat.JSON:
         print_json([p.as_dict() for p in problems])
     elif format is ValidateFormat.GITHUB:
@@ -55,7 +65,7 @@ def github_annotation(problem) -> str:
         props.append(f"line={problem.line}")
     if problem.column is not None:
         props.append(f"col={problem.column}")
-    message = f"{problem.path}: {problem.message}" if problem.path else problem.message
+    message = problem.what()
     return f"::error {','.join(props)}::{_escape_data(message)}"
 
 

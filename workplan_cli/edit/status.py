@@ -11,8 +11,8 @@ from dataclasses import dataclass, field, replace
 
 from workplan_cli import yamlio
 from workplan_cli.errors import WorkplanError
-from workplan_cli.gcpause import paused_gc
 from workplan_cli.plan import load, query
+from workplan_cli.plan.checks import today_anywhere
 from workplan_cli.plan.model import Activity, HistoryEntry, Plan
 from workplan_cli.plan.vocab import Status
 
@@ -74,6 +74,13 @@ def check_transition(activity: Activity, request: Request) -> None:
 
 def check_request(activity: Activity, request: Request) -> None:
     """Raises WorkplanError for a date out of order or text that cannot be recorded."""
+    today = today_anywhere()
+    if request.on > today and not request.force:
+        raise WorkplanError(
+            f"--on {request.on.isoformat()} is in the future (today is {today.isoformat()} at "
+            "the latest); record a change when it has happened, or add --force if this "
+            "computer's clock is wrong"
+        )
     if activity.history and request.on < activity.history[-1].date:
         last = activity.history[-1].date.isoformat()
         raise WorkplanError(
@@ -92,7 +99,7 @@ def check_request(activity: Activity, request: Request) -> None:
 def history_entry(activity: Activity, request: Request) -> list[tuple[str, object]]:
     """Returns the new history entry as (key, value) pairs in the order they are written."""
     entry: list[tuple[str, object]] = [
-        ("date", yamlio.Plain(request.on.isoformat())),
+        ("date", request.on.isoformat()),  # quoted: YAML 1.1 readers would make it a date object
         ("from", yamlio.Plain(activity.status.value)),
         ("to", yamlio.Plain(request.status.value)),
     ]
@@ -105,7 +112,6 @@ def history_entry(activity: Activity, request: Request) -> list[tuple[str, objec
     return entry
 
 
-@paused_gc()
 def set_status(
     data: bytes,
     name: str,

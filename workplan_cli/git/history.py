@@ -29,7 +29,7 @@ from workplan_cli.diff.plans import (
 )
 from workplan_cli.errors import InvalidFileError, Problem, UnknownActivityError, WorkplanError
 from workplan_cli.git import gitio
-from workplan_cli.plan import cache, store
+from workplan_cli.plan import cache, query, store
 from workplan_cli.plan.fields import to_plain
 from workplan_cli.plan.model import Activity, Plan
 
@@ -138,7 +138,10 @@ def _current_activity(repo: store.Repo, path: Path, rel: str, ident: str, top: P
             ) from None
     ref = plan.find(ident)
     if ref is None:
-        raise UnknownActivityError(f"no activity {ident!r} in {store.display_path(path)}")
+        ids = [r.activity.id for r in plan.activities()]
+        raise UnknownActivityError(
+            f"no activity {ident!r} in {store.display_path(path)}{query.suggest(ident, ids)}"
+        )
     return ref.activity
 
 

@@ -126,13 +126,54 @@ def starter_file(name: str) -> bytes:
     return resources.files("workplan_cli").joinpath("starter", name).read_bytes()
 
 
-def init(path: Path, blank: bool = False, year: int | None = None) -> list[Path]:
-    """Creates a new plan repository at `path` (absent or an empty folder); returns the files
-    written. `blank` writes empty skeletons that validate instead of the shipped plan."""
+@dataclass(frozen=True)
+class InitResult:
+    written: list[Path]  # the files written (.gitattributes at the top of the work tree)
+    install: str  # what the CI workflow installs ("" when no workflow was written)
+    install_note: str | None = None  # why the workflow holds a placeholder, when it does
+    enclosing: Path | None = None  # the git work tree the plan was added to (--nested)
+
+
+def enclosing_work_tree(path: Path) -> Path | None:
+    """Returns the top of the git work tree that `path` (which may not exist yet) would be in."""
+    existing = path.absolute()
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        return None
+    try:
+        return gitio.toplevel(existing)
+    except gitio.NotAGitRepoError:
+        return None
+
+
+def init(
+    path: Path,
+    blank: bool = False,
+    year: int | None = None,
+    install: str | None = None,
+    nested: bool = False,
+) -> InitResult:
+    """Creates a new plan repository at `path` (absent or an empty folder). `blank` writes empty
+    skeletons that validate instead of the shipped plan; `install` is what the CI workflow
+    installs (default: where this workplan was installed from, see install_spec). Inside an
+    existing git work tree, `nested` adds the plan as a subfolder of it (no `git init`, no
+    workflow or pre-commit config, which belong at its top); without it, that is refused."""
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
         raise WorkplanError(f"{path} already exists and is not an empty folder")
+    enclosing = enclosing_work_tree(path)
+    if enclosing is not None and not nested:
+        raise WorkplanError(
+            f"{path} is inside the git repository {enclosing}: add --nested to keep the plan "
+            "in a subfolder of that repository (no `git init`; its CI workflow and pre-commit "
+            "config are then yours to set up at its top), or choose a folder outside it"
+        )
+    if nested and enclosing is None:
+        raise WorkplanError(f"--nested: {path} is not inside a git repository")
+    spec, note = ("", None) if nested else install_spec(install)
     path.mkdir(parents=True, exist_ok=True)
-    gitio.init_repo(path)
+    if not nested:
+        gitio.init_repo(path)
     if blank:
         version = str(year or _this_year())
         files = {
@@ -148,16 +189,78 @@ def init(path: Path, blank: bool = False, year: int | None = None) -> list[Path]
     files[f"schema/{schemas.STAKEHOLDERS_SCHEMA_FILE}"] = schemas.render(
         schemas.stakeholders_schema()
     )
-    files[".pre-commit-config.yaml"] = PRE_COMMIT_CONFIG
-    files[".github/workflows/workplan-review.yml"] = workflow_text("workplan")
+    files[".gitignore"] = GITIGNORE
+    files[".yamllint"] = YAMLLINT_CONFIG
+    if not nested:
+        files[".pre-commit-config.yaml"] = PRE_COMMIT_CONFIG
+        files[".github/workflows/workplan-review.yml"] = workflow_text(spec)
     written = []
     for name, text in files.items():
         target = path / name
         target.parent.mkdir(parents=True, exist_ok=True)
         fileio.write_atomic(target, text.encode("utf-8"), replace=False)
         written.append(target)
-    setup(path)
-    return [*written, path / ATTRIBUTES]
+    attributes = setup(path).attributes
+    return InitResult([*written, attributes], spec, note, enclosing)
+
+
+# What a plan repository never commits: workplan's lock files (next to the file they guard),
+# a virtual environment and tool caches.
+GITIGNORE = """\
+# Not part of the plan (written by `workplan init`)
+*.yaml.lock
+.venv/
+__pycache__/
+.pytest_cache/
+.ruff_cache/
+.cache/
+"""
+
+# The workflow's install line when init cannot tell where workplan came from: the job stops
+# with a message instead of installing whatever a package index serves under a name.
+INSTALL_PLACEHOLDER = "SET-ME: the workplan source to install (see docs/git-review.md)"
+_SPEC = re.compile(r"[A-Za-z0-9][A-Za-z0-9+.-]*://[A-Za-z0-9._~:/?#@!&+,;=%-]+|\./[A-Za-z0-9._/-]*")
+
+
+def install_spec(given: str | None) -> tuple[str, str | None]:
+    """Returns (what the CI workflow installs, None) or (the placeholder, why).
+
+    A given spec must be a URL (git+https://...@COMMIT, https://.../x.whl) or a path in the
+    repository (./...): never a bare name, which anyone may register on a package index.
+    Without one, the source this workplan was installed from (pip's direct_url.json) is used
+    when it can be fetched from anywhere: a git commit or an archive URL."""
+    if given is not None:
+        if not _SPEC.fullmatch(given) or given.startswith("file:"):
+            raise WorkplanError(
+                f"--install-spec {given!r} is not a URL or a ./path in the repository: give "
+                "where to install workplan from, e.g. git+https://github.com/OWNER/workplan@"
+                "COMMIT (a bare package name could be anyone's)"
+            )
+        return given, None
+    import json
+    from importlib import metadata
+
+    try:
+        raw = metadata.distribution("workplan").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        raw = None
+    if raw is None:
+        return INSTALL_PLACEHOLDER, "workplan was not installed from a URL or a git commit"
+    try:
+        found = json.loads(raw)
+        url = str(found["url"])
+    except (ValueError, KeyError, TypeError):
+        return INSTALL_PLACEHOLDER, "workplan's installation record (direct_url.json) is unreadable"
+    vcs, archive = found.get("vcs_info"), found.get("archive_info")
+    spec = None
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and vcs.get("commit_id"):
+        spec = f"git+{url}@{vcs['commit_id']}"
+    elif isinstance(archive, dict) and url.startswith("https://"):
+        spec = url
+    if spec is None or url.startswith("file:") or not _SPEC.fullmatch(spec):
+        where = url.removeprefix("file://")
+        return INSTALL_PLACEHOLDER, f"workplan was installed from {where}, which CI cannot reach"
+    return spec, None
 
 
 def _this_year() -> int:
@@ -229,9 +332,35 @@ repos:
 """
 
 
+# yamllint's default rules refuse about 200 lines of a plan repository that are as meant; these
+# are the choices of the files workplan ships and writes (the repository's own .yamllint is this).
+YAMLLINT_CONFIG = """\
+# yamllint (https://yamllint.readthedocs.io): the style of this plan repository.
+extends: default
+ignore: |
+  .venv/
+rules:
+  # Texts are wrapped at 100 columns for review, but a note that `workplan set-status` writes
+  # stays on one line however long it is: a longer line is a warning, not an error.
+  line-length:
+    max: 100
+    level: warning
+  # Plan files begin with the editor's schema comment; workplan never writes `---`.
+  document-start: disable
+  # GitHub Actions' `on:` is a key, not a boolean; values are still only true or false.
+  truthy:
+    check-keys: false
+  # Lists under a key may be indented or not (both are common in hand-edited files), as long
+  # as a file keeps to one way.
+  indentation:
+    indent-sequences: consistent
+"""
+
+
 def workflow_text(install: str) -> str:
     """Returns the GitHub Actions workflow that validates and reviews every pull request that
-    touches data/; `install` is what pip installs (`.` in the workplan repository itself)."""
+    touches data/; `install` is what pip installs (`.` in the workplan repository itself, a URL
+    from install_spec, or INSTALL_PLACEHOLDER, which stops the job with a message)."""
     return f"""\
 # Validates the plan files of every pull request that touches data/ (errors show as annotations
 # on the changed lines) and writes `workplan review` to the job summary.
@@ -249,19 +378,25 @@ jobs:
   review:
     runs-on: ubuntu-latest
     env:
-      # What pip installs: the workplan package (pin a version, or git+https://...@TAG).
+      # Where pip installs workplan from: a source you control, e.g.
+      # git+https://github.com/OWNER/workplan@COMMIT (never a bare package name).
       WORKPLAN_INSTALL: "{install}"
       # The base branch, through the environment: a branch name is never pasted into the script.
       BASE_REF: ${{{{ github.base_ref }}}}
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@v6
         with:
           fetch-depth: 0  # the whole history: review needs the merge base
-      - uses: actions/setup-python@v5
+      - uses: actions/setup-python@v6
         with:
           python-version: "3.11"
       - name: Install workplan
-        run: pip install "$WORKPLAN_INSTALL"
+        run: |
+          case "$WORKPLAN_INSTALL" in ""|SET-ME*)
+            echo "::error::Set WORKPLAN_INSTALL in this workflow: where to install workplan from"
+            exit 1;;
+          esac
+          pip install "$WORKPLAN_INSTALL"
       - name: Validate
         run: workplan validate --format github
       - name: Review

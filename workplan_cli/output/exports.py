@@ -103,14 +103,27 @@ def _cell(value, separator: str = "\n") -> str:
     return str(value)
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP "CSV Injection"): = + - @ tab CR
+# first, and the full-width forms of = + - @, which some spreadsheets fold to ASCII.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def inert_cell(value: str) -> str:
+    """Returns the cell with a single quote before a character that starts a formula (OWASP):
+    a spreadsheet shows it as text. The csv module does OWASP's other part: a cell that holds
+    a quote, a separator or a line break is quoted, and its quotes doubled."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 def csv_export(refs: list[ActivityRef]) -> str:
     """Returns the activities as CSV (RFC 4180: CRLF line ends, fields quoted where needed),
-    without control characters (see plaintext.py), checked by reading it back."""
+    without control characters (see plaintext.py), no cell a formula (`inert_cell`), checked
+    by reading it back."""
     out = io.StringIO(newline="")
     model = type(refs[0].activity) if refs else Activity
     writer = csv.DictWriter(out, fieldnames=csv_columns(model), lineterminator="\r\n")
     writer.writeheader()
-    rows = [{k: without_controls(v) for k, v in csv_row(ref).items()} for ref in refs]
+    rows = [{k: inert_cell(without_controls(v)) for k, v in csv_row(ref).items()} for ref in refs]
     writer.writerows(rows)
     text = out.getvalue()
     try:

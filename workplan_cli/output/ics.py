@@ -32,11 +32,33 @@ def history_uid(plan: Plan, activity: Activity, index: int) -> str:
     return f"history-{activity.id}-{index + 1}@{plan.plan.id}.workplan"
 
 
-def ics_export(plan: Plan, refs: list[ActivityRef], fallback_stamp: dt.datetime) -> bytes:
-    """Returns an iCalendar file with an event for each dated activity and history entry.
+# The timestamp when the plan records no date at all: the Unix epoch, a fixed value rather
+# than the time of export, so that the same plan always gives the same file.
+NO_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
-    DTSTAMP is when the information was last revised (RFC 5545 without METHOD): the latest of
-    the plan's signing and the activity's history dates; `fallback_stamp` when there is none.
+# RFC 5545 (3.6) wants at least one component in a calendar. A calendar without events gets
+# this one: UTC's time zone, which every client understands and none shows.
+UTC_TIMEZONE = (
+    b"BEGIN:VTIMEZONE\r\nTZID:UTC\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
+    b"TZOFFSETFROM:+0000\r\nTZOFFSETTO:+0000\r\nTZNAME:UTC\r\nEND:STANDARD\r\n"
+    b"END:VTIMEZONE\r\n"
+)
+
+
+def event_count(refs: list[ActivityRef]) -> int:
+    """Returns how many events the calendar of `refs` holds: one per dated activity and one
+    per history entry."""
+    return sum(bool(r.activity.start or r.activity.end) + len(r.activity.history) for r in refs)
+
+
+def ics_export(plan: Plan, refs: list[ActivityRef]) -> bytes:
+    """Returns an iCalendar file with an event for each dated activity and history entry; with
+    none, a valid calendar that holds only the UTC time zone (`UTC_TIMEZONE`).
+
+    DTSTAMP is when the information was last revised (RFC 5545 without METHOD), from the plan
+    alone so that the same plan gives the same file: the latest of the plan's signing and the
+    activity's history dates; else the latest date of any history entry in the plan; else
+    `NO_DATE`.
     """
     from icalendar import Calendar
 
@@ -46,15 +68,20 @@ def ics_export(plan: Plan, refs: list[ActivityRef], fallback_stamp: dt.datetime)
     calendar.add("calscale", "GREGORIAN")
     events = 0
     calendar.add("x-wr-calname", _text(f"{plan.plan.title} ({plan.version})"))
+    fallback = _plan_stamp(plan)
     for ref in refs:
-        stamp = _stamp(plan, ref.activity, fallback_stamp)
+        stamp = _stamp(plan, ref.activity, fallback)
         if ref.activity.start or ref.activity.end:
             calendar.add_component(_activity_event(plan, ref, stamp))
             events += 1
         for index, entry in enumerate(ref.activity.history):
             calendar.add_component(_history_event(plan, ref, index, entry, stamp))
             events += 1
-    return _checked(calendar.to_ical(), events)
+    data = calendar.to_ical()
+    if not events:
+        end = b"END:VCALENDAR\r\n"
+        data = data.removesuffix(end) + UTC_TIMEZONE + end
+    return _checked(data, events)
 
 
 def _text(value: str) -> str:
@@ -68,7 +95,8 @@ _BAD_LINE = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 
 def _checked(data: bytes, events: int) -> bytes:
     """Returns `data` if it is a well-formed calendar of `events` events, else raises a bug:
-    UTF-8, CRLF line ends, no control characters, lines of at most 75 octets, and it parses."""
+    UTF-8, CRLF line ends, no control characters, lines of at most 75 octets, it parses, and
+    it holds a component."""
     from icalendar import Calendar
 
     lines = data.split(b"\r\n")
@@ -80,7 +108,8 @@ def _checked(data: bytes, events: int) -> bytes:
     else:
         try:
             data.decode("utf-8")
-            if len(Calendar.from_ical(data).walk("VEVENT")) != events:
+            calendar = Calendar.from_ical(data)
+            if len(calendar.walk("VEVENT")) != events or not calendar.subcomponents:
                 problem = "it does not read back with every event"
         except ValueError as e:
             problem = f"it does not read back ({e})"
@@ -94,8 +123,14 @@ def _stamp(plan: Plan, activity: Activity, fallback: dt.datetime) -> dt.datetime
     if plan.plan.signed:
         dates.append(plan.plan.signed.date)
     if not dates:
-        return fallback.astimezone(dt.UTC)
+        return fallback
     return dt.datetime.combine(max(dates), dt.time(), tzinfo=dt.UTC)
+
+
+def _plan_stamp(plan: Plan) -> dt.datetime:
+    """Returns the latest date of any history entry in the whole plan, else `NO_DATE`."""
+    dates = [e.date for ref in plan.activities() for e in ref.activity.history]
+    return dt.datetime.combine(max(dates), dt.time(), tzinfo=dt.UTC) if dates else NO_DATE
 
 
 def _activity_event(plan: Plan, ref: ActivityRef, stamp: dt.datetime):

@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import TypeVar
 
 from workplan_cli.errors import WorkplanError
-from workplan_cli.gcpause import paused_gc
 from workplan_cli.plan.fields import to_plain
 from workplan_cli.plan.model import SCHEMA_VERSION
 from workplan_cli.plan.snapshot import from_plain
@@ -275,7 +274,6 @@ def _ours(root: int) -> Iterator[tuple[str, os.stat_result]]:
 # --- Entries ---------------------------------------------------------------------------------
 
 
-@paused_gc()
 def _read(cls: type[T], root: int, key: str) -> T | None:
     try:
         raw = _read_own(root, f"{key}.json", MAX_BYTES, touch=True)
@@ -290,7 +288,6 @@ def _read(cls: type[T], root: int, key: str) -> T | None:
         return None  # unreadable, corrupt or of another model: parse again
 
 
-@paused_gc()
 def _write(root: int, key: str, plain: object) -> None:
     payload = json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode()
     head = json.dumps({"key": key, "sha256": hashlib.sha256(payload).hexdigest()}).encode()

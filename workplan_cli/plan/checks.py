@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 from typing import NamedTuple
 
@@ -156,6 +157,32 @@ def _check_history(loc: Loc, activity) -> list[Finding]:
     return findings
 
 
+def today_anywhere(now: dt.datetime | None = None) -> dt.date:
+    """Returns the latest date it is anywhere on Earth now (UTC+14): a date after it has not
+    happened yet, whatever the time zone of the person who recorded it."""
+    now = now or dt.datetime.now(dt.UTC)
+    return (now.astimezone(dt.UTC) + dt.timedelta(hours=14)).date()
+
+
+def check_future(plan: Plan, today: dt.date) -> list[Finding]:
+    """Returns a finding for each history entry dated after `today` (a plan records what
+    happened, so such a date is a typo or a wrong clock)."""
+    findings = []
+    for a, area in enumerate(plan.areas):
+        for t, topic in enumerate(area.topics):
+            for i, activity in enumerate(topic.activities):
+                for h, entry in enumerate(activity.history):
+                    if entry.date > today:
+                        findings.append(
+                            Finding(
+                                ("areas", a, "topics", t, "activities", i, "history", h, "date"),
+                                f"history entry dated {entry.date} is in the future (today is "
+                                f"{today} at the latest); record a change when it has happened",
+                            )
+                        )
+    return findings
+
+
 def _reference(loc: Loc, ident: str, known: Collection[str]) -> list[Finding]:
     if ident in known:
         return []
@@ -171,3 +198,38 @@ def render_loc(loc: Loc) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+_KINDS = {
+    "areas": "area",
+    "topics": "topic",
+    "activities": "activity",
+    "stakeholders": "stakeholder",
+}
+
+MAX_SUBJECT = 40  # characters of an id shown in a message (an id may be thousands long)
+
+
+def subject_of(loc: Loc, root: object) -> str:
+    """Returns "activity 1.3.2" (or area, topic, stakeholder) for the innermost item with an id
+    that `loc` goes through in `root` (the plain data or the model), or "" when there is none."""
+    subject, node, kind = "", root, None
+    for part in loc:
+        if isinstance(part, int):
+            if not isinstance(node, (list, tuple)) or not 0 <= part < len(node):
+                break
+            node = node[part]
+            ident = node.get("id") if isinstance(node, dict) else getattr(node, "id", None)
+            if kind and isinstance(ident, str) and ident.strip():
+                shown = ident if len(ident) <= MAX_SUBJECT else ident[: MAX_SUBJECT - 3] + "..."
+                if shown != shown.strip() or not shown.isprintable():
+                    shown = repr(shown)  # where the blank or control character is, visibly
+                subject = f"{kind} {shown}"
+            kind = None
+        else:
+            kind = _KINDS.get(part) if isinstance(part, str) else None
+            if isinstance(node, dict):
+                node = node.get(part)
+            else:
+                node = getattr(node, part, None) if part in _KINDS else None
+    return subject

@@ -7,8 +7,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from workplan_cli import yamlio
 from workplan_cli.errors import InvalidFileError, Problem
 from workplan_cli.fileio import MAX_READ_BYTES
-from workplan_cli.gcpause import paused_gc
-from workplan_cli.plan.checks import Finding, check_plan, check_stakeholders, render_loc
+from workplan_cli.plan.checks import (
+    Finding,
+    check_future,
+    check_plan,
+    check_stakeholders,
+    render_loc,
+    subject_of,
+)
 from workplan_cli.plan.model import Plan, StakeholderFile
 
 if TYPE_CHECKING:
@@ -57,21 +63,28 @@ def decode(data: bytes, name: str) -> str:
         ) from None
 
 
-@paused_gc()
 def parse_plan(data: bytes, name: str, stakeholder_ids=None) -> Plan:
     """Returns the validated plan; references are checked when stakeholder ids are given."""
     text = decode(data, name)
     plan = _validate(Plan, _parse(text, name), text, name)
-    _raise_findings(check_plan(plan, stakeholder_ids), text, name)
+    _raise_findings(check_plan(plan, stakeholder_ids), text, name, plan)
     return plan
 
 
-@paused_gc()
+def future_problems(plan: Plan, data: bytes, name: str, today) -> list[Problem]:
+    """Returns a located problem for each history entry of the valid `plan` (parsed from `data`)
+    dated after `today`."""
+    findings = check_future(plan, today)
+    if not findings:
+        return []
+    return _locate([(f.loc, False, f.message) for f in findings], decode(data, name), name, plan)
+
+
 def parse_stakeholders(data: bytes, name: str) -> StakeholderFile:
     """Returns the validated stakeholders file."""
     text = decode(data, name)
     file = _validate(StakeholderFile, _parse(text, name), text, name)
-    _raise_findings(check_stakeholders(file), text, name)
+    _raise_findings(check_stakeholders(file), text, name, file)
     return file
 
 
@@ -115,7 +128,7 @@ def _validate(model: type[M], data: Any, text: str, name: str) -> M:
         total = e.error_count()
         errors = e.errors(include_url=False) if total <= 1000 else _first_errors(model, data)
         problems = [_problem_of(err) for err in errors[:MAX_PROBLEMS]]
-    raise InvalidFileError(_locate(problems, text, name, total))
+    raise InvalidFileError(_locate(problems, text, name, data, total))
 
 
 def _first_errors(model: type, data: Any) -> list[ErrorDetails]:
@@ -151,10 +164,10 @@ def _adapter(model: type[M]) -> TypeAdapter[M]:
     return adapter
 
 
-def _raise_findings(findings: list[Finding], text: str, name: str) -> None:
+def _raise_findings(findings: list[Finding], text: str, name: str, root: object) -> None:
     if findings:
         problems = [(f.loc, False, f.message) for f in findings]
-        raise InvalidFileError(_locate(problems, text, name))
+        raise InvalidFileError(_locate(problems, text, name, root))
 
 
 def _problem_of(err: ErrorDetails) -> tuple[tuple, bool, str]:
@@ -208,15 +221,18 @@ def _first_content(text: str) -> tuple[int, int] | None:
 
 
 def _locate(
-    problems: list[tuple[tuple, bool, str]], text: str, name: str, total: int = 0
+    problems: list[tuple[tuple, bool, str]], text: str, name: str, root: object, total: int = 0
 ) -> list[Problem]:
+    """Returns the problems with their places in the text; `root` (the data or the model) gives
+    the ids of the areas, topics, activities and stakeholders they are inside."""
     shown = problems[:MAX_PROBLEMS]
     hidden = max(total, len(problems)) - len(shown)
     places = yamlio.find_all(text, [(loc, at_key) for loc, at_key, _ in shown])
     out = []
     for (loc, _, message), place in zip(shown, places, strict=False):
         line, column = place or (None, None)
-        out.append(Problem(name, message, line, column, _short_path(render_loc(loc))))
+        path = _short_path(render_loc(loc))
+        out.append(Problem(name, message, line, column, path, subject_of(loc, root)))
     if hidden > 0:
         out.append(
             Problem(name, f"and {hidden:,} more problems (fix the first ones, then look again)")

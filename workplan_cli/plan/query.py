@@ -93,7 +93,7 @@ def _stakeholder_id(value: str, stakeholders: StakeholderFile) -> str:
         found = {s.id for s, name in zip(people, names, strict=True) if name.casefold() == folded}
         if len(found) == 1:
             return found.pop()
-    close = _suggest(folded, ids) or _suggest(value, [s.short_name or "" for s in people])
+    close = suggest(folded, ids) or suggest(value, [s.short_name or "" for s in people])
     raise WorkplanError(f"no stakeholder {value!r} in stakeholders.yaml{close}")
 
 
@@ -102,7 +102,8 @@ def _known(what: str, value: str, known: list[str], version: str) -> None:
         raise WorkplanError(f"no {what} {value!r} in plan {version} ({what}s: {', '.join(known)})")
 
 
-def _suggest(value: str, known: list[str]) -> str:
+def suggest(value: str, known: list[str]) -> str:
+    """Returns "; did you mean A, B?" naming the known values nearest to `value`, or ""."""
     close = difflib.get_close_matches(value, known, n=3, cutoff=0.5)
     close.sort(key=known.index)  # in the plan's own order, which reads better than by score
     return f"; did you mean {', '.join(close)}?" if close else ""
@@ -119,7 +120,7 @@ def find_activity(plan: Plan, activity_id: str) -> ActivityRef:
     if ref is None:
         ids = [r.activity.id for r in plan.activities()]
         raise UnknownActivityError(
-            f"no activity {activity_id!r} in plan {plan.version}{_suggest(activity_id, ids)}"
+            f"no activity {activity_id!r} in plan {plan.version}{suggest(activity_id, ids)}"
         )
     return ref
 

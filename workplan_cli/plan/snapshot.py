@@ -14,6 +14,7 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
+from workplan_cli import fast
 from workplan_cli.plan.fields import MODELS
 from workplan_cli.plan.fields import as_is as kept_as_is
 
@@ -43,9 +44,7 @@ def _builder(kind: Any) -> Build:
         fields = {name: _builder(hint) for name, hint in hints.items()}
         as_is = {name: kept_as_is(hint) for name, hint in hints.items()}
         names = fields.keys()
-        new, set_attribute = object.__new__, object.__setattr__
-        if hasattr(kind, "__post_init__") or hasattr(kind, "__slots__"):
-            raise TypeError(f"{kind.__name__}: build_model fills __dict__ and skips __init__")
+        fill = fast.filler(kind)  # the fields' dict is the instance's, see fast.py
 
         def build_model(data: Any) -> Any:
             if type(data) is not dict or data.keys() != names:
@@ -53,11 +52,7 @@ def _builder(kind: Any) -> Build:
             for name, value in data.items():
                 if type(value) is not as_is[name]:
                     data[name] = fields[name](value)  # the data is ours: built in place
-            # What __init__ would store, stored at once: to_plain wrote every field, and a
-            # frozen instance is filled the way copy and pickle fill it.
-            model = new(kind)
-            set_attribute(model, "__dict__", data)
-            return model
+            return fill(data)  # to_plain wrote every field
 
         return build_model
     if kind is Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass
@@ -256,8 +257,9 @@ class Repo:
         meta = raw.get("plan") if isinstance(raw, dict) else None
         return (meta.get("status") if isinstance(meta, dict) else None), None
 
-    def validate(self) -> list[Problem]:
-        """Returns every problem of every plan file and of the stakeholders file."""
+    def validate(self, today: dt.date | None = None) -> list[Problem]:
+        """Returns every problem of every plan file and of the stakeholders file; with `today`,
+        a history entry dated after it is one too."""
         problems: list[Problem] = []
         ids = None
         try:
@@ -268,7 +270,12 @@ class Repo:
             problems.append(Problem(display_path(self.stakeholders_path), str(e)))
         for path in self.plan_paths().values():
             try:
-                self.load_plan_file(path, ids)
+                plan = self.load_plan_file(path, ids)
             except InvalidFileError as e:
                 problems += e.problems
+                continue
+            if today is not None:
+                problems += _load().future_problems(
+                    plan, self.read(path), display_path(path), today
+                )
         return problems

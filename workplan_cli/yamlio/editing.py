@@ -23,7 +23,7 @@ class SpliceError(WorkplanError):
 
 @dataclass(frozen=True)
 class Plain:
-    """A value written as a plain scalar (a date or a vocabulary word), never quoted."""
+    """A value written as a plain scalar (a vocabulary word), never quoted."""
 
     text: str
 

@@ -15,8 +15,8 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver, implicit_resolvers
 from ruamel.yaml.tag import Tag
 
+from workplan_cli import fast
 from workplan_cli.errors import WorkplanError
-from workplan_cli.gcpause import paused_gc
 
 MAX_DEPTH = 64  # a plan is about ten levels deep; far deeper is an accident or an attack
 MAX_TEXT = 100_000  # characters of one value; the longest text of a plan has about 1,500
@@ -46,55 +46,40 @@ _CORE_NUMBERS = [
 _NOT_CORE = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:value"}
 
 
-def _rules() -> tuple[dict[str, list], list]:
-    """Returns YAML 1.2's implicit tag rules by the first character of a plain scalar, and the
-    rules for any first character."""
-    table: dict[str | None, list] = {}
-    for tag, pattern in _CORE_NUMBERS:  # an int before a float: "12" matches both
-        for first in "-+.0123456789":
-            table.setdefault(first, []).append((Tag(suffix=tag), re.compile(f"(?:{pattern})\\Z")))
+def _rules() -> list[tuple[Tag, Any, Any]]:
+    """Returns YAML 1.2's implicit tag rules: (tag, pattern, the first characters it admits)."""
+    rules: list[tuple[Tag, Any, Any]] = [  # an int before a float: "12" matches both
+        (Tag(suffix=tag), re.compile(f"(?:{pattern})\\Z"), "-+.0123456789")
+        for tag, pattern in _CORE_NUMBERS
+    ]
     for versions, tag, regexp, firsts in implicit_resolvers:
         if (1, 2) in versions and tag not in _NOT_CORE and not tag.endswith(":yaml"):
-            starts: list[str | None] = list(firsts) if firsts else [None]
-            for start in starts:
-                table.setdefault(start, []).append((Tag(suffix=tag), regexp))
-    any_first = table.pop(None, [])
-    # (None, the rules for any first character, was popped above)
-    return {
-        first: [*found, *any_first] for first, found in table.items() if first is not None
-    }, any_first
+            rules.append((Tag(suffix=tag), regexp, firsts))
+    return rules
 
 
-_RULES, _ANY_FIRST = _rules()
+_RULES = _rules()
 
 
 class _Resolver(VersionedResolver):
-    """YAML 1.2 tag resolution, with the rules looked up once and short values remembered.
+    """YAML 1.2 tag resolution by our own rules (fast.ScalarTags). Plan files are YAML 1.2
+    whatever directive they carry.
 
-    ruamel's own resolver asks for the document's YAML version on every scalar (through an
-    AttributeError under the C parser), which took a third of the load time of a large plan;
-    keys and vocabulary words recur thousands of times. Plan files are YAML 1.2 whatever
-    directive they carry.
+    ruamel's own resolver took two thirds of the time of composing a large plan (see fast.py);
+    a resolver is the one seam its loader offers, so this subclass overrides its `resolve`, and
+    pyproject.toml bounds ruamel.yaml's version (tests/test_fast.py fails when the reason goes).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._known: dict[str, Tag] = {}
+        self._tag = fast.ScalarTags(_RULES, self.DEFAULT_SCALAR_TAG).tag
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is not ScalarNode:
             return super().resolve(kind, value, implicit)
         if not implicit[0]:
             return self.DEFAULT_SCALAR_TAG  # quoted: text
-        tag = self._known.get(value)
-        if tag is None:
-            tag = next(
-                (tag for tag, regexp in _RULES.get(value[:1], _ANY_FIRST) if regexp.match(value)),
-                self.DEFAULT_SCALAR_TAG,
-            )
-            if len(value) <= 40:
-                self._known[value] = tag
-        return tag
+        return self._tag(value)
 
 
 def _safe_yaml(pure: bool = False) -> YAML:
@@ -103,7 +88,6 @@ def _safe_yaml(pure: bool = False) -> YAML:
     return yaml
 
 
-@paused_gc()
 def parse(text: str) -> Any:
     """Returns the plain data (dicts, lists, scalars) of one YAML document.
 
@@ -119,7 +103,6 @@ def parse(text: str) -> Any:
     return data
 
 
-@paused_gc()
 def _compose(text: str, yaml: YAML | None = None) -> Node | None:
     """Returns the node tree of one document (None when empty), composed by libyaml in C.
 
@@ -387,7 +370,10 @@ def _syntax_error(e: MarkedYAMLError, text: str | None = None) -> YamlSyntaxErro
     problem = (e.problem or e.context or "not valid YAML").strip()
     if problem.startswith("found invalid Unicode character escape code") and text and mark:
         return _bad_escape(text, mark.index)
-    if e.context and e.problem:
+    plain = _plain_words(e, text)
+    if plain is not None:
+        problem = plain
+    elif e.context and e.problem:
         problem = f"{problem} ({e.context.strip()}{_started_at(e)})"
     if mark is None:
         return YamlSyntaxError(problem)
@@ -526,11 +512,88 @@ def _bad_escape(text: str, index: int) -> YamlSyntaxError:
     return YamlSyntaxError(f"{escape} is not valid Unicode ({why}", *_place(text, start))
 
 
+# libyaml's words for the usual slips of a plan editor, said in the editor's terms: (message,
+# what began earlier). {start} becomes " (the list starts at line L, column C)" when the list,
+# mapping, key or text began on another line than the one the problem is found on.
+_BAD_INDENT = "a tab character is used for indentation: indent with spaces"
+_COLON = (
+    "a ': ' is not allowed here: put a value that contains ': ' in quotes, or check the "
+    "indentation of this line"
+)
+_PLAIN_WORDS = {
+    ("did not find expected '-' indicator", "while parsing a block collection"): (
+        "this line does not continue the list above it{start}: each item starts with '- ' at the "
+        "indentation of the others; check this line's indentation",
+        "it starts",
+    ),
+    ("did not find expected key", "while parsing a block mapping"): (
+        "this line is not a 'key: value' at the indentation of the keys{start}: check its "
+        "indentation, and quote a value that starts with a character such as '[', '{', '*', "
+        "'&', '!', '%', '@' or '`'",
+        "they start",
+    ),
+    ("mapping values are not allowed in this context", ""): (_COLON, ""),
+    ("mapping values are not allowed here", ""): (_COLON, ""),
+    ("could not find expected ':'", "while scanning a simple key"): (
+        "{start} is neither a 'key: value' nor a list item ('- '): add the ':' after "
+        "the key, or indent a continued text further than its key",
+        "the text",
+    ),
+    ("did not find expected ',' or ']'", "while parsing a flow sequence"): (
+        "a list written in [ ]{start} is not closed: expected ',' or ']' here",
+        "it starts",
+    ),
+    ("did not find expected ',' or '}'", "while parsing a flow mapping"): (
+        "a mapping written in { }{start} is not closed: expected ',' or '}' here",
+        "it starts",
+    ),
+    ("found unexpected end of stream", "while scanning a quoted scalar"): (
+        "a quoted text{start} is never closed: the file ends before its closing quote",
+        "it starts",
+    ),
+    ("found a tab character that violates indentation", ""): (_BAD_INDENT, ""),
+    ("but found another document", "expected a single document in the stream"): (
+        "a second document starts here ('---' or '...'): a plan file holds one document; "
+        "remove the line or put its text in quotes",
+        "",
+    ),
+}
+
+
+def _plain_words(e: MarkedYAMLError, text: str | None) -> str | None:
+    """Returns libyaml's complaint in a plan editor's words, or None when it has none."""
+    problem, context = (e.problem or "").strip(), (e.context or "").strip()
+    if problem == "found character that cannot start any token" and e.problem_mark and text:
+        char = text[e.problem_mark.index : e.problem_mark.index + 1]
+        if char == "\t":
+            return _BAD_INDENT
+        if char in "@`":
+            return f"a value cannot start with {char!r}: put the value in quotes"
+        return None
+    found = _PLAIN_WORDS.get((problem, context)) or _PLAIN_WORDS.get((problem, ""))
+    if found is None:
+        return None
+    words, noun = found
+    start, at = e.context_mark, e.problem_mark
+    if noun == "the text":  # the line that lacks its ':' is where the key began
+        where = "this line"
+        if start is not None and (at is None or start.line != at.line):
+            where = f"the text at line {start.line + 1}, column {start.column + 1}"
+        if at is not None and at.column > 1024:
+            return (
+                "a key is at most 1024 characters long: this line has no ':' within that "
+                "length (quote a long text, or write it under a key)"
+            )
+        return words.replace("{start}", where)
+    began = ""
+    if noun and start is not None and at is not None and start.line != at.line:
+        began = f" ({noun} at line {start.line + 1}, column {start.column + 1})"
+    return words.replace("{start}", began)
+
+
 def _started_at(e: MarkedYAMLError) -> str:
     """Returns ' that starts at line L, column C' when the context began on another line."""
     start, problem = e.context_mark, e.problem_mark
-    if e.problem == "could not find expected ':'" and problem and problem.column > 1024:
-        return "; a key is at most 1024 characters long"
     if start is None or problem is None or start.line == problem.line:
         return ""
     if not (e.context or "").startswith("while "):
