@@ -78,3 +78,19 @@ def test_help_builds_no_command():
     with typer.Context(group) as ctx:
         assert "set-status" in group.get_help(ctx)
     assert group.built == {}
+
+
+def test_status_on_a_warm_cache_imports_no_pydantic(repo):
+    """The reason typer is pinned below 0.29 (pyproject.toml): its command building imports
+    pydantic, about 95 ms of every run. A cached plan needs no pydantic either."""
+    code = (
+        "import sys; from workplan_cli.cli import main\n"
+        "sys.argv = ['workplan', 'status']\n"
+        "try:\n    main()\n"
+        "finally:\n    print('pydantic' in sys.modules)\n"
+    )
+    for _ in range(2):  # the first run fills the cache
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo
+        )
+    assert done.stdout.splitlines()[-1] == "False"
