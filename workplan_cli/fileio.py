@@ -8,7 +8,6 @@ import contextlib
 import os
 import shlex
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,6 +176,8 @@ def _write(path: Path, data: bytes, expected: Snapshot | None, like: Path | None
         check_writable(path, current)
     source = current if current is not None else _stat(Path(like)) if like else None
     try:
+        import tempfile  # only writers pay for it (random, shutil): every reader imports fileio
+
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as e:
         raise _cannot_write(path, e) from None
