@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 
@@ -94,3 +96,19 @@ def cli():
         return out
 
     return invoke
+
+
+@contextlib.contextmanager
+def hang_guard(seconds: int):
+    """Fails the test (instead of hanging the suite) when the block runs for `seconds`."""
+
+    def hung(*_):
+        raise AssertionError(f"still running after {seconds} s: a hang")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import difflib
 import random
-import signal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
+from tests.conftest import hang_guard
 from workplan_cli.diff import match as diffmatch
 from workplan_cli.diff.plans import (
     Word,
@@ -471,7 +470,7 @@ def test_the_candidate_filter_finds_what_exhaustive_scoring_finds(texts):
 
 def test_many_equal_leftover_texts_pair_in_order_without_a_square():
     old, new = ["same text"] * 3000 + ["x"], ["y"] + ["same text"] * 3000
-    with _hang_guard(60):
+    with hang_guard(60):
         found = diffmatch.near_identical(old, new)
     assert found == [(i, i + 1) for i in range(3000)]
 
@@ -484,23 +483,7 @@ def test_thousands_of_reworded_activities_match_quickly():
     old = [" ".join(rng.choice(words) for _ in range(rng.randint(15, 45))) for n in range(3000)]
     new = [t.replace(" ", " new ", 1) for t in old]
     rng.shuffle(new)
-    with _hang_guard(120):
+    with hang_guard(120):
         found = diffmatch.near_identical(old, new)
     assert len(found) > 2900  # difflib's "autojunk" makes a few long texts score below 0.8
     assert all(new[j] == old[i].replace(" ", " new ", 1) for i, j in found)
-
-
-@contextlib.contextmanager
-def _hang_guard(seconds: int):
-    """Fails the test (instead of hanging the suite) when the block runs for `seconds`."""
-
-    def hung(*_):
-        raise AssertionError(f"still running after {seconds} s: a hang")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import DATA, STAKEHOLDER_IDS
+from tests.conftest import DATA, STAKEHOLDER_IDS, hang_guard
 from workplan_cli import yamlio
 from workplan_cli.edit import status as edit
 from workplan_cli.errors import WorkplanError
@@ -225,7 +225,7 @@ def test_unified_diff_of_a_large_file_is_quick():
     ]
     old = ("plan:\n" + "".join(blocks)).encode()
     new = old.replace(b"'5000'\n    status: planned", b"'5000'\n    status: done\n    history: []")
-    with _hang_guard(60):
+    with hang_guard(60):
         diff = _diff_of(old, new)
     assert diff.splitlines()[2:] == [
         "@@ -15000,7 +15000,8 @@",
@@ -244,28 +244,7 @@ def test_unified_diff_of_a_large_file_is_quick():
 def test_a_large_changed_block_is_shown_whole():
     old = "\n".join(f"old {n}" for n in range(3000)).encode()
     new = "\n".join(f"new {n}" for n in range(3000)).encode()
-    with _hang_guard(60):
+    with hang_guard(60):
         diff = _diff_of(old, new)
     assert diff.splitlines()[2] == "@@ -1,3000 +1,3000 @@"
     assert diff.count("\n-old ") == 3000 and diff.count("\n+new ") == 3000
-
-
-def _hang_guard(seconds: int):
-    """Fails the test (instead of hanging the suite) when the block runs for `seconds`."""
-    import contextlib
-    import signal
-
-    @contextlib.contextmanager
-    def guard():
-        def hung(*_):
-            raise AssertionError(f"still running after {seconds} s: a hang")
-
-        previous = signal.signal(signal.SIGALRM, hung)
-        signal.alarm(seconds)
-        try:
-            yield
-        finally:
-            signal.alarm(0)
-            signal.signal(signal.SIGALRM, previous)
-
-    return guard()

@@ -63,7 +63,6 @@ def test_every_code_the_export_writes_is_in_its_codelist(cli, dated, tmp_path):
     path.write_text(text.replace("    language: en\n", "    language: en\n" + uri), "utf-8")
     root = _export(cli, tmp_path)
     used = {
-
         "Language": "//@xml:lang",
         "OrganisationType": ".//reporting-org/@type | .//participating-org/@type",
         "OrganisationRole": ".//participating-org/@role",
