@@ -151,20 +151,25 @@ def _long(change: FieldChange) -> bool:
     return max(len(str(change.old).split()), len(str(change.new).split())) > LONG_TEXT
 
 
+def entry_text(entry: dict) -> str:
+    """Returns a history entry without its date: 'planned → completed by X: note (evidence: ..)'."""
+    text = f"{entry.get('from') or '?'} → {entry.get('to')}"
+    if entry.get("by"):
+        text += f" by {entry['by']}"
+    if entry.get("note"):
+        text += f": {value_text(entry['note'])}"
+    if entry.get("evidence"):
+        text += f" (evidence: {value_text(entry['evidence'])})"
+    return text
+
+
 def value_text(value: Any) -> str:
     """Returns a value as one line: '(none)' for nothing, history entries as 'date from -> to'."""
     if value is None or value == [] or value == {}:
         return "(none)"
     if isinstance(value, dict):
         if "to" in value and "date" in value:
-            line = f"{value['date']} {value.get('from') or '?'} → {value['to']}"
-            if value.get("by"):
-                line += f" by {value['by']}"
-            if value.get("note"):
-                line += f": {' '.join(value['note'].split())}"
-            if value.get("evidence"):
-                line += f" (evidence: {value_text(value['evidence'])})"
-            return line
+            return f"{value['date']} {entry_text(value)}"
         return ", ".join(f"{k}: {value_text(v)}" for k, v in value.items() if v not in (None, []))
     if isinstance(value, list):
         return ", ".join(value_text(v) for v in value)

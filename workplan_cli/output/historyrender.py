@@ -12,7 +12,7 @@ from workplan_cli.git.history import (
     Event,
 )
 from workplan_cli.output import diffrender
-from workplan_cli.output.diffrender import field_node, value_text
+from workplan_cli.output.diffrender import field_node
 from workplan_cli.output.inert import one_line
 from workplan_cli.output.markdown import md_inline as md_escape
 
@@ -38,15 +38,7 @@ def _what(event: Event) -> str:
 
 def _status_text(event: Event) -> str:
     """Returns a history entry without its date: 'planned → completed by X: note'."""
-    entry = event.entry or {}
-    text = f"{entry.get('from') or '?'} → {entry.get('to')}"
-    if entry.get("by"):
-        text += f" by {entry['by']}"
-    if entry.get("note"):
-        text += f": {value_text(entry['note'])}"
-    if entry.get("evidence"):
-        text += f" (evidence: {value_text(entry['evidence'])})"
-    return text
+    return diffrender.entry_text(event.entry or {})
 
 
 def _plain_lines(node, depth: int) -> list[str]:
