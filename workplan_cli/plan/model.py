@@ -256,6 +256,7 @@ class Activity:
         "Where it stands: planned, in-progress, completed, postponed, cancelled.",
         STATUS,
         row=1,
+        progress=True,
     )
     lead: list[Slug] = spec(
         "Lead",
@@ -296,6 +297,7 @@ class Activity:
         "Outputs or documents that show what was done: links or references.",
         LIST,
         shown="all_evidence",
+        progress=True,
         default_factory=list,
     )
     history: list[HistoryEntry] = spec(
@@ -303,6 +305,7 @@ class Activity:
         "Dated changes of the status, oldest first.",
         ENTRIES,
         last={"last_update": "date", "last_note": "note"},
+        progress=True,
         default_factory=list,
     )
 
