@@ -15,6 +15,7 @@ ONLY = {
     "ruamel": ("yamlio/",),
     "subprocess": ("git/gitio.py", "output/sandbox.py"),  # sandbox: the bounded template child
     "jinja2": ("output/report.py",),
+    "openpyxl": ("output/xlsx.py",),  # the workbook written and read back
     "typer": ("cli/",),
     "click": ("cli/",),
     "rich": ("cli/",),

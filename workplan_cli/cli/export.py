@@ -30,6 +30,7 @@ class ExportFormat(StrEnum):
     CSV = "csv"
     ICS = "ics"
     IATI = "iati"
+    XLSX = "xlsx"
 
 
 EXPORT_SUFFIXES = {
@@ -37,6 +38,7 @@ EXPORT_SUFFIXES = {
     ".csv": ExportFormat.CSV,
     ".ics": ExportFormat.ICS,
     ".xml": ExportFormat.IATI,
+    ".xlsx": ExportFormat.XLSX,
 }
 
 
@@ -48,8 +50,8 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="What to write [default: from -o's suffix (.json, .csv, .ics, .xml for iati), "
-            "else json].",
+            help="What to write [default: from -o's suffix (.json, .csv, .ics, .xml for iati, "
+            ".xlsx), else json].",
             show_default=False,
         ),
     ] = None,
@@ -89,7 +91,8 @@ def export(
     repo: RepoOption = None,
 ) -> None:
     """Export the plan's activities: json (the whole plan), csv (a row per activity),
-    ics (dated activities and history as calendar events) or iati (IATI 2.03 XML).
+    ics (dated activities and history as calendar events), iati (IATI 2.03 XML) or xlsx (a
+    workbook for partners to fill in; `workplan import` reads it back).
 
     Takes the same filters as `status`. Output goes to stdout, or atomically to -o FILE.
 
@@ -103,6 +106,11 @@ def export(
     people = store.load_stakeholders()
     filters = query.resolve_filters(filters, the_plan, people)
     refs = query.select(the_plan, filters)
+    if format is ExportFormat.XLSX:
+        if output is None or str(output) == "-":
+            raise typer.BadParameter("an xlsx workbook is written to a file: add -o FILE.xlsx")
+        _write(_workbook(store, plan, the_plan, people, refs, filters), output, store)
+        return
     data = _render(format, the_plan, people, refs, filters, reporting_org, iati_ref, as_of)
     if format is ExportFormat.ICS:
         from workplan_cli.output.ics import event_count
@@ -116,6 +124,19 @@ def export(
                 err=True,
             )
     _write(data, output, store)
+
+
+def _workbook(store, plan, the_plan, people, refs, filters) -> bytes:
+    from workplan_cli.edit.sheet import Provenance, file_digest
+    from workplan_cli.output.xlsx import xlsx_export
+
+    path = store.plan_path(plan) if plan else store.current_plan_path(set(people.by_id()))
+    try:
+        file = path.resolve().relative_to(store.root.resolve()).as_posix()
+    except ValueError:
+        file = path.name
+    source = Provenance(file, the_plan.version, file_digest(store.read(path)))
+    return xlsx_export(the_plan, people, refs, filters, source)
 
 
 def _render(format, plan, people, refs, filters, reporting_org, iati_ref, as_of) -> bytes:

@@ -1,0 +1,329 @@
+"""The xlsx workbook: written for partners to fill in, and read back (the one openpyxl module).
+
+Writing is pure (models in, bytes out) and deterministic: the workbook's timestamps come from the
+plan, never the clock, so the same plan and filters give the same bytes. Every text cell is
+written as text (an inline string), never a formula, whatever it starts with. Reading is bounded:
+the zip is checked before openpyxl opens it (edit/sheet.py), rows and columns are capped, and
+only values are taken (a formula cell is marked, never evaluated).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.writer.excel import ExcelWriter
+
+from workplan_cli import __version__
+from workplan_cli.edit import sheet
+from workplan_cli.edit.sheet import Cell, Table
+from workplan_cli.errors import WorkplanError
+from workplan_cli.output.plaintext import without_controls
+from workplan_cli.plan import fields, query
+from workplan_cli.plan.model import ActivityRef, Plan, Stakeholder, StakeholderFile
+from workplan_cli.plan.query import Filters
+from workplan_cli.plan.spec import DATE, IDS, LIST, STATUS
+from workplan_cli.plan.vocab import STATUSES
+
+META_PREFIX = "workplan."  # custom document properties: workplan.version, workplan.file, ...
+EDITABLE_FILL = PatternFill("solid", fgColor="FFF2CC")  # light yellow: cells a partner fills
+HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+EDITABLE_HEADER_FILL = PatternFill("solid", fgColor="FFD966")
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+DATE_FORMAT = "yyyy-mm-dd"
+EARLIEST = dt.datetime(1980, 1, 1)  # a zip cannot record an earlier time
+
+
+def xlsx_export(
+    plan: Plan,
+    people: StakeholderFile,
+    refs: list[ActivityRef],
+    filters: Filters,
+    source: sheet.Provenance,
+) -> bytes:
+    """Returns the workbook: Summary, Activities (the sheet read back), Stakeholders, How to."""
+    book = Workbook()
+    stamp = _stamp(plan)
+    book.properties.creator = "workplan"
+    book.properties.title = without_controls(plan.plan.title)
+    book.properties.created = book.properties.modified = stamp
+    meta = {**source.as_meta(), "filters": json.dumps(filters.as_dict(), sort_keys=True)}
+    meta["workplan"] = __version__
+    for key, value in meta.items():
+        book.custom_doc_props.append(StringProperty(name=META_PREFIX + key, value=value))
+    summary = book.active
+    assert summary is not None  # a new workbook has its one sheet
+    summary.title = "Summary"
+    _summary(summary, plan, filters, source, stamp.date())
+    _activities(book.create_sheet(sheet.SHEET), plan, refs)
+    _stakeholders(book.create_sheet("Stakeholders"), people)
+    _how_to(book.create_sheet("How to fill in"))
+    book.active = 1  # opens on the Activities sheet
+    return _deterministic(book, stamp)
+
+
+def _stamp(plan: Plan) -> dt.datetime:
+    """Returns the last revision the plan records: its signing date or latest history date."""
+    dates = [e.date for ref in plan.activities() for e in ref.activity.history]
+    if plan.plan.signed:
+        dates.append(plan.plan.signed.date)
+    return max([dt.datetime.combine(d, dt.time()) for d in dates] + [EARLIEST])
+
+
+def _deterministic(book: Workbook, stamp: dt.datetime) -> bytes:
+    """Returns the saved workbook with every zip entry dated `stamp` (not the clock)."""
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).save()  # save_workbook would stamp `modified` with the clock
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=stamp.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            dest.writestr(info, source.read(member))
+    return out.getvalue()
+
+
+def _text(cell: Any, value: str) -> None:
+    """Writes `value` as text: never a formula (openpyxl reads '=...' as one), no controls."""
+    cell.value = without_controls(value)
+    cell.data_type = "s"
+
+
+def _put(cell: Any, value: Any, kind: str) -> None:
+    if value is None or value == []:
+        return
+    if kind == DATE and isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, list):
+        _text(cell, (sheet.LIST_SEPARATOR if kind == IDS else "\n").join(str(v) for v in value))
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        cell.value = value
+    else:
+        _text(cell, str(value.value if kind == STATUS and hasattr(value, "value") else value))
+
+
+def _header(ws: Any, labels: list[str], editable: list[bool] | None = None) -> None:
+    for i, label in enumerate(labels, start=1):
+        cell = ws.cell(row=1, column=i)
+        _text(cell, label)
+        cell.font = BOLD
+        cell.fill = EDITABLE_HEADER_FILL if editable and editable[i - 1] else HEADER_FILL
+        cell.alignment = WRAP
+    ws.freeze_panes = "A2"
+
+
+def _activities(ws: Any, plan: Plan, refs: list[ActivityRef]) -> None:
+    cols = sheet.columns()
+    _header(ws, [c.label for c in cols], [c.editable for c in cols])
+    ws.freeze_panes = "B2"  # the header and the id stay in view
+    unlocked = Protection(locked=False)
+    for r, ref in enumerate(refs, start=2):
+        for i, column in enumerate(cols, start=1):
+            cell = ws.cell(row=r, column=i)
+            if column.key == "check":
+                _text(cell, sheet.check_value(plan.version, ref.activity))
+            elif column.value is not None:
+                _put(cell, column.value(ref), column.kind)
+            if column.kind == DATE:
+                cell.number_format = DATE_FORMAT
+            cell.alignment = WRAP if column.kind in (LIST, "prose", "title", "text") else TOP
+            if column.editable:
+                cell.protection = unlocked
+                cell.fill = EDITABLE_FILL
+    last_row = max(len(refs) + 1, 2)
+    for i, column in enumerate(cols, start=1):
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = column.width
+        if column.key == "check":
+            ws.column_dimensions[letter].hidden = True
+        if column.kind == STATUS and column.editable:
+            _status_list(ws, f"{letter}2:{letter}{last_row}")
+        if column.kind == DATE and column.editable:
+            _date_rule(ws, f"{letter}2:{letter}{last_row}")
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{last_row}"
+    _protect(ws)
+
+
+def _status_list(ws: Any, cells: str) -> None:
+    rule = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=False)
+    rule.error = "Choose one of: " + ", ".join(STATUSES)
+    rule.errorTitle = "Not a status"
+    rule.prompt = "Pick the activity's status from the list"
+    rule.promptTitle = "Status"
+    ws.add_data_validation(rule)
+    rule.add(cells)
+
+
+def _date_rule(ws: Any, cells: str) -> None:
+    rule = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
+    rule.error = "Type a date, e.g. 2024-10-12"
+    rule.errorTitle = "Not a date"
+    rule.prompt = "The day it happened (empty: the day of the import)"
+    rule.promptTitle = "Date"
+    ws.add_data_validation(rule)
+    rule.add(cells)
+
+
+def _protect(ws: Any) -> None:
+    """Locks the sheet without a password (against accidents): filtering, sorting and
+    resizing stay allowed."""
+    ws.protection.sheet = True
+    ws.protection.autoFilter = False
+    ws.protection.sort = False
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def _summary(ws: Any, plan: Plan, filters: Filters, source: sheet.Provenance, day) -> None:
+    meta = plan.plan
+    lines: list[tuple[str, Any]] = [
+        ("Plan", meta.title),
+        ("Dialogue", meta.dialogue),
+        ("Version", meta.version),
+        ("Status", meta.status.value),
+        ("Data as of", day),
+        ("Made from", source.file),
+        ("Content digest", source.digest),
+        ("Filters", json.dumps(filters.as_dict(), sort_keys=True)),
+        ("Made by", f"workplan {__version__}"),
+    ]
+    for r, (label, value) in enumerate(lines, start=1):
+        _text(ws.cell(row=r, column=1), label)
+        ws.cell(row=r, column=1).font = BOLD
+        _put(ws.cell(row=r, column=2), value, DATE if isinstance(value, dt.date) else "text")
+    rows, total = query.summarize(plan, filters)
+    head = len(lines) + 2
+    labels = ["Area / topic", "Title", *STATUSES, "Total", "Progress"]
+    for i, label in enumerate(labels, start=1):
+        cell = ws.cell(row=head, column=i)
+        _text(cell, label)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+    for r, row in enumerate([*rows, None], start=head + 1):
+        ident, title, tally = (row.id, row.title, row.tally) if row else ("", "All", total)
+        values = [ident, title, *(tally.counts[s] for s in STATUSES), tally.total]
+        for i, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=i)
+            _put(cell, value, "text")
+            if row is None or row.level == "area":
+                cell.font = BOLD
+        progress = ws.cell(row=r, column=len(values) + 1)
+        if tally.progress is not None:
+            progress.value = round(tally.progress, 4)
+            progress.number_format = "0%"
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 60
+    _protect(ws)
+
+
+def _stakeholders(ws: Any, people: StakeholderFile) -> None:
+    declared = fields.declared(Stakeholder)
+    _header(ws, [f.label for f in declared])
+    for r, person in enumerate(people.stakeholders, start=2):
+        for i, f in enumerate(declared, start=1):
+            _put(ws.cell(row=r, column=i), f.plain(person), f.kind)
+    for i, f in enumerate(declared, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = 40 if f.kind == "title" else 16
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(declared))}{len(people.stakeholders) + 1}"
+    _protect(ws)
+
+
+HOW_TO = [
+    "How to fill in this workbook",
+    "",
+    "Only the yellow columns of the Activities sheet can be changed; the others are locked "
+    "(Review > Unprotect Sheet lifts the lock, but changes there are not read back).",
+    "Status: pick the activity's new status from the list (planned, in-progress, completed, "
+    "postponed, cancelled).",
+    "Update: Date: the day it happened, as a date (e.g. 2024-10-12); empty means the day the "
+    "update is imported.",
+    "Update: Note: what happened, in a sentence or two.",
+    "Update: By: who reports it (empty: the person who imports the workbook).",
+    "Update: Evidence: outputs or documents that show it, one a line (links or references).",
+    "A row with a new status, a note or evidence becomes one dated entry of the activity's "
+    "history; rows left as they were change nothing.",
+    "Do not add, remove or reorder rows' ids, and keep the hidden Check column: it tells "
+    "workplan which state of the plan each row was made from.",
+    "Send the workbook back as it is (.xlsx), or save the Activities sheet as CSV in UTF-8.",
+    "The coordinator runs: workplan import THIS-FILE.xlsx --dry-run, then without --dry-run.",
+]
+
+
+def _how_to(ws: Any) -> None:
+    for r, line in enumerate(HOW_TO, start=1):
+        cell = ws.cell(row=r, column=1)
+        _text(cell, line)
+        cell.alignment = WRAP
+        if r == 1:
+            cell.font = Font(bold=True, size=14)
+    ws.column_dimensions["A"].width = 100
+    _protect(ws)
+
+
+# --- Reading -------------------------------------------------------------------------------
+
+
+def read_workbook(data: bytes, name: str) -> Table:
+    """Returns the Activities sheet's rows and the workbook's provenance, bounded (see
+    sheet.check_workbook); a formula cell is marked as one, its text kept."""
+    sheet.check_workbook(data, name)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+    except WorkplanError:
+        raise
+    except Exception as e:  # openpyxl raises many kinds for a damaged workbook
+        raise WorkplanError(f"{name}: not a readable xlsx workbook ({type(e).__name__})") from None
+    try:
+        return _rows(book, name)
+    except WorkplanError:
+        raise
+    except Exception as e:
+        raise WorkplanError(f"{name}: not a readable xlsx workbook ({type(e).__name__})") from None
+    finally:
+        book.close()
+
+
+def _rows(book: Any, name: str) -> Table:
+    if sheet.SHEET not in book.sheetnames:
+        raise WorkplanError(
+            f"{name}: no sheet named {sheet.SHEET!r} (sheets: {', '.join(book.sheetnames)})"
+        )
+    meta = {
+        p.name.removeprefix(META_PREFIX): str(p.value)
+        for p in book.custom_doc_props
+        if p.name.startswith(META_PREFIX) and p.value is not None
+    }
+    table = Table(name, sheet.SHEET, meta=meta)
+    ws = book[sheet.SHEET]
+    for number, cells in enumerate(
+        ws.iter_rows(max_row=sheet.MAX_ROWS + 1, max_col=sheet.MAX_COLUMNS), start=1
+    ):
+        if number > sheet.MAX_ROWS:
+            raise WorkplanError(f"{name}: more than {sheet.MAX_ROWS:,} rows in {sheet.SHEET}")
+        row = [_cell(c) for c in cells]
+        while row and row[-1].value is None:
+            row.pop()
+        table.rows.append((number, row))
+    return table
+
+
+def _cell(cell: Any) -> Cell:
+    value = cell.value
+    if getattr(cell, "data_type", None) == "f":
+        return Cell(str(value), formula=True)
+    if isinstance(value, str) and len(value) > sheet.MAX_CELL_CHARS:
+        value = value[: sheet.MAX_CELL_CHARS]
+    return Cell(value)
