@@ -54,7 +54,9 @@ def test_the_check_names_the_version_and_changes_with_the_activity():
     plan = _plan()
     activity = plan.find("1.1.1").activity
     check = sheet.check_value("2024", activity)
-    assert sheet.parse_check(check) == ("2024", sheet.activity_digest(activity))
+    assert sheet.parse_check(check) == sheet.Check(
+        "2024", sheet.activity_digest(activity), activity.status
+    )
     other = plan.find("1.1.2").activity
     assert sheet.activity_digest(other) != sheet.activity_digest(activity)
     assert sheet.parse_check("2024:nothex") is None

@@ -32,6 +32,7 @@ COMMANDS = {
     "revise": ("revise", "revise", False),
     "schema": ("schema", "schema", False),
     "export": ("export", "export", False),
+    "import": ("importing", "import_updates", False),
     "report": ("report", "report", False),
     "review": ("review", "review", False),
     "log": ("log", "log", False),

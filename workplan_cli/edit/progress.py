@@ -54,7 +54,7 @@ def record(
 
         def change(data: bytes) -> tuple[bytes, edit.Edit]:
             if commit:
-                _check_clean(path, name)  # again on every try: the new content must be HEAD's
+                check_clean(path, name)  # again on every try: the new content must be HEAD's
             made = edit.set_status(data, name, request, ids, parse_plan)
             return made.new, made
 
@@ -65,12 +65,12 @@ def record(
             sha = gitio.commit_file(path, edit.commit_message(change_made, request.note))
         except gitio.GitError as e:
             raise WorkplanError(
-                f"{name} was not committed ({e}); {_undo(path, old, written)}"
+                f"{name} was not committed ({e}); {undo(path, old, written)}"
             ) from None
     return Outcome(change_made, name, True, sha)
 
 
-def _undo(path: Path, old: fileio.Snapshot, written: fileio.Snapshot) -> str:
+def undo(path: Path, old: fileio.Snapshot, written: fileio.Snapshot) -> str:
     """Puts the old bytes back if the file is still what was written; says what it did."""
     if old.data is None:  # not so: rewrite changes a file that it read
         return "the update could not be undone (the file was new); it is written but not staged"
@@ -86,7 +86,7 @@ def _undo(path: Path, old: fileio.Snapshot, written: fileio.Snapshot) -> str:
     return "the update was undone: the file is as it was before, and nothing is staged"
 
 
-def _check_clean(path: Path, name: str) -> None:
+def check_clean(path: Path, name: str) -> None:
     """Refuses to commit when the file already had changes that would ride along."""
     gitio.toplevel(path.parent)
     if gitio.is_dirty(path):

@@ -24,10 +24,11 @@ from workplan_cli.errors import WorkplanError
 from workplan_cli.plan import fields
 from workplan_cli.plan.model import Activity, ActivityRef, HistoryEntry
 from workplan_cli.plan.spec import DATE, ENTRIES, ID, IDS, LIST, STATUS, TITLE
+from workplan_cli.plan.vocab import STATUSES, Status
 
 SHEET = "Activities"  # the sheet that is read back
 LIST_SEPARATOR = "; "  # between ids in one cell (as in the CSV export)
-CHECK_LABEL = "Check"  # the hidden column: plan version and the activity's digest at export
+CHECK_LABEL = "Check"  # the hidden column: plan version, activity digest and status at export
 UPDATE_PREFIX = "Update: "  # the columns of the history entry a partner adds
 
 # Bounds of what is read (a workbook is a zip of XML; both are checked before it is opened).
@@ -104,7 +105,7 @@ def columns() -> tuple[Column, ...]:
         if f.kind != STATUS:
             label = UPDATE_PREFIX + f.label
             out.append(Column("update_" + f.key, label, f.kind, _width(f.kind), editable=True))
-    out.append(Column("check", CHECK_LABEL, "text", 24, value=None))
+    out.append(Column("check", CHECK_LABEL, "text", 36, value=None))
     return tuple(out)
 
 
@@ -119,14 +120,24 @@ def activity_digest(activity: Activity) -> str:
 
 
 def check_value(version: str, activity: Activity) -> str:
-    """Returns the check cell of an activity's row: `VERSION:DIGEST` as exported."""
-    return f"{version}:{activity_digest(activity)}"
+    """Returns the check cell of an activity's row: `VERSION:DIGEST:STATUS` as exported (the
+    status tells a status the partner changed from one changed in the plan meanwhile)."""
+    return f"{version}:{activity_digest(activity)}:{activity.status.value}"
 
 
-def parse_check(text: str) -> tuple[str, str] | None:
-    """Returns (version, digest) of a check cell, or None when it is not one."""
-    match = re.fullmatch(r"([0-9]{4}(?:-[a-z0-9]+)*):([0-9a-f]{16})", text.strip())
-    return (match[1], match[2]) if match else None
+@dataclass(frozen=True)
+class Check:
+    version: str
+    digest: str
+    status: Status
+
+
+def parse_check(text: str) -> Check | None:
+    """Returns what a check cell says, or None when it is not one."""
+    match = re.fullmatch(r"([0-9]{4}(?:-[a-z0-9]+)*):([0-9a-f]{16}):([a-z-]+)", text.strip())
+    if not match or match[3] not in STATUSES:
+        return None
+    return Check(match[1], match[2], Status(match[3]))
 
 
 def file_digest(data: bytes) -> str:

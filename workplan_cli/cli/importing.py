@@ -1,0 +1,127 @@
+"""`workplan import FILE.xlsx|FILE.csv`: partners' updates back into the plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from workplan_cli.cli.common import PlanOption, RepoOption, open_repo
+from workplan_cli.cli.output import Column, echo, print_table, write
+
+
+def import_updates(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="The workbook (.xlsx) that `export --format xlsx` made, filled in, or its "
+            "Activities sheet saved as CSV (UTF-8).",
+            show_default=False,
+        ),
+    ],
+    plan: PlanOption = None,
+    by: Annotated[
+        Optional[str],
+        typer.Option(
+            "--by",
+            help="Who records the updates whose row names no one (default: git's user.name).",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Print the changes and the file's diff; write nothing."),
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Apply the rows without a conflict and skip the others (default: any conflict "
+            "refuses the whole import).",
+        ),
+    ] = False,
+    commit: Annotated[
+        bool, typer.Option("--commit", help="Commit the plan file (only it) with git.")
+    ] = False,
+    repo: RepoOption = None,
+) -> None:
+    """Import partners' updates from a workbook or CSV: each row with a new status, a note or
+    evidence becomes the history entry set-status would add, all in one write.
+
+    Rows whose activity changed in the plan since the workbook was made are conflicts: nothing
+    is written unless --force. Every bad cell is named (file:Sheet!D7).
+
+    Example: workplan import updates.xlsx --dry-run
+    """
+    from workplan_cli import fileio
+    from workplan_cli.edit import importing, progress
+
+    if dry_run and commit:
+        raise typer.BadParameter("--dry-run writes nothing, so it cannot --commit either")
+    store = open_repo(repo)
+    name = str(file)
+    data = fileio.read_regular(file, limit=_limit(), name=name)
+    table = _read(data, name)
+    author = by if by is not None else progress.default_author(store)
+    try:
+        outcome = importing.record(
+            store, table, dt.date.today(), author, plan, dry_run, commit, force
+        )
+    except importing.ConflictError as e:
+        _conflicts(e.batch.conflicts)
+        raise
+    batch = outcome.batch
+    if batch.conflicts:
+        echo("Skipped (--force):")
+        _conflicts(batch.conflicts)
+    if not batch.changes:
+        echo(f"Nothing to import: no row of {name} changes {outcome.name}.")
+        return
+    print_table(
+        [Column("Row", right=True), Column("Id"), Column("Status"), Column("Date"), Column("Note")],
+        [
+            [
+                str(c.row),
+                c.request.activity_id,
+                f"{c.from_.value} -> {c.request.status.value}",
+                c.request.on.isoformat(),
+                " ".join((c.request.note or "").split()),
+            ]
+            for c in batch.changes
+        ],
+    )
+    n = len(batch.changes)
+    updates = f"{n} update{'s' * (n != 1)}"
+    if dry_run:
+        write(outcome.diff())
+        echo(f"{updates} to {outcome.name} (dry run: nothing written)")
+        return
+    echo(f"{updates} written to {outcome.name}")
+    if outcome.commit:
+        echo(f"committed {outcome.commit[:12]}")
+
+
+def _limit() -> int:
+    from workplan_cli.edit.sheet import MAX_FILE_BYTES
+
+    return MAX_FILE_BYTES
+
+
+def _read(data: bytes, name: str):
+    from workplan_cli.edit import sheet
+
+    if name.lower().endswith(".csv"):
+        return sheet.read_csv(data, name)
+    from workplan_cli.output.xlsx import read_workbook
+
+    return read_workbook(data, name)
+
+
+def _conflicts(conflicts) -> None:
+    print_table(
+        [Column("Row", right=True), Column("Id"), Column("Conflict")],
+        [[str(c.row), c.activity_id, c.reason] for c in conflicts],
+    )
