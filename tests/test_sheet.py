@@ -129,3 +129,15 @@ def test_a_date_cell_is_a_date_only_at_midnight():
     assert sheet.as_date(dt.datetime(2024, 5, 2, 13, 0)) is None
     assert sheet.as_date(dt.date(2024, 5, 2)) == dt.date(2024, 5, 2)
     assert sheet.as_date(45000) is None
+
+
+@pytest.mark.parametrize("pad", [(1 << 20) - 5, (1 << 20) - 300, (1 << 20) + 3])
+def test_the_scan_finds_tags_cut_by_its_chunks(pad):
+    merged = b" " * pad + b'<mergeCell ref="A1:B2"/>'
+    wide = b"<row>" + b" " * (pad - 5000) + b"<c/>" * (sheet.MAX_ROW_CELLS + 1)
+    for part, message in ((merged, "has merged cells (A1:B2)"), (wide, "a row of more than")):
+        data = _zip({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/s.xml": part})
+        with pytest.raises(WorkplanError, match=message):
+            sheet.check_workbook(data, "p.xlsx")
+    fine = b"<row>" + b"<c/>" * sheet.MAX_ROW_CELLS + b"</row><row>" + b"<c/>" * 10
+    sheet.check_workbook(_zip({"xl/workbook.xml": b"", "xl/worksheets/s.xml": fine}), "p.xlsx")

@@ -176,7 +176,8 @@ def _row(cells, index, version, today, by, seen, batch) -> Change | None:
     number = cells.number
     ident = cells.text("id")
     if ident is None:
-        cells.bad("id", "no activity id in a row that holds values")
+        if not cells.cell("id").formula:  # a formula is named already
+            cells.bad("id", "no activity id in a row that holds values")
         return None
     if ident in seen:
         cells.bad("id", f"activity {ident} has another row too (row {seen[ident]})")

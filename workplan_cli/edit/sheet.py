@@ -34,10 +34,12 @@ UPDATE_PREFIX = "Update: "  # the columns of the history entry a partner adds
 # Bounds of what is read (a workbook is a zip of XML; both are checked before it is opened).
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_MEMBERS = 500
-MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # every member, uncompressed, as the zip declares it
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024  # every member, uncompressed, as the zip declares it
+# (a workbook of 2,000 activities unpacks to 2.6 MB)
 MAX_ROWS = 20_000
 MAX_COLUMNS = 100
 MAX_CELL_CHARS = 32_767  # what Excel holds in a cell
+MAX_ROW_CELLS = 1_000  # cells written in one row (a reader holds a whole row at once)
 
 
 @dataclass(frozen=True)
@@ -230,7 +232,10 @@ def read_csv(data: bytes, name: str) -> Table:
     return table
 
 
-_MERGE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*\bref=\"([A-Z0-9:$]+)\"")
+# A worksheet part's tags that matter before it is parsed: a row, a cell, a merged range.
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|mergeCell)[\s/>]")
+_REF = re.compile(rb"\bref=\"([A-Z0-9:$]{1,40})\"")
+_OVERLAP = 256  # bytes kept from one chunk to the next, so that no tag is cut
 
 
 def check_workbook(data: bytes, name: str) -> None:
@@ -261,26 +266,42 @@ def check_workbook(data: bytes, name: str) -> None:
                 raise WorkplanError(f"{name}: a zip file but not an xlsx workbook")
             for member in members:
                 if member.filename.startswith("xl/worksheets/"):
-                    merged = _merged(archive, member)
-                    if merged:
-                        raise WorkplanError(
-                            f"{name}: has merged cells ({merged}); unmerge them (the import "
-                            "reads one value a cell)"
-                        )
+                    _scan(archive, member, name)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as e:
         raise WorkplanError(f"{name}: a damaged xlsx workbook ({e})") from None
 
 
-def _merged(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> str | None:
-    """Returns the first merged range of a worksheet part, read in chunks, or None."""
-    tail = b""
+def _scan(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> None:
+    """Refuses a worksheet part with merged cells or a row of more than MAX_ROW_CELLS cells,
+    read in chunks (a reader would hold such a row whole)."""
+    buffer, cells = b"", 0
     with archive.open(member) as part:
-        while chunk := part.read(1 << 20):
-            found = _MERGE.search(tail + chunk)
-            if found:
-                return found[1].decode("ascii")
-            tail = chunk[-200:]
-    return None
+        while True:
+            chunk = part.read(1 << 20)
+            buffer += chunk
+            end = len(buffer) if not chunk else max(len(buffer) - _OVERLAP, 0)
+            for tag in _TAG.finditer(buffer, 0, end + 16):
+                if tag.start() >= end:
+                    break
+                if tag[1] == b"row":
+                    cells = 0
+                elif tag[1] == b"c":
+                    cells += 1
+                    if cells > MAX_ROW_CELLS:
+                        raise WorkplanError(
+                            f"{name}: a row of more than {MAX_ROW_CELLS:,} cells "
+                            f"({member.filename})"
+                        )
+                else:
+                    ref = _REF.search(buffer, tag.end(), tag.end() + 200)
+                    where = ref[1].decode("ascii") if ref else member.filename
+                    raise WorkplanError(
+                        f"{name}: has merged cells ({where}); unmerge them (the import reads "
+                        "one value a cell)"
+                    )
+            if not chunk:
+                return
+            buffer = buffer[end:]
 
 
 def as_date(value: Any) -> dt.date | None:
