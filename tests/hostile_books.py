@@ -103,7 +103,11 @@ def generated() -> dict[str, tuple[str, bytes, str]]:
     wide = b'<row r="1">' + b"".join(_cell(f"A{i}", "x") for i in range(1, 2)) + b"</row>"
     wide += b'<row r="2">' + b"".join(b'<c r="XFD2"><v>1</v></c>' for _ in range(200_000))
     wide += b"</row>"
+    full = b"".join(
+        b"<row>" + b'<c t="inlineStr"><is><t>x</t></is></c>' * 900 + b"</row>" for _ in range(300)
+    )
     return {
+        "many-cells": ("cells.xlsx", book(full), "cells.xlsx: a sheet of more than 250,000 cells"),
         "zip-bomb": ("bomb.xlsx", _zip_bomb(), "bomb.xlsx: unpacks to 268,"),
         "many-parts": (
             "parts.xlsx",

@@ -14,7 +14,7 @@ from workplan_cli.output.xlsx import read_workbook
 # The names, for parametrize; the bytes are made on first use (a zip bomb takes a moment).
 NAMES = sorted(
     [
-        "zip-bomb", "many-parts", "many-rows", "last-row-only", "wide-row", "merged-cells",
+        "zip-bomb", "many-parts", "many-cells", "many-rows", "last-row-only", "wide-row", "merged-cells",
         "formulas", "entity-expansion", "not-a-workbook", "empty-file", "too-large",
         "csv-latin-1", "csv-utf-16", "csv-huge-field", "csv-many-rows",
     ]

@@ -40,6 +40,7 @@ MAX_ROWS = 20_000
 MAX_COLUMNS = 100
 MAX_CELL_CHARS = 32_767  # what Excel holds in a cell
 MAX_ROW_CELLS = 1_000  # cells written in one row (a reader holds a whole row at once)
+MAX_SHEET_CELLS = 250_000  # cells written in one sheet (2,000 activities: 38,000; 10,000: 190,000)
 
 
 @dataclass(frozen=True)
@@ -272,9 +273,9 @@ def check_workbook(data: bytes, name: str) -> None:
 
 
 def _scan(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> None:
-    """Refuses a worksheet part with merged cells or a row of more than MAX_ROW_CELLS cells,
-    read in chunks (a reader would hold such a row whole)."""
-    buffer, cells = b"", 0
+    """Refuses a worksheet part with merged cells, a row of more than MAX_ROW_CELLS cells (a
+    reader would hold such a row whole) or more than MAX_SHEET_CELLS cells, read in chunks."""
+    buffer, cells, total = b"", 0, 0
     with archive.open(member) as part:
         while True:
             chunk = part.read(1 << 20)
@@ -287,6 +288,12 @@ def _scan(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> None:
                     cells = 0
                 elif tag[1] == b"c":
                     cells += 1
+                    total += 1
+                    if total > MAX_SHEET_CELLS:
+                        raise WorkplanError(
+                            f"{name}: a sheet of more than {MAX_SHEET_CELLS:,} cells "
+                            f"({member.filename})"
+                        )
                     if cells > MAX_ROW_CELLS:
                         raise WorkplanError(
                             f"{name}: a row of more than {MAX_ROW_CELLS:,} cells "
