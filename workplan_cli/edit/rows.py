@@ -15,6 +15,7 @@ from workplan_cli.edit import sheet
 from workplan_cli.edit import status as edit
 from workplan_cli.edit.sheet import Cell, Table
 from workplan_cli.errors import WorkplanError
+from workplan_cli.plan.checks import today_anywhere
 from workplan_cli.plan.model import Activity, Plan
 from workplan_cli.plan.vocab import STATUSES, Status
 
@@ -223,8 +224,9 @@ def _row(cells, index, version, today, by, seen, batch) -> Change | None:
         batch.conflicts.append(Conflict(number, ident, _changed(activity)))
         return None
     on = on or today
-    if on > today:
-        cells.bad("update_date", f"{on.isoformat()} is after today ({today.isoformat()})")
+    latest = today_anywhere()  # as set-status: the latest date anywhere on Earth
+    if on > latest:
+        cells.bad("update_date", f"{on.isoformat()} is after today ({latest.isoformat()})")
     elif activity.history and on < activity.history[-1].date:
         last = activity.history[-1].date.isoformat()
         cells.bad(
