@@ -18,6 +18,7 @@ import pytest
 
 from tests.conftest import DATA, STAKEHOLDER_IDS
 from workplan_cli.diff.plans import diff_plans
+from workplan_cli.edit import sheet
 from workplan_cli.output import diffrender, exports, ics, reportdata, views
 from workplan_cli.output.report import choose_template, render
 from workplan_cli.plan import fields, load, schemas, snapshot
@@ -127,6 +128,7 @@ def _outputs(plan: Plan) -> dict[str, object]:
     return {
         "show --format json": views.activity_view(ref, full=True),
         "csv": exports.csv_row(ref),
+        "xlsx": sheet.row_values(ref),
         "report context": next(a for a in shown if a["id"] == ACTIVITY),
         "report markdown": _markdown(plan),
     }
@@ -208,8 +210,8 @@ def test_a_change_to_any_history_entry_field_shows_in_every_output(name):
     history = next(f for f in fields.declared(Activity) if f.name == "history")
     per_activity = [c for c, k in history.spec.last.items() if k == name.rstrip("_")]
     for output in before:
-        if output == "csv" and not per_activity:
-            continue  # the CSV holds only the last entry's date and note
+        if output in ("csv", "xlsx") and not per_activity:
+            continue  # the CSV and the workbook hold only the last entry's date and note
         assert before[output] != after[output], f"{output} does not show a change of {name}"
 
 
@@ -357,6 +359,8 @@ def test_a_new_field_flows_to_every_output():
     assert views.activity_view(ref, full=True)["budget"] == 1234.5
     assert exports.csv_row(ref)["budget"] == "1234.5"
     assert "budget" in exports.csv_export([ref]).splitlines()[0].split(",")
+    labels = [c.label for c in sheet.columns(Budgeted)]
+    assert sheet.row_values(ref)[labels.index("Budget")] == 1234.5
     shown = _outputs(new)["report context"]
     assert shown["budget"] == 1234.5
     assert {"label": "Budget", "kind": NUMBER, "text": "1234.5", "names": None} in shown["facts"]

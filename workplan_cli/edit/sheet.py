@@ -79,23 +79,23 @@ def _last(f: fields.Field, key: str) -> Callable[[ActivityRef], Any]:
 EXTRA_COLUMNS: list[tuple[str, str, Callable[[ActivityRef], str | None]]] = []
 
 
-def columns() -> tuple[Column, ...]:
-    """Returns the Activities sheet's columns, from the field declarations: the id, area, topic
-    and title, the row's fields (the status editable), computed columns, the last history
-    entry, the other fields, then the history entry a partner adds (every field of a history
-    entry but its statuses) and the check."""
-    by_kind = {f.kind: f for f in fields.declared(Activity)}
+def columns(model: type = Activity) -> tuple[Column, ...]:
+    """Returns the Activities sheet's columns, from the field declarations of `model`: the id,
+    area, topic and title, the row's fields (the status editable), computed columns, the last
+    history entry, the other fields, then the history entry a partner adds (every field of a
+    history entry but its statuses) and the check."""
+    by_kind = {f.kind: f for f in fields.declared(model)}
     out = [
         Column(by_kind[ID].key, by_kind[ID].label, ID, _width(ID), value=lambda r: r.activity.id),
         Column("area", "Area", ID, 6, value=lambda r: r.area.id),
         Column("topic", "Topic", ID, 7, value=lambda r: r.topic.id),
         Column("title", by_kind[TITLE].label, TITLE, _width(TITLE), value=_of(by_kind[TITLE])),
     ]
-    for f in fields.row(Activity):
+    for f in fields.row(model):
         editable = f.spec.progress and f.kind == STATUS
         out.append(Column(f.key, f.label, f.kind, _width(f.kind), editable, _of(f)))
     out += [Column(key, label, "text", 10, value=get) for key, label, get in EXTRA_COLUMNS]
-    rest = [f for f in fields.compared(Activity) if f.kind != TITLE and not f.spec.row]
+    rest = [f for f in fields.compared(model) if f.kind != TITLE and not f.spec.row]
     for f in sorted(rest, key=lambda f: not f.spec.last):
         if f.spec.last:
             for key, entry_key in f.spec.last.items():
@@ -110,6 +110,13 @@ def columns() -> tuple[Column, ...]:
             out.append(Column("update_" + f.key, label, f.kind, _width(f.kind), editable=True))
     out.append(Column("check", CHECK_LABEL, "text", 36, value=None))
     return tuple(out)
+
+
+def row_values(ref: ActivityRef, cols: tuple[Column, ...] | None = None) -> list[Any]:
+    """Returns an activity's values in the sheet's columns (None in the input columns and the
+    check, which the writer fills)."""
+    cols = cols or columns(type(ref.activity))
+    return [c.value(ref) if c.value is not None else None for c in cols]
 
 
 def _entry_field(key: str) -> fields.Field:

@@ -28,7 +28,7 @@ from workplan_cli.edit.sheet import Cell, Table
 from workplan_cli.errors import WorkplanError
 from workplan_cli.output.plaintext import without_controls
 from workplan_cli.plan import fields, query
-from workplan_cli.plan.model import ActivityRef, Plan, Stakeholder, StakeholderFile
+from workplan_cli.plan.model import Activity, ActivityRef, Plan, Stakeholder, StakeholderFile
 from workplan_cli.plan.query import Filters
 from workplan_cli.plan.spec import DATE, IDS, LIST, STATUS
 from workplan_cli.plan.vocab import STATUSES
@@ -126,17 +126,18 @@ def _header(ws: Any, labels: list[str], editable: list[bool] | None = None) -> N
 
 
 def _activities(ws: Any, plan: Plan, refs: list[ActivityRef]) -> None:
-    cols = sheet.columns()
+    cols = sheet.columns(type(refs[0].activity) if refs else Activity)
     _header(ws, [c.label for c in cols], [c.editable for c in cols])
     ws.freeze_panes = "B2"  # the header and the id stay in view
     unlocked = Protection(locked=False)
     for r, ref in enumerate(refs, start=2):
-        for i, column in enumerate(cols, start=1):
+        values = sheet.row_values(ref, cols)
+        for i, (column, value) in enumerate(zip(cols, values, strict=True), start=1):
             cell = ws.cell(row=r, column=i)
             if column.key == "check":
                 _text(cell, sheet.check_value(plan.version, ref.activity))
-            elif column.value is not None:
-                _put(cell, column.value(ref), column.kind)
+            else:
+                _put(cell, value, column.kind)
             if column.kind == DATE:
                 cell.number_format = DATE_FORMAT
             cell.alignment = WRAP if column.kind in (LIST, "prose", "title", "text") else TOP
