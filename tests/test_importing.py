@@ -6,9 +6,12 @@ import csv
 import datetime as dt
 import difflib
 import io
+import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from tests.conftest import git
 from tests.exporting import add_dates, check_golden
@@ -266,3 +269,51 @@ def test_rows_left_as_exported_are_no_conflict_when_the_plan_moved_on(cli, git_r
     assert "1 update written" in got.stdout and "Conflict" not in got.stdout
     text = PLAN.read_text()
     assert text.count("status: postponed") == 1 and 'note: "Held"' in text
+
+
+def test_a_crlf_file_with_a_bom_keeps_its_bytes_but_the_intended_lines(cli, repo):
+    text = PLAN.read_bytes().replace(b"\n", b"\r\n")
+    PLAN.write_bytes(b"\xef\xbb\xbf" + text)
+    before = PLAN.read_bytes()
+    fill(export(cli, repo), {"1.1.1": UPDATES["1.1.1"], "2.2.1": {"Update: Note": "Later"}})
+    cli("import", "filled.xlsx", "--by", "fp")
+    after = PLAN.read_bytes()
+    assert after.startswith(b"\xef\xbb\xbf") and b"\n" not in after.replace(b"\r\n", b"")
+    lines = difflib.ndiff(before.decode().split("\r\n"), after.decode().split("\r\n"))
+    changed = [line for line in lines if line[:2] in ("- ", "+ ")]
+    assert [line for line in changed if line.startswith("- ")] == [
+        "-             status: planned",
+        "-             history: []",
+        "-             history: []",
+    ]
+    assert len(changed) == 3 + 7 + 6  # 1.1.1: status and 5 lines of history; 2.2.1: 5 lines
+
+
+def test_a_workbook_made_from_one_version_conflicts_with_another(cli, repo):
+    fill(export(cli, repo), {"1.1.1": UPDATES["1.1.1"]})
+    got = cli("import", "filled.xlsx", "--plan", "2025", code=1)
+    assert "made from plan version 2024; this is 2025" in got.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
+def test_the_sheet_saved_as_csv_by_libreoffice_imports(cli, repo, tmp_path):
+    filled = fill(export(cli, repo), {"1.1.1": UPDATES["1.1.1"]})
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,2",
+            "--outdir",
+            str(repo),
+            str(filled),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    got = cli("import", "filled-Activities.csv", "--by", "fp")
+    assert "1 update written" in got.stdout
+    assert '- date: "2024-11-05"' in PLAN.read_text()
