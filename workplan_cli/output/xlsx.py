@@ -309,8 +309,11 @@ def _rows(book: Any, name: str) -> Table:
     }
     table = Table(name, sheet.SHEET, meta=meta)
     ws = book[sheet.SHEET]
+    # Only the header's columns are read (the import finds its columns by their headers).
+    head = next(ws.iter_rows(max_row=1, max_col=sheet.MAX_COLUMNS), ())
+    width = max((i + 1 for i, c in enumerate(head) if c.value is not None), default=1)
     for number, cells in enumerate(
-        ws.iter_rows(max_row=sheet.MAX_ROWS + 1, max_col=sheet.MAX_COLUMNS), start=1
+        ws.iter_rows(max_row=sheet.MAX_ROWS + 1, max_col=width), start=1
     ):
         if number > sheet.MAX_ROWS:
             raise WorkplanError(f"{name}: more than {sheet.MAX_ROWS:,} rows in {sheet.SHEET}")
