@@ -58,12 +58,13 @@ def import_updates(
     """
     from workplan_cli import fileio
     from workplan_cli.edit import importing, progress
+    from workplan_cli.edit.sheet import MAX_FILE_BYTES
 
     if dry_run and commit:
         raise typer.BadParameter("--dry-run writes nothing, so it cannot --commit either")
     store = open_repo(repo)
     name = str(file)
-    data = fileio.read_regular(file, limit=_limit(), name=name)
+    data = fileio.read_regular(file, limit=MAX_FILE_BYTES, name=name)
     table = _read(data, name)
     author = by if by is not None else progress.default_author(store)
     try:
@@ -102,12 +103,6 @@ def import_updates(
     echo(f"{updates} written to {outcome.name}")
     if outcome.commit:
         echo(f"committed {outcome.commit[:12]}")
-
-
-def _limit() -> int:
-    from workplan_cli.edit.sheet import MAX_FILE_BYTES
-
-    return MAX_FILE_BYTES
 
 
 def _read(data: bytes, name: str):
