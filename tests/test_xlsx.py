@@ -205,3 +205,14 @@ def test_a_sheet_added_through_the_hook_follows_activities(cli, dated, monkeypat
     rows = list(book["Indicators"].iter_rows(values_only=True))
     assert rows == [("Id", "Baseline", "Due"), ("1.3.2-a", 3, dt.datetime(2024, 12, 31))]
     assert book["Indicators"].protection.sheet
+
+
+def test_a_text_longer_than_a_cell_holds_is_cut_and_says_so(cli, repo):
+    path = repo / "data" / "workplan-2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    first = text.index("title:", text.index("activities:"))
+    end = text.index("\n", first)
+    path.write_text(text[:first] + 'title: "' + "x" * 99_000 + '"' + text[end:], "utf-8")
+    cell = openpyxl.load_workbook(export(cli, repo))[sheet.SHEET]["D2"]
+    assert len(cell.value) == sheet.MAX_CELL_CHARS
+    assert cell.value.startswith("xxx") and cell.value.endswith("the plan file has the whole text]")

@@ -107,9 +107,16 @@ def _deterministic(book: Workbook, stamp: dt.datetime) -> bytes:
     return out.getvalue()
 
 
+CUT = " [... cut: a cell holds at most 32,767 characters; the plan file has the whole text]"
+
+
 def _text(cell: Any, value: str) -> None:
-    """Writes `value` as text: never a formula (openpyxl reads '=...' as one), no controls."""
-    cell.value = without_controls(value)
+    """Writes `value` as text: never a formula (openpyxl reads '=...' as one), no controls, at
+    most what Excel holds in a cell (a longer one is cut, and says so)."""
+    value = without_controls(value)
+    if len(value) > sheet.MAX_CELL_CHARS:
+        value = value[: sheet.MAX_CELL_CHARS - len(CUT)] + CUT
+    cell.value = value
     cell.data_type = "s"
 
 
