@@ -71,13 +71,14 @@ def changed(hint, current):
         hint = typing.get_args(hint)[0]
     if typing.get_origin(hint) is list:
         (item,) = typing.get_args(hint)
-        return [changed(item, None)]
+        new = [changed(item, None)]
+        return new if new != current else new * 2  # a sample block already holds the one
     if isinstance(hint, type) and issubclass(hint, Enum):
         return next(m for m in reversed(list(hint)) if m != current)
     if hint is dt.date:
         return dt.date(2031, 7, 9)
     if hint is int:
-        return 99
+        return 99 if current != 99 else 98
     if hint is float:
         return 1234.5
     if dataclasses.is_dataclass(hint):

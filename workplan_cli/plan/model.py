@@ -159,6 +159,28 @@ def _shown(value: Any) -> str:
 
 
 @dataclass(frozen=True)
+class AtLeast:
+    """A whole number no smaller than `low`."""
+
+    low: int
+
+    def check(self, value: int) -> int:
+        if value < self.low:
+            raise ValueError(f"{value} is less than {self.low}")
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Callable) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Callable) -> Any:
+        out = handler(schema)
+        out["minimum"] = self.low
+        return out
+
+
+@dataclass(frozen=True)
 class OrYear:
     """JSON Schema only: a version may also be written as an unquoted year (see _version_text)."""
 
@@ -195,6 +217,14 @@ DacSector = Annotated[str, Rule(r"[1-9][0-9]{4}", "an OECD DAC 5-digit sector co
 LanguageCode = Annotated[str, Rule(r"[a-z]{2}", "an ISO 639-1 language code like 'en'")]
 CurrencyCode = Annotated[str, Rule(r"[A-Z]{3}", "an ISO 4217 currency code like 'EUR'")]
 Uri = Annotated[str, Rule(r"https?://[^\s]+", "a web address starting http:// or https://")]
+Period = Annotated[
+    str,
+    Coerce(_version_text),
+    Rule(
+        r"[0-9]{4}(-Q[1-4])?", "a reporting period: a year like '2024' or a quarter like '2024-Q4'"
+    ),
+    OrYear(),
+]
 Text = Annotated[str, NotEmpty(), NotBlank()]
 Date = Annotated[dt.date, DateOnly()]
 
@@ -276,7 +306,8 @@ class Activity:
     )
     start: Date | None = spec(
         "Start",
-        "The day it starts or started (YYYY-MM-DD), when known.",
+        "The day it is planned to start (YYYY-MM-DD), when known; the actual start is read "
+        "from the history.",
         DATE,
         row=5,
         group="Dates",
@@ -285,7 +316,8 @@ class Activity:
     )
     end: Date | None = spec(
         "End",
-        "The day it ends or ended (YYYY-MM-DD), when known.",
+        "The day it is due to end (YYYY-MM-DD), when known: its due date; the actual end is "
+        "read from the history.",
         DATE,
         row=6,
         group="Dates",
@@ -416,6 +448,26 @@ class IatiSettings:
 
 
 @_model
+class Monitoring:
+    """How progress is monitored: the reporting periods, and when a due date turns amber."""
+
+    __pydantic_config__ = _CONFIG
+
+    periods: list[Period] = spec(
+        "Periods",
+        "The reporting periods: years like '2024' or quarters like '2024-Q4'.",
+        LIST,
+        default_factory=list,
+    )
+    amber_days: Annotated[int, Strict(), AtLeast(0)] = spec(
+        "Amber days",
+        "An activity that is not in progress turns amber this many days before its end date.",
+        NUMBER,
+        default=30,
+    )
+
+
+@_model
 class PlanMeta:
     """What the plan is: its id, version, status, parties and dates."""
 
@@ -443,6 +495,12 @@ class PlanMeta:
     )
     iati: IatiSettings | None = spec(
         "IATI", "Settings of the IATI export (not content of the plan).", BLOCK, default=None
+    )
+    monitoring: Monitoring | None = spec(
+        "Monitoring",
+        "Reporting periods and the thresholds of the status colours (not content of the plan).",
+        BLOCK,
+        default=None,
     )
 
 
