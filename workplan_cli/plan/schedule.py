@@ -1,0 +1,239 @@
+"""The schedule: an activity's colour (red, amber, green, grey) on a day, its actual dates from
+its history, and the colours rolled up per topic, area and plan (pure functions over models).
+
+The colours are computed, never written in a plan. The rules (docs/schedule.md) for an activity
+on the day `as_of`, with the plan's `monitoring.amber_days` (default 30):
+
+1. completed or cancelled: grey (nothing left to judge);
+2. postponed: red (with or without dates);
+3. no end date: grey (nothing to judge it by);
+4. its end date is before `as_of`: red (overdue);
+5. its end date is within `amber_days` days of `as_of` (today included) and it is not in
+   progress: amber;
+6. otherwise green.
+
+A group (topic, area, plan) takes the worst colour of its activities (red, then amber, green,
+grey), and counts them per colour; `worst` also takes colours from elsewhere (indicators).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from workplan_cli.plan.model import Activity, ActivityRef, Plan
+from workplan_cli.plan.vocab import Status
+
+RED, AMBER, GREEN, GREY = "red", "amber", "green", "grey"
+COLOURS: tuple[str, ...] = (RED, AMBER, GREEN, GREY)  # worst first
+DEFAULT_AMBER_DAYS = 30
+CLOSED = (Status.COMPLETED, Status.CANCELLED)
+STARTED = (Status.IN_PROGRESS, Status.COMPLETED)
+
+
+def worst(colours: Iterable[str], extra: Iterable[str] = ()) -> str:
+    """Returns the worst of the colours (red > amber > green > grey); grey when there are none.
+
+    `extra` adds colours judged elsewhere (an objective's indicators, say) to the same verdict.
+    """
+    rank = len(COLOURS) - 1
+    for colour in (*colours, *extra):
+        try:
+            rank = min(rank, COLOURS.index(colour))
+        except ValueError:
+            raise ValueError(f"{colour!r} is not a colour ({', '.join(COLOURS)})") from None
+        if rank == 0:
+            break
+    return COLOURS[rank]
+
+
+def amber_days(plan: Plan) -> int:
+    """Returns how many days before its end an activity turns amber: the plan's setting or 30."""
+    monitoring = plan.plan.monitoring
+    return DEFAULT_AMBER_DAYS if monitoring is None else monitoring.amber_days
+
+
+def has_dates(plan: Plan) -> bool:
+    """Whether any activity of the plan has a planned end date (status shows colours then)."""
+    return any(ref.activity.end is not None for ref in plan.activities())
+
+
+def status_on(activity: Activity, day: dt.date) -> Status:
+    """Returns the activity's status on `day`, from its history: the `to` of the last entry
+    dated on or before it; before its first entry, that entry's `from` (planned when it has
+    none); with no history at all, the recorded status."""
+    if not activity.history:
+        return activity.status
+    current: Status | None = None
+    for entry in activity.history:
+        if entry.date > day:
+            break
+        current = entry.to
+    if current is not None:
+        return current
+    return activity.history[0].from_ or Status.PLANNED
+
+
+def actual_dates(activity: Activity, as_of: dt.date | None = None) -> tuple[dt.date | None, ...]:
+    """Returns (actual start, actual end) from the history, entries after `as_of` left out.
+
+    The actual start is the date of the first entry to in-progress or completed; the actual end
+    is the date of the entry to completed or cancelled, as long as no later entry reopened it.
+    """
+    start = end = None
+    for entry in activity.history:
+        if as_of is not None and entry.date > as_of:
+            break
+        if start is None and entry.to in STARTED:
+            start = entry.date
+        end = entry.date if entry.to in CLOSED else None
+    return start, end
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """An activity's colour on a day, and why, in words for people."""
+
+    colour: str
+    reason: str  # "12 days overdue", "due in 5 days, not started", "no end date", ...
+    days_left: int | None = None  # end date minus the day (negative: overdue); None: no end
+    overdue: bool = False  # past its end date and neither completed nor cancelled
+
+    def as_dict(self) -> dict:
+        return {
+            "colour": self.colour,
+            "reason": self.reason,
+            "days_left": self.days_left,
+            "overdue": self.overdue,
+        }
+
+
+def judge(
+    activity: Activity, as_of: dt.date, amber: int, status: Status | None = None
+) -> Judgement:
+    """Returns the activity's colour on `as_of` by the rules above; `status` is its status on
+    that day (default: the recorded one)."""
+    status = activity.status if status is None else status
+    end = activity.end
+    days = None if end is None else (end - as_of).days
+    if status in CLOSED:
+        return Judgement(GREY, status.value, days)
+    overdue = days is not None and days < 0
+    if status is Status.POSTPONED:
+        late = f", {_days(-days)} past its end" if overdue and days is not None else ""
+        return Judgement(RED, "postponed" + late, days, overdue)
+    if days is None:
+        return Judgement(GREY, "no end date")
+    if days < 0:
+        return Judgement(RED, f"{_days(-days)} overdue", days, True)
+    when = "due today" if days == 0 else f"due in {_days(days)}"
+    if days <= amber and status is not Status.IN_PROGRESS:
+        return Judgement(AMBER, f"{when}, not started", days)
+    return Judgement(GREEN, when, days)
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+@dataclass
+class Rollup:
+    """The colours of a group of activities: how many of each, the worst, and how many are
+    overdue."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COLOURS, 0))
+    overdue: int = 0
+
+    def add(self, judgement: Judgement) -> None:
+        self.counts[judgement.colour] += 1
+        self.overdue += judgement.overdue
+
+    @property
+    def colour(self) -> str:
+        return worst(c for c in COLOURS if self.counts[c])
+
+    def as_dict(self) -> dict:
+        return {"colour": self.colour, "counts": dict(self.counts), "overdue": self.overdue}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The plan's schedule on a day: each activity's judgement, and the roll-ups."""
+
+    as_of: dt.date
+    amber_days: int
+    activities: dict[str, Judgement]  # by activity id, in document order
+    topics: dict[str, Rollup]
+    areas: dict[str, Rollup]
+    total: Rollup
+
+
+def schedule(
+    plan: Plan,
+    refs: Iterable[ActivityRef],
+    as_of: dt.date | None = None,
+    amber: int | None = None,
+) -> Schedule:
+    """Returns the schedule of the activities `refs` (of `plan`) on `as_of` (default: today).
+
+    With `as_of` given, each activity's status is its status on that day (from its history)
+    and its actual dates leave out later entries; without it, the recorded status is used.
+    """
+    day = dt.date.today() if as_of is None else as_of
+    amber = amber_days(plan) if amber is None else amber
+    judged: dict[str, Judgement] = {}
+    topics: dict[str, Rollup] = {}
+    areas: dict[str, Rollup] = {}
+    total = Rollup()
+    for ref in refs:
+        a = ref.activity
+        verdict = judge(a, day, amber, None if as_of is None else status_on(a, as_of))
+        judged[a.id] = verdict
+        for rollup in (
+            topics.setdefault(ref.topic.id, Rollup()),
+            areas.setdefault(ref.area.id, Rollup()),
+            total,
+        ):
+            rollup.add(verdict)
+    return Schedule(day, amber, judged, topics, areas, total)
+
+
+@dataclass(frozen=True)
+class Due:
+    """An activity that is overdue or falls due soon."""
+
+    ref: ActivityRef
+    status: Status
+    judgement: Judgement
+
+
+def due(
+    plan: Plan,
+    refs: Iterable[ActivityRef],
+    as_of: dt.date | None = None,
+    within: int | None = None,
+) -> tuple[list[Due], list[Due]]:
+    """Returns (overdue, due soon): the activities neither completed nor cancelled whose end
+    date is before `as_of` (oldest first), and those whose end date falls within `within` days
+    of it, today included (soonest first; default: the plan's amber days)."""
+    day = dt.date.today() if as_of is None else as_of
+    within = amber_days(plan) if within is None else within
+    amber = amber_days(plan)
+    overdue: list[Due] = []
+    soon: list[Due] = []
+    for ref in refs:
+        a = ref.activity
+        if a.end is None:
+            continue
+        status = a.status if as_of is None else status_on(a, as_of)
+        if status in CLOSED:
+            continue
+        days = (a.end - day).days
+        if days < 0:
+            overdue.append(Due(ref, status, judge(a, day, amber, status)))
+        elif days <= within:
+            soon.append(Due(ref, status, judge(a, day, amber, status)))
+    overdue.sort(key=lambda d: d.ref.activity.end or day)  # stable: document order on ties
+    soon.sort(key=lambda d: d.ref.activity.end or day)
+    return overdue, soon
