@@ -19,6 +19,7 @@ TESTS = ROOT / "tests"
 # module's own is generic (status, plans, setup) or is used by another test file (reading).
 ELSEWHERE = {
     "diff/plans.py": "test_diff.py",
+    "edit/schedule.py": "test_schedule_edit.py",  # plan/schedule.py is test_schedule.py
     "edit/status.py": "test_edit.py",
     "git/setup.py": "test_gitsetup.py",
     "output/exports.py": "test_export.py",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import inspect
 from collections.abc import Callable
@@ -160,3 +161,27 @@ def make_filters(area=None, topic=None, status=None, lead=None, stakeholder=None
     from workplan_cli.plan.query import Filters
 
     return Filters(area=area, topic=topic, status=status, lead=lead, stakeholder=stakeholder)
+
+
+def parse_as_of(value: Optional[str]) -> Optional[dt.date]:
+    """Returns the date of --as-of, or raises a usage error."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date like 2025-03-31") from None
+
+
+# The day the schedule's colours are judged on (status, show, due).
+AsOfOption = Annotated[
+    Optional[dt.date],
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        parser=parse_as_of,
+        help="Judge the schedule on this date (YYYY-MM-DD; default: today), with each "
+        "activity's status on that date from its history.",
+        show_default=False,
+    ),
+]

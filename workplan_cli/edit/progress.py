@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from workplan_cli import fileio
 from workplan_cli.edit import status as edit
@@ -15,9 +17,9 @@ from workplan_cli.plan.store import Repo, display_path, parse_plan, read_bytes
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a status update did: the edit, the file's name, and the commit made (if any)."""
+    """What an update did: the edit, the file's name, and the commit made (if any)."""
 
-    edit: edit.Edit
+    edit: Any  # a Made: edit.status.Edit, edit.schedule.Edit
     name: str
     written: bool
     commit: str | None = None
@@ -42,27 +44,59 @@ def record(
 
     The read-modify-write runs under the file's lock, so concurrent updates are never lost.
     """
+
+    def make(data: bytes, name: str, ids: set[str]) -> edit.Edit:
+        return edit.set_status(data, name, request, ids, parse_plan)
+
+    return change(
+        repo, make, lambda made: edit.commit_message(made, request.note), plan, dry_run, commit
+    )
+
+
+class Made(Protocol):
+    """What an edit function returns: the file's bytes before and after (edit.status.Edit)."""
+
+    @property
+    def old(self) -> bytes: ...
+    @property
+    def new(self) -> bytes: ...
+
+
+def change(
+    repo: Repo,
+    make: Callable[[bytes, str, set[str]], Made],
+    message: Callable[[Any], str],
+    plan: str | None = None,
+    dry_run: bool = False,
+    commit: bool = False,
+) -> Outcome:
+    """Returns the outcome of an edit of the plan named (default: the current one): `make`
+    returns the edit (a `Made`) of the file's bytes, given its name and the stakeholder ids, or
+    raises WorkplanError; `message` gives the commit message of an edit.
+
+    The read-modify-write runs under the file's lock, so concurrent updates are never lost;
+    `make` runs again when another program changed the file meanwhile.
+    """
     ids = set(repo.load_stakeholders().by_id())
     path = repo.plan_path(plan) if plan else repo.current_plan_path(ids)
     repo.check_inside(path)  # never edit a file that a link under data/ leads to elsewhere
     path = Path(os.path.realpath(path))
     name = display_path(path)
     if dry_run:
-        preview = edit.set_status(read_bytes(path), name, request, ids, parse_plan)
-        return Outcome(preview, name, False)
+        return Outcome(make(read_bytes(path), name, ids), name, False)
     with fileio.locked(path):
 
-        def change(data: bytes) -> tuple[bytes, edit.Edit]:
+        def rewrite(data: bytes) -> tuple[bytes, Made]:
             if commit:
                 _check_clean(path, name)  # again on every try: the new content must be HEAD's
-            made = edit.set_status(data, name, request, ids, parse_plan)
+            made = make(data, name, ids)
             return made.new, made
 
-        change_made, old, written = fileio.rewrite(path, change, read=read_bytes)
+        change_made, old, written = fileio.rewrite(path, rewrite, read=read_bytes)
         if not commit:
             return Outcome(change_made, name, True)
         try:
-            sha = gitio.commit_file(path, edit.commit_message(change_made, request.note))
+            sha = gitio.commit_file(path, message(change_made))
         except gitio.GitError as e:
             raise WorkplanError(
                 f"{name} was not committed ({e}); {_undo(path, old, written)}"

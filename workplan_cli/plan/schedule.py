@@ -91,6 +91,20 @@ def actual_dates(activity: Activity, as_of: dt.date | None = None) -> tuple[dt.d
     return start, end
 
 
+def date_words(name: str, old: object, new: object) -> str:
+    """Returns a change of a date in words: 'end moved from 2025-03-31 to 2025-06-30', 'start
+    set to 2025-01-15', 'end cleared (was 2025-03-31)' (values are dates or YYYY-MM-DD text)."""
+    if old is None:
+        return f"{name} set to {_iso(new)}"
+    if new is None:
+        return f"{name} cleared (was {_iso(old)})"
+    return f"{name} moved from {_iso(old)} to {_iso(new)}"
+
+
+def _iso(value: object) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
 @dataclass(frozen=True)
 class Judgement:
     """An activity's colour on a day, and why, in words for people."""
