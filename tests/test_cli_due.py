@@ -1,0 +1,89 @@
+"""`workplan due`: what is overdue and what falls due soon, on a dated fixture plan; and the
+schedule's colours in `status` and `show`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .schedplans import AS_OF, dated_repo
+from .test_cli_read import golden
+
+
+@pytest.fixture
+def dated(tmp_path: Path, monkeypatch) -> Path:
+    root = dated_repo(tmp_path / "dated")
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_due_table(dated: Path, cli):
+    golden("due.txt", cli("due", "--as-of", AS_OF).stdout)
+
+
+def test_due_markdown_for_a_job_summary(dated: Path, cli):
+    golden("due.md", cli("due", "--as-of", AS_OF, "--format", "markdown").stdout)
+
+
+def test_due_json(dated: Path, cli):
+    out = cli("due", "--as-of", AS_OF, "--format", "json").stdout
+    golden("due.json", out)
+    data = json.loads(out)
+    assert data["format"] == 1 and data["within"] == 30
+    assert [d["id"] for d in data["overdue"]] == ["1.1.1"]
+    assert [d["id"] for d in data["due_soon"]] == ["1.1.3", "1.1.2"]
+    assert data["overdue"][0]["lead"] == ["bmdv"]
+    assert data["overdue"][0]["days_left"] == -9
+
+
+def test_within_and_overdue(dated: Path, cli):
+    data = json.loads(cli("due", "--as-of", AS_OF, "--within", "9", "-f", "json").stdout)
+    assert [d["id"] for d in data["due_soon"]] == ["1.1.3"]
+    data = json.loads(cli("due", "--as-of", AS_OF, "--within", "300", "-f", "json").stdout)
+    assert [d["id"] for d in data["due_soon"]] == ["1.1.3", "1.1.2", "2.1.1"]
+    data = json.loads(cli("due", "--as-of", AS_OF, "--overdue", "-f", "json").stdout)
+    assert data["due_soon"] == [] and data["within"] is None
+    out = cli("due", "--as-of", AS_OF, "--overdue").stdout
+    assert "Overdue (1)" in out and "Due within" not in out
+
+
+def test_the_shared_filters_apply(dated: Path, cli):
+    data = json.loads(cli("due", "--as-of", AS_OF, "--lead", "MICDE", "-f", "json").stdout)
+    assert data["overdue"] == [] and [d["id"] for d in data["due_soon"]] == ["1.1.3", "1.1.2"]
+    data = json.loads(cli("due", "--as-of", AS_OF, "--area", "2", "-f", "json").stdout)
+    assert data["overdue"] == data["due_soon"] == []
+    out = cli("due", "--lead", "nobody", code=1)
+    assert "no stakeholder 'nobody'" in out.stderr
+
+
+def test_exit_code_4_when_something_is_overdue(dated: Path, cli):
+    cli("due", "--as-of", AS_OF, "--exit-code", code=4)
+    cli("due", "--as-of", "2026-02-20", "--exit-code", code=0)  # due today is not overdue
+    cli("due", "--as-of", AS_OF, code=0)  # without --exit-code
+
+
+def test_as_of_takes_statuses_from_the_history(dated: Path, cli):
+    # 1.2.1 was completed on 2026-01-30: on 2026-01-29 it was in progress, its end ahead
+    data = json.loads(cli("due", "--as-of", "2026-01-29", "-f", "json").stdout)
+    soon = {d["id"]: d for d in data["due_soon"]}
+    assert soon["1.2.1"]["status"] == "in-progress" and soon["1.2.1"]["colour"] == "green"
+
+
+def test_a_bad_as_of_is_a_usage_error(dated: Path, cli):
+    out = cli("due", "--as-of", "2026-02-30", code=2)
+    assert "is not a date" in out.output
+
+
+def test_nothing_due_says_so(dated: Path, cli):
+    out = cli("due", "--as-of", "2025-01-01").stdout
+    assert "Nothing is overdue." in out and "Nothing falls due in that time." in out
+    md = cli("due", "--as-of", "2025-01-01", "-f", "markdown").stdout
+    assert "Nothing is overdue." in md
+
+
+def test_the_signed_plan_has_no_dates_so_nothing_is_due(repo: Path, cli):
+    data = json.loads(cli("due", "-f", "json").stdout)
+    assert data["overdue"] == data["due_soon"] == []
+    cli("due", "--exit-code", code=0)
