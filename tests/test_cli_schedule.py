@@ -87,3 +87,72 @@ def test_the_signed_plan_has_no_dates_so_nothing_is_due(repo: Path, cli):
     data = json.loads(cli("due", "-f", "json").stdout)
     assert data["overdue"] == data["due_soon"] == []
     cli("due", "--exit-code", code=0)
+
+
+# --- status and show -------------------------------------------------------------------------
+
+
+def test_status_shows_colours_and_overdue_counts_when_the_plan_has_dates(dated: Path, cli):
+    golden("status-dated.txt", cli("status", "--as-of", AS_OF).stdout)
+    golden("status-dated.md", cli("status", "--as-of", AS_OF, "-f", "markdown").stdout)
+
+
+def test_status_json_carries_the_schedule(dated: Path, cli):
+    data = json.loads(cli("status", "--as-of", AS_OF, "-f", "json").stdout)
+    assert data["schedule"] == {"as_of": AS_OF, "amber_days": 30}
+    assert data["total"]["schedule"] == {
+        "colour": "red",
+        "counts": {"red": 1, "amber": 1, "green": 2, "grey": 2},
+        "overdue": 1,
+    }
+    area1, area2 = data["areas"]
+    assert area1["schedule"]["colour"] == "red" and area2["schedule"]["colour"] == "green"
+    assert [t["schedule"]["colour"] for t in area1["topics"]] == ["red", "grey"]
+
+
+def test_status_as_of_counts_the_statuses_of_that_day(dated: Path, cli):
+    data = json.loads(cli("status", "--as-of", "2026-01-01", "-f", "json").stdout)
+    assert data["total"]["counts"]["planned"] == 6  # nothing had started yet
+    out = cli("status", "--as-of", "2026-01-01").stdout
+    assert "as of 2026-01-01, from the status histories" in out
+
+
+def test_status_filters_narrow_the_colours(dated: Path, cli):
+    data = json.loads(cli("status", "--as-of", AS_OF, "--area", "2", "-f", "json").stdout)
+    assert data["total"]["schedule"]["colour"] == "green"
+
+
+def test_status_of_a_plan_without_dates_shows_no_colours(repo: Path, cli):
+    # the signed 2024 plan has no dates: its output is as it always was (tests/test_cli_read.py)
+    out = cli("status").stdout
+    assert "Schedule" not in out and "Overdue" not in out
+
+
+def test_show_gives_the_schedule_and_the_actual_dates(dated: Path, cli):
+    out = cli("show", "1.1.3", "--as-of", AS_OF).stdout
+    assert "Dates:        2026-01-20 to 2026-03-10\n" in out
+    assert "Schedule:     green: due in 9 days (as of 2026-03-01)\n" in out
+    assert "Actual:       started 2026-01-20, ended -\n" in out
+    out = cli("show", "1.1.1", "--as-of", AS_OF).stdout
+    assert "Schedule:     red: 9 days overdue (as of 2026-03-01)\n" in out
+    out = cli("show", "1.2.1", "--as-of", AS_OF, "-f", "markdown").stdout
+    assert "- **Actual:** started 2026-01-05, ended 2026-01-30\n" in out
+    out = cli("show", "2.1.2", "--as-of", AS_OF).stdout
+    assert "Schedule:" not in out and "Actual:" not in out
+
+
+def test_show_json_carries_the_schedule(dated: Path, cli):
+    data = json.loads(cli("show", "1.1.1", "--as-of", AS_OF, "-f", "json").stdout)
+    assert data["schedule"] == {
+        "as_of": AS_OF,
+        "colour": "red",
+        "reason": "9 days overdue",
+        "days_left": -9,
+        "overdue": True,
+        "actual_start": None,
+        "actual_end": None,
+    }
+    # as of a day before it was completed, 1.2.1 was in progress
+    data = json.loads(cli("show", "1.2.1", "--as-of", "2026-01-29", "-f", "json").stdout)
+    assert data["schedule"]["colour"] == "green"
+    assert data["schedule"]["actual_end"] is None
