@@ -156,3 +156,14 @@ def test_show_json_carries_the_schedule(dated: Path, cli):
     data = json.loads(cli("show", "1.2.1", "--as-of", "2026-01-29", "-f", "json").stdout)
     assert data["schedule"]["colour"] == "green"
     assert data["schedule"]["actual_end"] is None
+
+
+def test_log_tells_a_date_change_in_words(dated: Path, cli):
+    from .conftest import git
+
+    git(dated, "init", "-q", "-b", "main")
+    git(dated, "add", "-A")
+    git(dated, "commit", "-q", "-m", "Dated plan")
+    cli("schedule", "1.1.1", "--end", "2026-04-30", "--commit")
+    out = cli("log", "1.1.1").stdout
+    assert "end moved from 2026-02-20 to 2026-04-30" in out

@@ -186,7 +186,8 @@ def test_a_change_to_any_activity_field_shows_in_every_output(name):
     data, text = _diff(old, new)
     [entry] = data["activities"]
     assert [f["field"] for f in entry["fields"]] == [key], "diff --format json"
-    assert f"~ {key}:" in text, "diff (text)"
+    # "~ title: old → new", or in words: "~ end moved from 2024-05-01 to 2031-07-09"
+    assert f"~ {key}:" in text or f"~ {key} " in text, "diff (text)"
     before, after = _outputs(old), _outputs(new)
     for output in before:
         assert before[output] != after[output], f"{output} does not show a change of {name}"
