@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 
@@ -98,6 +99,11 @@ def set_dates(
         raise WorkplanError(f"{activity.id} already has these dates ({shown}); nothing to change")
     bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
     text = load.decode(data, name)
+    if re.search("\r(?!\n)", text):  # new lines would end otherwise than the file's own
+        raise WorkplanError(
+            f"{name}: cannot set the dates of {activity.id} in place: the file ends lines with "
+            "a carriage return alone (old Mac style); convert it to LF or CRLF line ends first"
+        )
     loc = activity_loc(plan, activity.id)
     intended = _intended(plan, loc, replace(activity, start=dates["start"], end=dates["end"]))
 
