@@ -177,7 +177,7 @@ def test_roll_up_per_topic_area_and_plan():
         "counts": {RED: 1, AMBER: 1, GREEN: 1, GREY: 0},
         "overdue": 1,
     }
-    assert [k for k in s.activities] == ["1.1.1", "1.1.2", "1.2.1", "2.1.1", "2.1.2"]
+    assert [k for k in s.colours] == ["1.1.1", "1.1.2", "1.2.1", "2.1.1", "2.1.2"]
 
 
 def test_roll_up_of_what_the_filters_keep():
@@ -194,8 +194,8 @@ def test_the_plan_sets_the_amber_threshold():
     )
     assert schedule.amber_days(strict) == 5
     s = schedule.schedule(strict, strict.activities(), as_of=DAY)
-    assert s.activities["1.1.2"].colour == GREEN
-    assert schedule.schedule(plan, plan.activities(), as_of=DAY).activities["1.1.2"].colour == AMBER
+    assert s.colours["1.1.2"] == GREEN
+    assert schedule.schedule(plan, plan.activities(), as_of=DAY).colours["1.1.2"] == AMBER
 
 
 def test_as_of_takes_the_status_on_that_day_from_the_history():
@@ -206,7 +206,7 @@ def test_as_of_takes_the_status_on_that_day_from_the_history():
         history=[_entry("2025-03-05", "planned", "completed")],
     )
     plan = plan_of({"1.1": [done]})
-    assert schedule.schedule(plan, plan.activities(), as_of=DAY).activities["1.1.1"].colour == RED
+    assert schedule.schedule(plan, plan.activities(), as_of=DAY).colours["1.1.1"] == RED
     later = dt.date(2025, 3, 6)
     assert schedule.schedule(plan, plan.activities(), as_of=later).total.colour == GREY
 

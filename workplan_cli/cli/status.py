@@ -69,9 +69,12 @@ def status(
 
         the_plan = plan_as_of(the_plan, as_of)  # the statuses on that day, from the histories
     rows, total = query.summarize(the_plan, filters)
-    judged = schedule.schedule(the_plan, query.select(the_plan, filters), as_of)
+
+    def judged() -> schedule.Schedule:
+        return schedule.schedule(the_plan, query.select(the_plan, filters), as_of)
+
     if format is Format.JSON:
-        print_json(views.status_view(the_plan, rows, total, filters, judged))
+        print_json(views.status_view(the_plan, rows, total, filters, judged()))
         return
     compact = is_terminal() and format is Format.TABLE
     cells = _compact_cells if compact else _cells
@@ -81,9 +84,10 @@ def status(
     ]
     table.append(cells("", "All activities shown", total))
     columns = COMPACT if compact else COLUMNS
-    if schedule.has_dates(the_plan):
+    if schedule.has_dates(the_plan):  # a plan without dates shows what it always showed
         columns = columns + SCHEDULE
-        for cells_of, rollup in zip(table, [*_rollups(rows, judged), judged.total], strict=True):
+        found = judged()
+        for cells_of, rollup in zip(table, [*_rollups(rows, found), found.total], strict=True):
             cells_of += [rollup.colour, str(rollup.overdue)]
     header = _header(the_plan, as_of)
     if format is Format.MARKDOWN:

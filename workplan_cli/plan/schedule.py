@@ -56,7 +56,9 @@ def amber_days(plan: Plan) -> int:
 
 def has_dates(plan: Plan) -> bool:
     """Whether any activity of the plan has a planned end date (status shows colours then)."""
-    return any(ref.activity.end is not None for ref in plan.activities())
+    return any(
+        a.end is not None for area in plan.areas for topic in area.topics for a in topic.activities
+    )
 
 
 def status_on(activity: Activity, day: dt.date) -> Status:
@@ -123,28 +125,48 @@ class Judgement:
         }
 
 
+def colour(
+    activity: Activity, as_of: dt.date, amber: int, status: Status | None = None
+) -> tuple[str, bool]:
+    """Returns (the activity's colour on `as_of`, whether it is overdue) by the rules above;
+    `status` is its status on that day (default: the recorded one). The one place the rules
+    are written; `judge` adds the words."""
+    status = activity.status if status is None else status
+    if status in CLOSED:
+        return GREY, False
+    end = activity.end
+    if status is Status.POSTPONED:
+        return RED, end is not None and end < as_of
+    if end is None:
+        return GREY, False
+    if end < as_of:
+        return RED, True
+    if (end - as_of).days <= amber and status is not Status.IN_PROGRESS:
+        return AMBER, False
+    return GREEN, False
+
+
 def judge(
     activity: Activity, as_of: dt.date, amber: int, status: Status | None = None
 ) -> Judgement:
-    """Returns the activity's colour on `as_of` by the rules above; `status` is its status on
-    that day (default: the recorded one)."""
+    """Returns the activity's colour on `as_of`, whether it is overdue, and why in words."""
     status = activity.status if status is None else status
+    hue, overdue = colour(activity, as_of, amber, status)
     end = activity.end
     days = None if end is None else (end - as_of).days
     if status in CLOSED:
-        return Judgement(GREY, status.value, days)
-    overdue = days is not None and days < 0
-    if status is Status.POSTPONED:
-        late = f", {_days(-days)} past its end" if overdue and days is not None else ""
-        return Judgement(RED, "postponed" + late, days, overdue)
-    if days is None:
-        return Judgement(GREY, "no end date")
-    if days < 0:
-        return Judgement(RED, f"{_days(-days)} overdue", days, True)
-    when = "due today" if days == 0 else f"due in {_days(days)}"
-    if days <= amber and status is not Status.IN_PROGRESS:
-        return Judgement(AMBER, f"{when}, not started", days)
-    return Judgement(GREEN, when, days)
+        reason = status.value
+    elif status is Status.POSTPONED:
+        reason = "postponed" + (f", {_days(-days)} past its end" if overdue and days else "")
+    elif days is None:
+        reason = "no end date"
+    elif days < 0:
+        reason = f"{_days(-days)} overdue"
+    else:
+        reason = "due today" if days == 0 else f"due in {_days(days)}"
+        if hue == AMBER:
+            reason += ", not started"
+    return Judgement(hue, reason, days, overdue)
 
 
 def _days(n: int) -> str:
@@ -163,6 +185,12 @@ class Rollup:
         self.counts[judgement.colour] += 1
         self.overdue += judgement.overdue
 
+    def merge(self, other: Rollup) -> None:
+        """Adds the counts of another group (a topic's to its area's, say)."""
+        for hue, n in other.counts.items():
+            self.counts[hue] += n
+        self.overdue += other.overdue
+
     @property
     def colour(self) -> str:
         return worst(c for c in COLOURS if self.counts[c])
@@ -173,11 +201,11 @@ class Rollup:
 
 @dataclass(frozen=True)
 class Schedule:
-    """The plan's schedule on a day: each activity's judgement, and the roll-ups."""
+    """The plan's schedule on a day: each activity's colour, and the roll-ups."""
 
     as_of: dt.date
     amber_days: int
-    activities: dict[str, Judgement]  # by activity id, in document order
+    colours: dict[str, str]  # activity id -> colour, in document order (details: `judge`)
     topics: dict[str, Rollup]
     areas: dict[str, Rollup]
     total: Rollup
@@ -191,26 +219,33 @@ def schedule(
 ) -> Schedule:
     """Returns the schedule of the activities `refs` (of `plan`) on `as_of` (default: today).
 
-    With `as_of` given, each activity's status is its status on that day (from its history)
-    and its actual dates leave out later entries; without it, the recorded status is used.
+    With `as_of` given, each activity's status is its status on that day (from its history);
+    without it, the recorded status is used.
     """
     day = dt.date.today() if as_of is None else as_of
     amber = amber_days(plan) if amber is None else amber
-    judged: dict[str, Judgement] = {}
+    colours: dict[str, str] = {}
     topics: dict[str, Rollup] = {}
-    areas: dict[str, Rollup] = {}
-    total = Rollup()
+    area_of: dict[str, str] = {}
     for ref in refs:
         a = ref.activity
-        verdict = judge(a, day, amber, None if as_of is None else status_on(a, as_of))
-        judged[a.id] = verdict
-        for rollup in (
-            topics.setdefault(ref.topic.id, Rollup()),
-            areas.setdefault(ref.area.id, Rollup()),
-            total,
-        ):
-            rollup.add(verdict)
-    return Schedule(day, amber, judged, topics, areas, total)
+        hue, overdue = colour(a, day, amber, None if as_of is None else status_on(a, as_of))
+        colours[a.id] = hue
+        rollup = topics.get(ref.topic.id)
+        if rollup is None:
+            rollup = topics[ref.topic.id] = Rollup()
+            area_of[ref.topic.id] = ref.area.id
+        rollup.counts[hue] += 1
+        rollup.overdue += overdue
+    areas: dict[str, Rollup] = {}
+    total = Rollup()
+    for topic_id, rollup in topics.items():
+        area = areas.get(area_of[topic_id])
+        if area is None:
+            area = areas[area_of[topic_id]] = Rollup()
+        for group in (area, total):
+            group.merge(rollup)
+    return Schedule(day, amber, colours, topics, areas, total)
 
 
 @dataclass(frozen=True)
