@@ -71,8 +71,8 @@ def changed(hint, current):
         hint = typing.get_args(hint)[0]
     if typing.get_origin(hint) is list:
         (item,) = typing.get_args(hint)
-        new = [changed(item, None)]
-        return new if new != current else new * 2  # a sample block already holds the one
+        value = [changed(item, None)]
+        return value if value != current else value * 2  # a sampled block holds it already
     if isinstance(hint, type) and issubclass(hint, Enum):
         return next(m for m in reversed(list(hint)) if m != current)
     if hint is dt.date:

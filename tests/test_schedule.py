@@ -251,3 +251,40 @@ def test_an_activity_without_history_keeps_its_status_on_any_day():
     a = activity("1.1.1", Status.IN_PROGRESS)
     assert schedule.status_on(a, dt.date(2000, 1, 1)) is Status.IN_PROGRESS
     assert isinstance(a, Activity)
+
+
+@pytest.mark.parametrize(
+    "setting, message",
+    [
+        (
+            "amber_days: -1",
+            "plan.monitoring.amber_days: Input should be greater than or equal to 0",
+        ),
+        ("amber_days: 7.5", "plan.monitoring.amber_days"),
+        ("amber_days: true", "plan.monitoring.amber_days"),
+        ("amber_days: 30\n    colour: red", "plan.monitoring.colour"),
+    ],
+)
+def test_the_monitoring_settings_are_checked(setting, message):
+    from workplan_cli.errors import WorkplanError
+    from workplan_cli.plan import load
+
+    from .conftest import STAKEHOLDER_IDS
+    from .schedplans import DATED_PLAN
+
+    text = DATED_PLAN.replace("amber_days: 30", setting)
+    with pytest.raises(WorkplanError) as caught:
+        load.parse_plan(text.encode(), "workplan-2026.yaml", STAKEHOLDER_IDS)
+    assert message in str(caught.value)
+
+
+def test_the_amber_threshold_is_read_from_the_file():
+    from workplan_cli.plan import load
+
+    from .conftest import STAKEHOLDER_IDS
+    from .schedplans import DATED_PLAN
+
+    text = DATED_PLAN.replace("amber_days: 30", "amber_days: 7")
+    plan = load.parse_plan(text.encode(), "workplan-2026.yaml", STAKEHOLDER_IDS)
+    assert schedule.amber_days(plan) == 7
+    assert plan.plan.monitoring.periods == ["2026", "2026-Q1"]  # an unquoted year is a text

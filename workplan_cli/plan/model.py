@@ -118,6 +118,18 @@ class NotBlank:
 
 
 @dataclass(frozen=True)
+class AtLeast:
+    """A number no smaller than `least`."""
+
+    least: int
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Callable) -> Any:
+        schema = handler(source)
+        schema["ge"] = self.least
+        return schema
+
+
+@dataclass(frozen=True)
 class Strict:
     """Exactly this type, never converted: `true` is not the number 1, nor "1"."""
 
@@ -159,28 +171,6 @@ def _shown(value: Any) -> str:
 
 
 @dataclass(frozen=True)
-class AtLeast:
-    """A whole number no smaller than `low`."""
-
-    low: int
-
-    def check(self, value: int) -> int:
-        if value < self.low:
-            raise ValueError(f"{value} is less than {self.low}")
-        return value
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: Callable) -> Any:
-        from pydantic_core import core_schema
-
-        return core_schema.no_info_after_validator_function(self.check, handler(source))
-
-    def __get_pydantic_json_schema__(self, schema: Any, handler: Callable) -> Any:
-        out = handler(schema)
-        out["minimum"] = self.low
-        return out
-
-
-@dataclass(frozen=True)
 class OrYear:
     """JSON Schema only: a version may also be written as an unquoted year (see _version_text)."""
 
@@ -217,16 +207,14 @@ DacSector = Annotated[str, Rule(r"[1-9][0-9]{4}", "an OECD DAC 5-digit sector co
 LanguageCode = Annotated[str, Rule(r"[a-z]{2}", "an ISO 639-1 language code like 'en'")]
 CurrencyCode = Annotated[str, Rule(r"[A-Z]{3}", "an ISO 4217 currency code like 'EUR'")]
 Uri = Annotated[str, Rule(r"https?://[^\s]+", "a web address starting http:// or https://")]
+Text = Annotated[str, NotEmpty(), NotBlank()]
+Date = Annotated[dt.date, DateOnly()]
 Period = Annotated[
     str,
     Coerce(_version_text),
-    Rule(
-        r"[0-9]{4}(-Q[1-4])?", "a reporting period: a year like '2024' or a quarter like '2024-Q4'"
-    ),
+    Rule(r"[0-9]{4}(-Q[1-4])?", "a period: a year like '2024' or a quarter like '2024-Q4'"),
     OrYear(),
 ]
-Text = Annotated[str, NotEmpty(), NotBlank()]
-Date = Annotated[dt.date, DateOnly()]
 
 
 # What pydantic reads: unknown keys are errors; keys are the fields' aliases; each property of
@@ -449,7 +437,7 @@ class IatiSettings:
 
 @_model
 class Monitoring:
-    """How progress is monitored: the reporting periods, and when a due date turns amber."""
+    """How progress is judged: the reporting periods and the thresholds of the status colours."""
 
     __pydantic_config__ = _CONFIG
 
@@ -461,7 +449,7 @@ class Monitoring:
     )
     amber_days: Annotated[int, Strict(), AtLeast(0)] = spec(
         "Amber days",
-        "An activity that is not in progress turns amber this many days before its end date.",
+        "How many days before its end an activity not yet in progress turns amber (default 30).",
         NUMBER,
         default=30,
     )
@@ -498,7 +486,7 @@ class PlanMeta:
     )
     monitoring: Monitoring | None = spec(
         "Monitoring",
-        "Reporting periods and the thresholds of the status colours (not content of the plan).",
+        "Reporting periods and the thresholds of the status colours.",
         BLOCK,
         default=None,
     )
