@@ -160,3 +160,52 @@ def test_commit_commits_only_the_plan_file(dated: Path, cli):
     assert git(dated, "show", "--name-only", "--format=", "HEAD").split() == [
         "data/workplan-2026.yaml"
     ]
+
+
+SCHEDULER = """
+import sys
+from workplan_cli.cli import app
+repo, activity, count = sys.argv[1:]
+for k in range(int(count)):
+    args = ["schedule", activity, "--end", f"2024-11-{k + 1:02d}", "--repo", repo]
+    if app(args, prog_name="workplan", standalone_mode=False):
+        sys.exit(1)
+"""
+STATUS_SETTER = """
+import sys
+from workplan_cli.cli import app
+repo, activity, count = sys.argv[1:]
+for k in range(int(count)):
+    status = "in-progress" if k % 2 == 0 else "postponed"
+    args = ["set-status", activity, status, "--on", "2024-10-12", "--by", "w",
+            "--note", f"#{k}", "--repo", repo]
+    if app(args, prog_name="workplan", standalone_mode=False):
+        sys.exit(1)
+"""
+
+
+@pytest.mark.slow
+def test_schedule_and_set_status_at_once_lose_nothing(repo: Path):
+    import os
+    import subprocess
+    import sys
+
+    from workplan_cli.plan.store import find_repo
+
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    count = "8"
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(repo), ident, count],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for code, ident in ((SCHEDULER, "2.2.3"), (SCHEDULER, "1.1.1"), (STATUS_SETTER, "1.3.2"))
+    ]
+    errors = [child.communicate(timeout=300)[1] for child in children]
+    assert [child.returncode for child in children] == [0, 0, 0], errors
+    plan = find_repo(repo).load_plan("2024")
+    assert plan.find("2.2.3").activity.end == D("2024-11-08")
+    assert plan.find("1.1.1").activity.end == D("2024-11-08")
+    assert [h.note for h in plan.find("1.3.2").activity.history] == [f"#{k}" for k in range(8)]
