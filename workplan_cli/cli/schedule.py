@@ -69,7 +69,7 @@ def schedule(
     def make(data: bytes, name: str, ids: set[str]) -> edit.Edit:
         return edit.set_dates(data, name, request, ids, parse_plan)
 
-    outcome = progress.change(store, make, edit.commit_message, plan, dry_run, commit)
+    outcome = progress.update(store, make, edit.commit_message, plan, dry_run, commit)
     if dry_run:
         write(outcome.diff())
         return

@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from workplan_cli import fileio
 from workplan_cli.edit import status as edit
@@ -17,9 +17,10 @@ from workplan_cli.plan.store import Repo, display_path, parse_plan, read_bytes
 
 @dataclass(frozen=True)
 class Outcome:
-    """What an update did: the edit, the file's name, and the commit made (if any)."""
+    """What an update did: the edit (a status change or planned dates: its `old` and `new`
+    bytes), the file's name, and the commit made (if any)."""
 
-    edit: Any  # a Made: edit.status.Edit, edit.schedule.Edit
+    edit: Any
     name: str
     written: bool
     commit: str | None = None
@@ -45,38 +46,23 @@ def record(
     The read-modify-write runs under the file's lock, so concurrent updates are never lost.
     """
 
-    def make(data: bytes, name: str, ids: set[str]) -> edit.Edit:
+    def made(data: bytes, name: str, ids: set[str]) -> edit.Edit:
         return edit.set_status(data, name, request, ids, parse_plan)
 
-    return change(
-        repo, make, lambda made: edit.commit_message(made, request.note), plan, dry_run, commit
-    )
+    return update(repo, made, lambda e: edit.commit_message(e, request.note), plan, dry_run, commit)
 
 
-class Made(Protocol):
-    """What an edit function returns: the file's bytes before and after (edit.status.Edit)."""
-
-    @property
-    def old(self) -> bytes: ...
-    @property
-    def new(self) -> bytes: ...
-
-
-def change(
+def update(
     repo: Repo,
-    make: Callable[[bytes, str, set[str]], Made],
+    make: Callable[[bytes, str, set[str]], Any],
     message: Callable[[Any], str],
-    plan: str | None = None,
-    dry_run: bool = False,
-    commit: bool = False,
+    plan: str | None,
+    dry_run: bool,
+    commit: bool,
 ) -> Outcome:
-    """Returns the outcome of an edit of the plan named (default: the current one): `make`
-    returns the edit (a `Made`) of the file's bytes, given its name and the stakeholder ids, or
-    raises WorkplanError; `message` gives the commit message of an edit.
-
-    The read-modify-write runs under the file's lock, so concurrent updates are never lost;
-    `make` runs again when another program changed the file meanwhile.
-    """
+    """Returns the outcome of the edit that `make(bytes, name, stakeholder ids)` returns for
+    the plan named (default: the current one): made under the file's lock, written atomically,
+    committed with `message(edit)` when asked."""
     ids = set(repo.load_stakeholders().by_id())
     path = repo.plan_path(plan) if plan else repo.current_plan_path(ids)
     repo.check_inside(path)  # never edit a file that a link under data/ leads to elsewhere
@@ -86,13 +72,13 @@ def change(
         return Outcome(make(read_bytes(path), name, ids), name, False)
     with fileio.locked(path):
 
-        def rewrite(data: bytes) -> tuple[bytes, Made]:
+        def change(data: bytes) -> tuple[bytes, Any]:
             if commit:
                 _check_clean(path, name)  # again on every try: the new content must be HEAD's
             made = make(data, name, ids)
             return made.new, made
 
-        change_made, old, written = fileio.rewrite(path, rewrite, read=read_bytes)
+        change_made, old, written = fileio.rewrite(path, change, read=read_bytes)
         if not commit:
             return Outcome(change_made, name, True)
         try:
