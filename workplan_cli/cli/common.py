@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import inspect
 from collections.abc import Callable
@@ -104,6 +103,33 @@ ActivityIdArgument = Annotated[
 ]
 
 
+AsOfOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Judge as of this day, YYYY-MM-DD (default: today).",
+        show_default=False,
+    ),
+]
+
+
+def as_of_date(text: Optional[str]):
+    """Returns the day `--as-of` names (today when not given), or raises a usage error."""
+    import datetime as dt
+
+    if text is None:
+        return dt.date.today()
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise typer.BadParameter(
+        f"{text!r} is not a date; write it as YYYY-MM-DD", param_hint="--as-of"
+    )
+
+
 class Format(StrEnum):
     TABLE = "table"
     JSON = "json"
@@ -161,27 +187,3 @@ def make_filters(area=None, topic=None, status=None, lead=None, stakeholder=None
     from workplan_cli.plan.query import Filters
 
     return Filters(area=area, topic=topic, status=status, lead=lead, stakeholder=stakeholder)
-
-
-def parse_as_of(value: Optional[str]) -> Optional[dt.date]:
-    """Returns the date of --as-of, or raises a usage error."""
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date like 2025-03-31") from None
-
-
-# The day the schedule's colours are judged on (status, show, due).
-AsOfOption = Annotated[
-    Optional[dt.date],
-    typer.Option(
-        "--as-of",
-        metavar="DATE",
-        parser=parse_as_of,
-        help="Judge the schedule on this date (YYYY-MM-DD; default: today), with each "
-        "activity's status on that date from its history.",
-        show_default=False,
-    ),
-]

@@ -14,6 +14,7 @@ from workplan_cli.cli.common import (
     FormatOption,
     PlanOption,
     RepoOption,
+    as_of_date,
     open_repo,
     with_filters,
 )
@@ -74,16 +75,17 @@ def due(
     """
     from workplan_cli.plan import query, schedule
 
+    when = None if as_of is None else as_of_date(as_of)  # None: today, recorded statuses
     store = open_repo(repo)
     the_plan = store.load_plan(plan)
     people = store.load_stakeholders()
     filters = query.resolve_filters(filters, the_plan, people)
     refs = query.select(the_plan, filters)
     days = schedule.amber_days(the_plan) if within is None else within
-    late, soon = schedule.due(the_plan, refs, as_of, days)
+    late, soon = schedule.due(the_plan, refs, when, days)
     if overdue_only:
         soon = []
-    day = as_of or dt.date.today()
+    day = when or dt.date.today()
     names = {s.id: s.label for s in people.stakeholders}
     if format is Format.JSON:
         print_json(

@@ -13,6 +13,7 @@ from workplan_cli.cli.common import (
     FormatOption,
     PlanOption,
     RepoOption,
+    as_of_date,
     open_repo,
 )
 from workplan_cli.cli.output import echo, print_json
@@ -36,10 +37,11 @@ def show(
     from workplan_cli.output import views
     from workplan_cli.plan import query
 
+    when = None if as_of is None else as_of_date(as_of)  # None: today, recorded statuses
     store = open_repo(repo)
     the_plan = store.load_plan(plan)
     ref = query.find_activity(the_plan, activity_id)
-    timing = schedule_facts(the_plan, ref, as_of)
+    timing = schedule_facts(the_plan, ref, when)
     if format is Format.JSON:
         print_json(
             {

@@ -11,6 +11,7 @@ from workplan_cli.cli.common import (
     FormatOption,
     PlanOption,
     RepoOption,
+    as_of_date,
     open_repo,
     with_filters,
 )
@@ -61,17 +62,18 @@ def status(
     from workplan_cli.output import views
     from workplan_cli.plan import query, schedule
 
+    when = None if as_of is None else as_of_date(as_of)  # None: today, recorded statuses
     store = open_repo(repo)
     the_plan = store.load_plan(plan)
     filters = query.resolve_filters(filters, the_plan, store.load_stakeholders())
-    if as_of is not None:
+    if when is not None:
         from workplan_cli.output.reportdata import plan_as_of
 
-        the_plan = plan_as_of(the_plan, as_of)  # the statuses on that day, from the histories
+        the_plan = plan_as_of(the_plan, when)  # the statuses on that day, from the histories
     rows, total = query.summarize(the_plan, filters)
 
     def judged() -> schedule.Schedule:
-        return schedule.schedule(the_plan, query.select(the_plan, filters), as_of)
+        return schedule.schedule(the_plan, query.select(the_plan, filters), when)
 
     if format is Format.JSON:
         print_json(views.status_view(the_plan, rows, total, filters, judged()))
@@ -89,7 +91,7 @@ def status(
         found = judged()
         for cells_of, rollup in zip(table, [*_rollups(rows, found), found.total], strict=True):
             cells_of += [rollup.colour, str(rollup.overdue)]
-    header = _header(the_plan, as_of)
+    header = _header(the_plan, when)
     if format is Format.MARKDOWN:
         from workplan_cli.output.markdown import md, md_inline
 
