@@ -7,6 +7,7 @@ flow lists, and a status history on some activities. The stakeholders file is th
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import random
 import shutil
 import textwrap
@@ -74,8 +75,9 @@ def folded(text: str, indent: int) -> str:
     return ">-\n" + "\n".join(pad + line for line in textwrap.wrap(text, 96 - indent))
 
 
-def make_plan(activities: int, seed: int = 1) -> str:
-    """Returns the text of a valid plan file with about `activities` activities."""
+def make_plan(activities: int, seed: int = 1, dates: bool = False) -> str:
+    """Returns the text of a valid plan file with about `activities` activities; with `dates`,
+    every activity has a planned start and end in 2024 (so that the schedule has work)."""
     rng = random.Random(seed)
     areas = max(3, activities // 400)
     topics = 8
@@ -110,11 +112,11 @@ def make_plan(activities: int, seed: int = 1) -> str:
                 "        activities:",
             ]
             for i in range(1, per_topic + 1):
-                out += activity(rng, f"{a}.{t}.{i}")
+                out += activity(rng, f"{a}.{t}.{i}", dates)
     return "\n".join(out) + "\n"
 
 
-def activity(rng: random.Random, ident: str) -> list[str]:
+def activity(rng: random.Random, ident: str, dates: bool = False) -> list[str]:
     lines = []
     if rng.random() < 0.2:
         lines.append(f"          # {sentence(rng, 10)}")
@@ -135,6 +137,10 @@ def activity(rng: random.Random, ident: str) -> list[str]:
         "            lead: [micde, bmdv]",
         f"            stakeholders: [{stakeholders}]",
     ]
+    if dates:  # a start in the first half of 2024, an end 1 to 180 days after it
+        start = dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(180))
+        end = start + dt.timedelta(days=rng.randint(1, 180))
+        lines += [f"            start: {start}", f'            end: "{end}"']
     if history:
         lines.append("            history:")
         for date, before, after in history:
@@ -150,11 +156,12 @@ def activity(rng: random.Random, ident: str) -> list[str]:
     return lines
 
 
-def make_repo(folder: Path, activities: int, seed: int = 1) -> Path:
+def make_repo(folder: Path, activities: int, seed: int = 1, dates: bool = False) -> Path:
     """Writes data/workplan-2024.yaml and data/stakeholders.yaml under `folder`."""
     data = folder / "data"
     data.mkdir(parents=True, exist_ok=True)
-    (data / "workplan-2024.yaml").write_text(make_plan(activities, seed), encoding="utf-8")
+    text = make_plan(activities, seed, dates)
+    (data / "workplan-2024.yaml").write_text(text, encoding="utf-8")
     shutil.copy(ROOT / "data" / "stakeholders.yaml", data / "stakeholders.yaml")
     return folder
 
@@ -164,8 +171,9 @@ def main() -> None:
     parser.add_argument("activities", type=int)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--dates", action="store_true", help="a planned start and end on each")
     args = parser.parse_args()
-    make_repo(args.folder, args.activities, args.seed)
+    make_repo(args.folder, args.activities, args.seed, args.dates)
     print(args.folder / "data" / "workplan-2024.yaml")
 
 

@@ -177,6 +177,34 @@ def bench_size(runs: int, work: Path, size: int) -> None:
     )
 
 
+def bench_schedule(runs: int, work: Path, size: int) -> None:
+    """`status` (with its colour columns) and `due` on a plan whose every activity has dates."""
+    repo = make_repo(work / f"dated-{size}", size, dates=True)
+    cache_dir = work / f"cache-dated-{size}"
+    cache = {"WORKPLAN_CACHE_DIR": str(cache_dir)}
+    as_of = ["--as-of", "2024-06-15"]
+    for name, args in (("status", ["status", *as_of]), ("due", ["due", *as_of])):
+        firsts, seconds = [], []
+        for _ in range(runs):
+            shutil.rmtree(cache_dir, ignore_errors=True)
+            firsts.append(run([*WORKPLAN, *args], repo, cache)[0])
+            seconds.append(run([*WORKPLAN, *args], repo, cache)[0])
+        report(f"{size} dated activities: {name}, second run vs first", seconds, firsts, 0.3)
+    due, status = compare(
+        runs, repo, [*WORKPLAN, "due", *as_of], [*WORKPLAN, "status", *as_of], cache, cache
+    )
+    print(
+        f"{f'{size} dated activities: due vs status, warm':<58} {statistics.median(due):7.3f} s "
+        f"({ratio(due, status):4.2f}x)"
+    )
+    nocache = {"WORKPLAN_NO_CACHE": "1"}
+    peaks = [run([*WORKPLAN, cmd, *as_of], repo, nocache)[1] for cmd in ("status", "due")]
+    print(
+        f"{f'{size} dated activities: peak memory of status / due':<58} {peaks[0]} MB / "
+        f"{peaks[1]} MB (target <= 300 MB)"
+    )
+
+
 def reworded_revision(repo: Path) -> Path:
     """Writes data/workplan-2025.yaml: every activity renumbered (a.t.i becomes a.t.i+1000)
     and its text reworded (one word added); returns its path."""
@@ -231,7 +259,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="2000,10000")
     parser.add_argument("--commits", type=int, default=500)
     parser.add_argument("--diff-sizes", default="500,10000")
-    parser.add_argument("--only", nargs="*", default=["startup", "size", "diff", "log", "hostile"])
+    parser.add_argument(
+        "--only", nargs="*", default=["startup", "size", "schedule", "diff", "log", "hostile"]
+    )
     args = parser.parse_args()
     print(
         f"python {sys.version.split()[0]}, {os.cpu_count()} cores, "
@@ -244,6 +274,9 @@ def main() -> None:
         if "size" in args.only:
             for size in (int(s) for s in args.sizes.split(",")):
                 bench_size(args.runs, work, size)
+        if "schedule" in args.only:
+            for size in (int(s) for s in args.sizes.split(",")):
+                bench_schedule(args.runs, work, size)
         if "diff" in args.only:
             for size in (int(s) for s in args.diff_sizes.split(",")):
                 bench_diff(args.runs, work, size)

@@ -62,6 +62,7 @@ def make_hostile(root: Path) -> None:
     assert marker in text
     history = (
         "            stakeholders: [giz]\n"
+        "            end: 2024-06-30\n"  # overdue: `due` and status's colours show it
         f"            evidence: [{q()}]\n"
         "            history:\n"
         "              - date: 2024-03-01\n"

@@ -146,7 +146,9 @@ def _uses(flow: dict) -> list[str]:
 
 def test_workflows_use_actions_that_run_on_node_24():
     shipped = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
-    flows = [_workflow(p) for p in shipped] + [yamlio.parse(gitsetup.workflow_text("."))]
+    flows = [_workflow(p) for p in shipped] + [
+        yamlio.parse(text(".")) for text in (gitsetup.workflow_text, gitsetup.due_workflow_text)
+    ]
     assert shipped and flows
     for flow in flows:
         uses = _uses(flow)
@@ -155,3 +157,30 @@ def test_workflows_use_actions_that_run_on_node_24():
             action, _, ref = use.partition("@")
             assert re.fullmatch(r"v\d+", ref), use
             assert int(ref[1:]) >= NODE24_MAJORS[action], use
+
+
+def test_the_weekly_due_workflow_posts_the_digest_and_fails_on_overdue(tmp_path):
+    from tests.schedplans import dated_repo
+
+    flow = yamlio.parse(gitsetup.due_workflow_text("."))
+    assert flow["on"]["schedule"] == [{"cron": "17 6 * * 1"}]  # weekly
+    assert "workflow_dispatch" in flow["on"]
+    assert flow["permissions"] == {"contents": "read"}
+    [run] = [s["run"] for s in flow["jobs"]["due"]["steps"] if "run" in s][1:]
+    summary = tmp_path / "summary.md"
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "GITHUB_STEP_SUMMARY": str(summary),
+    }
+    repo = dated_repo(tmp_path / "dated")  # dated 2026: everything with a date is overdue now
+    done = subprocess.run(["bash", "-e", "-c", run], cwd=repo, env=env, capture_output=True)
+    assert done.returncode == 4  # the job fails: something is overdue
+    text = summary.read_text()
+    assert text.startswith("## What is due: A dated test plan (2026)")
+    assert "| 1.1.1 | Overdue workshop | BMDV |" in text
+    shipped = _plan_repo(tmp_path)  # the signed plan has no dates: nothing is overdue
+    summary.write_text("")
+    done = subprocess.run(["bash", "-e", "-c", run], cwd=shipped, env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    assert "Nothing is overdue." in summary.read_text()

@@ -53,7 +53,14 @@ def test_status_json(repo, cli):
         "counts": {"planned": 17, "in-progress": 0, "completed": 0, "postponed": 0, "cancelled": 0},
         "total": 17,
         "progress": 0.0,
+        # the signed plan has no dates: nothing to judge, everything grey
+        "schedule": {
+            "colour": "grey",
+            "counts": {"red": 0, "amber": 0, "green": 0, "grey": 17},
+            "overdue": 0,
+        },
     }
+    assert data["schedule"]["amber_days"] == 30
     assert [a["id"] for a in data["areas"]] == ["1", "2", "3"]
     assert [t["id"] for t in data["areas"][0]["topics"]] == ["1.1", "1.2", "1.3"]
     assert data["areas"][1]["topics"][1]["total"] == 6

@@ -193,7 +193,7 @@ def test_since_adds_what_changed(repo, cli):
     assert (
         "Comparing 2024 (data/workplan-2024.yaml) with 2025 (data/workplan-2025.yaml)." in section
     )
-    assert "| Activities | 1 | 1 | 4 | 5 |" in section
+    assert "| Activities | 1 | 1 | 4 | 6 |" in section
     assert (
         "    - *moved:* 2.2.2 International conference on data-driven urban development "
         "(renumbered from 2.2.3)" in section

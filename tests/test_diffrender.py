@@ -89,3 +89,20 @@ def test_identical_plans():
     assert diffrender.to_text(result, old, new).endswith("\n\nNo differences.\n")
     assert diffrender.to_markdown(result, old, new).endswith("\n\nNo differences.\n")
     assert diffrender.to_json(result, old, new)["identical"] is True
+
+
+def test_an_activity_s_dates_change_in_words():
+    from workplan_cli.diff.plans import FieldChange
+
+    cases = [
+        (("end", "2025-03-31", "2025-06-30"), "end moved from 2025-03-31 to 2025-06-30"),
+        (("start", None, "2025-01-15"), "start set to 2025-01-15"),
+        (("end", "2025-03-31", None), "end cleared (was 2025-03-31)"),
+    ]
+    for (name, old, new), words in cases:
+        node = diffrender.field_node(FieldChange(name, old, new))
+        assert (node.mark, node.label) == ("~", words)
+    # other fields keep old -> new
+    assert diffrender.field_node(FieldChange("kind", "workshop", "other")).label == (
+        "kind: workshop → other"
+    )

@@ -94,8 +94,10 @@ def test_dtstamp_comes_from_the_plan_not_the_clock(cli, repo, tmp_path):
     """The 2025 draft is unsigned and has no history: DTSTAMP is a fixed value, not the time
     of export, so that the same plan gives the same file."""
     first = _export(cli, tmp_path, "--plan", "2025")
-    [event] = Calendar.from_ical(first).walk("VEVENT")
-    assert event.decoded("dtstamp") == dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    events = Calendar.from_ical(first).walk("VEVENT")
+    assert events and {e.decoded("dtstamp") for e in events} == {
+        dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    }
     assert _export(cli, tmp_path, "--plan", "2025") == first
 
 
@@ -131,3 +133,26 @@ def test_ics_golden(dated):
     data = ics_export(plan, list(plan.activities()))
     assert b"\r\n" in data and data.count(b"\n") == data.count(b"\r\n")
     check_golden("dated.ics", data)
+
+
+def test_due_dates_are_events_of_their_own(tmp_path, cli, monkeypatch):
+    from tests.schedplans import dated_repo
+
+    root = dated_repo(tmp_path / "dated")
+    monkeypatch.chdir(root)
+    events = _events(_export(cli, tmp_path))
+    due = {uid: e for uid, e in events.items() if uid.startswith("due-")}
+    # every activity with an end date that is neither completed nor cancelled (not 1.2.1)
+    assert sorted(due) == [
+        f"due-{i}@dated-plan.workplan" for i in ("1.1.1", "1.1.2", "1.1.3", "2.1.1")
+    ]
+    workshop = due["due-1.1.1@dated-plan.workplan"]
+    assert str(workshop["summary"]) == "Due: 1.1.1 Overdue workshop"
+    assert workshop.decoded("dtstart") == dt.date(2026, 2, 20)
+    assert workshop.decoded("dtend") == dt.date(2026, 2, 21)
+    assert str(workshop["transp"]) == "TRANSPARENT"
+    assert "Lead: bmdv" in str(workshop["description"])
+    assert [str(c) for c in workshop["categories"].cats] == ["1 First area", "due"]
+    # the activity's own event spans its planned dates, as before
+    span = events["activity-1.1.1@dated-plan.workplan"]
+    assert span.decoded("dtstart") == dt.date(2026, 1, 15)

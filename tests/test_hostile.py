@@ -32,6 +32,8 @@ CORE = [
     ["report"],
     ["export", "--format", "json"],
     ["set-status", "1.1.1", "completed", "--dry-run"],
+    ["schedule", "1.1.1", "--end", "2024-12-31", "--dry-run"],
+    ["due"],
 ]
 # The other ways in, on one case of each kind (every command costs ~40 ms in-process): other
 # formats, and git's views (review and log read the broken working copy through git).
@@ -39,6 +41,7 @@ MORE = [
     ["validate", "--format", "json"],
     ["validate", "--format", "github"],
     ["status", "--format", "json"],
+    ["due", "--format", "markdown"],
     ["show", "1.1.1", "--format", "json"],
     ["stakeholders"],
     ["diff", "2025", "2024", "--format", "json"],
@@ -68,7 +71,10 @@ ONE_OF_EACH_KIND = {
     *OK,
 }
 # A file with old Mac line endings (CR only) reads fine, but set-status cannot splice it.
-REFUSED = {("cr-only", "set-status"): "cannot update 1.1.1 in place"}
+REFUSED = {
+    ("cr-only", "set-status"): "cannot update 1.1.1 in place",
+    ("cr-only", "schedule"): "cannot set the dates of 1.1.1 in place",
+}
 
 
 def test_the_manifest_names_every_file_of_the_corpus():

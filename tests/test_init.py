@@ -33,6 +33,9 @@ def test_init_with_the_shipped_plan(tmp_path, cli, monkeypatch):
     assert (target / ".github/workflows/workplan-review.yml").read_text() == (
         gitsetup.workflow_text(SPEC)
     )
+    assert (target / ".github/workflows/workplan-due.yml").read_text() == (
+        gitsetup.due_workflow_text(SPEC)
+    )
     assert "id: workplan-validate" in (target / ".pre-commit-config.yaml").read_text()
     assert "data/workplan-*.yaml diff=workplan" in (target / ".gitattributes").read_text()
     assert git(target, "config", "--local", "--get", "diff.workplan.textconv").strip()

@@ -20,6 +20,7 @@ TESTS = ROOT / "tests"
 ELSEWHERE = {
     "diff/plans.py": "test_diff.py",
     "edit/rows.py": "test_importing.py",  # the rows read back, through `workplan import`
+    "edit/schedule.py": "test_schedule_edit.py",  # plan/schedule.py is test_schedule.py
     "edit/status.py": "test_edit.py",
     "git/setup.py": "test_gitsetup.py",
     "output/exports.py": "test_export.py",

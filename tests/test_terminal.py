@@ -41,6 +41,9 @@ COMMANDS = [
     ["validate"],
     ["export", "-f", "csv"],
     ["set-status", "1.1.2", "completed", "--dry-run", "--by", "x", "--note", HOSTILE_TEXT],
+    ["due"],
+    ["due", "-f", "markdown"],
+    ["schedule", "1.1.2", "--end", "2024-07-31", "--dry-run"],
     ["textconv", "data/workplan-2024.yaml"],
 ]
 JSON_COMMANDS = [
@@ -50,6 +53,7 @@ JSON_COMMANDS = [
     ["diff", "main:2024", "2024", "-f", "json"],
     ["review", "main", "-f", "json"],
     ["log", "1.1.2", "-f", "json"],
+    ["due", "-f", "json"],
 ]
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
+from collections.abc import Sequence
 
 from workplan_cli.cli.common import (
     ActivityIdArgument,
+    AsOfOption,
     Format,
     FormatOption,
     PlanOption,
     RepoOption,
+    as_of_date,
     open_repo,
 )
 from workplan_cli.cli.output import echo, print_json
@@ -20,32 +24,77 @@ def show(
     activity_id: ActivityIdArgument,
     plan: PlanOption = None,
     format: FormatOption = Format.TABLE,
+    as_of: AsOfOption = None,
     repo: RepoOption = None,
 ) -> None:
     """Show one activity in full: topic, objectives, text, status, people, dates, history.
+
+    An activity with dates also shows its schedule colour and its actual start and end (from
+    its history).
 
     Example: workplan show 1.3.2
     """
     from workplan_cli.output import views
     from workplan_cli.plan import query
 
+    when = None if as_of is None else as_of_date(as_of)  # None: today, recorded statuses
     store = open_repo(repo)
     the_plan = store.load_plan(plan)
     ref = query.find_activity(the_plan, activity_id)
+    timing = schedule_facts(the_plan, ref, when)
     if format is Format.JSON:
         print_json(
-            {"plan": views.plan_header(the_plan), "activity": views.activity_view(ref, True)}
+            {
+                "plan": views.plan_header(the_plan),
+                "activity": views.activity_view(ref, True),
+                "schedule": timing,
+            }
         )
         return
     names = {s.id: s.label for s in store.load_stakeholders().stakeholders}
-    lines = activity_lines(ref, names, markdown=format is Format.MARKDOWN)
+    extra = _schedule_lines(ref.activity, timing)
+    lines = activity_lines(ref, names, markdown=format is Format.MARKDOWN, extra=extra)
     for i, line in enumerate(lines):
         echo(line, style="bold" if i == 0 else None)
 
 
-def activity_lines(ref, names: dict[str, str], markdown: bool = False) -> list[str]:
-    """Returns the activity as lines of text (or Markdown): every field its model declares;
-    plan text in a line stays in it."""
+def schedule_facts(plan, ref, as_of) -> dict:
+    """Returns the activity's schedule on `as_of` (default today): the day, its colour and why,
+    and its actual start and end from its history."""
+    from workplan_cli.plan import schedule
+
+    a = ref.activity
+    day = as_of or dt.date.today()
+    status = a.status if as_of is None else schedule.status_on(a, as_of)
+    verdict = schedule.judge(a, day, schedule.amber_days(plan), status)
+    start, end = schedule.actual_dates(a, as_of)
+    return {
+        "as_of": day.isoformat(),
+        **verdict.as_dict(),
+        "actual_start": start.isoformat() if start else None,
+        "actual_end": end.isoformat() if end else None,
+    }
+
+
+def _schedule_lines(activity, timing: dict) -> list[tuple[str, str]]:
+    """Returns the summary lines of the schedule: the colour when the activity has dates or is
+    postponed (else there is nothing to judge), the actual dates when its history gives any."""
+    out = []
+    if activity.start or activity.end or timing["colour"] == "red":
+        out.append(
+            ("Schedule", f"{timing['colour']}: {timing['reason']} (as of {timing['as_of']})")
+        )
+    if timing["actual_start"] or timing["actual_end"]:
+        started, ended = timing["actual_start"] or "-", timing["actual_end"] or "-"
+        out.append(("Actual", f"started {started}, ended {ended}"))
+    return out
+
+
+def activity_lines(
+    ref, names: dict[str, str], markdown: bool = False, extra: Sequence[tuple[str, str]] = ()
+) -> list[str]:
+    """Returns the activity as lines of text (or Markdown): every field its model declares,
+    then the `extra` summary lines; plan text in a line stays in it."""
     from workplan_cli.plan import fields
     from workplan_cli.plan.spec import PROSE
 
@@ -55,6 +104,7 @@ def activity_lines(ref, names: dict[str, str], markdown: bool = False) -> list[s
         ("Topic", f"{ref.topic.id} {ref.topic.title}"),
     ]
     facts += [(label, _fact(a, group, names)) for label, group in fields.summary(type(a))]
+    facts += list(extra)
     blocks = [("Objectives", list(ref.topic.objectives), False)]
     blocks += [(f.label, _items(f, a), f.kind == PROSE) for f in fields.body(type(a))]
     if markdown:

@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING
 
 from workplan_cli.cli.common import (
     FILTERS,
+    AsOfOption,
     Format,
     FormatOption,
     PlanOption,
     RepoOption,
+    as_of_date,
     open_repo,
     with_filters,
 )
@@ -27,6 +29,7 @@ from workplan_cli.plan.vocab import STATUSES
 
 if TYPE_CHECKING:
     from workplan_cli.plan.query import Filters
+    from workplan_cli.plan.schedule import Rollup, Schedule
 
 COLUMNS = (
     [Column("ID"), Column("Area / topic")]
@@ -36,6 +39,8 @@ COLUMNS = (
 
 # A terminal is often 80 columns wide: there the counts share one column, naming their status.
 COMPACT = [Column("ID"), Column("Area / topic"), Column("Activities"), Column("Progress")]
+# When some activity of the plan has an end date: each row's colour and its overdue activities.
+SCHEDULE = [Column("Schedule"), Column("Overdue", right=True)]
 
 
 @with_filters
@@ -43,23 +48,35 @@ def status(
     plan: PlanOption = None,
     filters: Filters = FILTERS,  # the filter options: see with_filters
     format: FormatOption = Format.TABLE,
+    as_of: AsOfOption = None,
     repo: RepoOption = None,
 ) -> None:
     """Show the plan's activities counted by status, per area and topic.
 
-    Progress is the share of activities completed, leaving cancelled ones out.
+    Progress is the share of activities completed, leaving cancelled ones out. When some
+    activity has an end date, each area and topic also shows its schedule colour (red, amber,
+    green, grey: the worst of its activities) and how many of its activities are overdue.
 
     Example: workplan status --area 2 --format markdown
     """
     from workplan_cli.output import views
-    from workplan_cli.plan import query
+    from workplan_cli.plan import query, schedule
 
+    when = None if as_of is None else as_of_date(as_of)  # None: today, recorded statuses
     store = open_repo(repo)
     the_plan = store.load_plan(plan)
     filters = query.resolve_filters(filters, the_plan, store.load_stakeholders())
+    if when is not None:
+        from workplan_cli.output.reportdata import plan_as_of
+
+        the_plan = plan_as_of(the_plan, when)  # the statuses on that day, from the histories
     rows, total = query.summarize(the_plan, filters)
+
+    def judged() -> schedule.Schedule:
+        return schedule.schedule(the_plan, query.select(the_plan, filters), when)
+
     if format is Format.JSON:
-        print_json(views.status_view(the_plan, rows, total, filters))
+        print_json(views.status_view(the_plan, rows, total, filters, judged()))
         return
     compact = is_terminal() and format is Format.TABLE
     cells = _compact_cells if compact else _cells
@@ -68,18 +85,32 @@ def status(
         for row in rows
     ]
     table.append(cells("", "All activities shown", total))
-    header = _header(the_plan)
+    columns = COMPACT if compact else COLUMNS
+    if schedule.has_dates(the_plan):  # a plan without dates shows what it always showed
+        columns = columns + SCHEDULE
+        found = judged()
+        for cells_of, rollup in zip(table, [*_rollups(rows, found), found.total], strict=True):
+            cells_of += [rollup.colour, str(rollup.overdue)]
+    header = _header(the_plan, when)
     if format is Format.MARKDOWN:
         from workplan_cli.output.markdown import md, md_inline
 
         echo(f"## {md_inline(header[0])}\n\n{md(header[1])}\n")
-        echo(markdown_table(COLUMNS, table).rstrip("\n"))
+        echo(markdown_table(columns, table).rstrip("\n"))
         return
     echo(one_line(header[0]), style="bold")
     echo(one_line(header[1]))
     echo()
     bold = frozenset(i for i, r in enumerate(rows) if r.level == "area") | {len(rows)}
-    print_table(COMPACT if compact else COLUMNS, table, bold)
+    print_table(columns, table, bold)
+
+
+def _rollups(rows, judged: Schedule) -> list[Rollup]:
+    """Returns each row's roll-up (a topic none of whose activities is kept has an empty one)."""
+    from workplan_cli.plan.schedule import Rollup
+
+    by_level = {"area": judged.areas, "topic": judged.topics}
+    return [by_level[row.level].get(row.id) or Rollup() for row in rows]
 
 
 def _cells(ident: str, title: str, tally) -> list[str]:
@@ -99,7 +130,8 @@ def _compact_cells(ident: str, title: str, tally) -> list[str]:
     ]
 
 
-def _header(plan) -> tuple[str, str]:
+def _header(plan, as_of=None) -> tuple[str, str]:
     meta = plan.plan
     signed = f" on {meta.signed.date.isoformat()}" if meta.signed else ""
-    return meta.title, f"Version {meta.version}, {meta.status.value}{signed}"
+    day = f"; as of {as_of.isoformat()}, from the status histories" if as_of else ""
+    return meta.title, f"Version {meta.version}, {meta.status.value}{signed}{day}"

@@ -194,6 +194,7 @@ def init(
     if not nested:
         files[".pre-commit-config.yaml"] = PRE_COMMIT_CONFIG
         files[".github/workflows/workplan-review.yml"] = workflow_text(spec)
+        files[".github/workflows/workplan-due.yml"] = due_workflow_text(spec)
     written = []
     for name, text in files.items():
         target = path / name
@@ -402,4 +403,46 @@ jobs:
       - name: Review
         if: ${{{{ !cancelled() }}}}
         run: workplan review "origin/$BASE_REF" --format markdown >> "$GITHUB_STEP_SUMMARY"
+"""
+
+
+def due_workflow_text(install: str) -> str:
+    """Returns the GitHub Actions workflow that writes `workplan due` to the job summary once a
+    week (and on demand), and fails when something is overdue (`--exit-code`: exit 4), so
+    that GitHub tells the repository's maintainers; `install` as for workflow_text."""
+    return f"""\
+# Once a week (and when run by hand), writes what is overdue and what falls due soon
+# (`workplan due`) to the job summary. The job fails when something is overdue, so that GitHub
+# tells whoever looks after the plan; the summary still says what is late.
+name: Work plan due dates
+
+on:
+  schedule:
+    - cron: "17 6 * * 1"  # Mondays at 06:17 UTC
+  workflow_dispatch:
+
+permissions:
+  contents: read
+
+jobs:
+  due:
+    runs-on: ubuntu-latest
+    env:
+      # Where pip installs workplan from: a source you control, e.g.
+      # git+https://github.com/OWNER/workplan@COMMIT (never a bare package name).
+      WORKPLAN_INSTALL: "{install}"
+    steps:
+      - uses: actions/checkout@v6
+      - uses: actions/setup-python@v6
+        with:
+          python-version: "3.11"
+      - name: Install workplan
+        run: |
+          case "$WORKPLAN_INSTALL" in ""|SET-ME*)
+            echo "::error::Set WORKPLAN_INSTALL in this workflow: where to install workplan from"
+            exit 1;;
+          esac
+          pip install "$WORKPLAN_INSTALL"
+      - name: What is due
+        run: workplan due --format markdown --exit-code >> "$GITHUB_STEP_SUMMARY"
 """

@@ -18,7 +18,11 @@ from workplan_cli.diff.plans import (
 )
 from workplan_cli.output.inert import one_line
 from workplan_cli.output.markdown import md_inline as md_escape
+from workplan_cli.plan import fields
+from workplan_cli.plan.model import Activity
 from workplan_cli.plan.query import one_or_list
+from workplan_cli.plan.schedule import date_words
+from workplan_cli.plan.spec import DATE
 
 JSON_FORMAT = 1  # bump when the JSON shape changes in a way that breaks readers
 
@@ -129,8 +133,15 @@ def objective_node(change: ObjectiveChange) -> Node:
     return Node(MARKS[change.change], f"objective: {change.new or change.old}")
 
 
+# An activity's dates change in words: "end moved from 2025-03-31 to 2025-06-30".
+DATE_FIELDS = frozenset(f.key for f in fields.of_kind(Activity, DATE))
+
+
 def field_node(change: FieldChange) -> Node:
-    """Returns one changed field: a word diff for long text, items for lists, else old -> new."""
+    """Returns one changed field: a word diff for long text, items for lists, an activity's
+    dates in words, else old -> new."""
+    if change.field in DATE_FIELDS:
+        return Node("~", date_words(change.field, change.old, change.new))
     if change.words is not None and _long(change):
         return Node("~", f"{change.field}:", words=change.words)
     if change.added is not None and change.removed is not None:

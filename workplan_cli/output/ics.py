@@ -1,4 +1,5 @@
-"""The iCalendar export: dated activities and history entries as all-day events."""
+"""The iCalendar export: dated activities, their due dates and history entries as all-day
+events."""
 
 from __future__ import annotations
 
@@ -19,11 +20,23 @@ EVENT_STATUS = {
     Status.CANCELLED: "CANCELLED",
 }
 ONE_DAY = dt.timedelta(days=1)
+CLOSED = (Status.COMPLETED, Status.CANCELLED)
 
 
 def activity_uid(plan: Plan, activity: Activity) -> str:
     """Returns the activity event's UID: stable across exports and plan versions."""
     return f"activity-{activity.id}@{plan.plan.id}.workplan"
+
+
+def due_uid(plan: Plan, activity: Activity) -> str:
+    """Returns the UID of the activity's due-date event."""
+    return f"due-{activity.id}@{plan.plan.id}.workplan"
+
+
+def is_due(activity: Activity) -> bool:
+    """Whether the activity has a due date to show: an end date, and it is neither completed
+    nor cancelled (nothing is due of what is closed)."""
+    return activity.end is not None and activity.status not in CLOSED
 
 
 def history_uid(plan: Plan, activity: Activity, index: int) -> str:
@@ -46,14 +59,19 @@ UTC_TIMEZONE = (
 
 
 def event_count(refs: list[ActivityRef]) -> int:
-    """Returns how many events the calendar of `refs` holds: one per dated activity and one
-    per history entry."""
-    return sum(bool(r.activity.start or r.activity.end) + len(r.activity.history) for r in refs)
+    """Returns how many events the calendar of `refs` holds: one per dated activity, one per
+    due date and one per history entry."""
+    return sum(
+        bool(r.activity.start or r.activity.end) + is_due(r.activity) + len(r.activity.history)
+        for r in refs
+    )
 
 
 def ics_export(plan: Plan, refs: list[ActivityRef]) -> bytes:
-    """Returns an iCalendar file with an event for each dated activity and history entry; with
-    none, a valid calendar that holds only the UTC time zone (`UTC_TIMEZONE`).
+    """Returns an iCalendar file with an event for each dated activity, each due date (the end
+    of an activity neither completed nor cancelled: a one-day event that does not block time)
+    and each history entry; with none, a valid calendar that holds only the UTC time zone
+    (`UTC_TIMEZONE`).
 
     DTSTAMP is when the information was last revised (RFC 5545 without METHOD), from the plan
     alone so that the same plan gives the same file: the latest of the plan's signing and the
@@ -73,6 +91,9 @@ def ics_export(plan: Plan, refs: list[ActivityRef]) -> bytes:
         stamp = _stamp(plan, ref.activity, fallback)
         if ref.activity.start or ref.activity.end:
             calendar.add_component(_activity_event(plan, ref, stamp))
+            events += 1
+        if is_due(ref.activity):
+            calendar.add_component(_due_event(plan, ref, stamp))
             events += 1
         for index, entry in enumerate(ref.activity.history):
             calendar.add_component(_history_event(plan, ref, index, entry, stamp))
@@ -151,6 +172,28 @@ def _activity_event(plan: Plan, ref: ActivityRef, stamp: dt.datetime):
     event.add("status", EVENT_STATUS[a.status])
     enums = [f.plain(a) for f in fields.of_kind(type(a), ENUM) if f.value(a) is not None]
     event.add("categories", [_text(f"{ref.area.id} {ref.area.title}"), *enums])
+    return event
+
+
+def _due_event(plan: Plan, ref: ActivityRef, stamp: dt.datetime):
+    from icalendar import Event
+
+    a = ref.activity
+    if a.end is None:  # the caller makes a due event only of an activity with an end date
+        raise ExportBugError(f"activity {a.id} has no end date")
+    lead = ", ".join(a.lead) or "-"
+    lines = [f"{a.id} {a.title}", f"Due: {a.end.isoformat()}", f"Status: {a.status.value}"]
+    lines.append(f"Lead: {lead}")
+    event = Event()
+    event.add("uid", due_uid(plan, a))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", a.end)
+    event.add("dtend", a.end + ONE_DAY)
+    event.add("summary", _text(f"Due: {a.id} {a.title}"))
+    event.add("description", _text("\n".join(lines)))
+    event.add("status", EVENT_STATUS[a.status])
+    event.add("transp", "TRANSPARENT")  # a deadline, not a meeting: it blocks no time
+    event.add("categories", [_text(f"{ref.area.id} {ref.area.title}"), "due"])
     return event
 
 

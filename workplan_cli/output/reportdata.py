@@ -15,30 +15,12 @@ from workplan_cli.plan.model import (
     PlanMeta,
     Stakeholder,
     StakeholderFile,
-    Status,
 )
 from workplan_cli.plan.query import Filters, Tally
+from workplan_cli.plan.schedule import status_on
 from workplan_cli.plan.spec import ENTRIES, ENUM, IDS, REF, STATUS
 
 LATEST_HISTORY = 3  # history entries shown per activity, newest first
-
-
-def status_on(activity: Activity, day: dt.date) -> Status:
-    """Returns the activity's status on `day`, computed from its history.
-
-    The `to` of the last entry dated on or before `day`; before the first entry, that entry's
-    `from` (planned when it has none); with no history at all, the recorded status.
-    """
-    if not activity.history:
-        return activity.status
-    current: Status | None = None
-    for entry in activity.history:
-        if entry.date > day:
-            break
-        current = entry.to
-    if current is not None:
-        return current
-    return activity.history[0].from_ or Status.PLANNED
 
 
 def plan_as_of(plan: Plan, day: dt.date) -> Plan:

@@ -7,6 +7,7 @@ from typing import Any
 from workplan_cli.plan import fields
 from workplan_cli.plan.model import ActivityRef, Plan, Stakeholder, StakeholderFile
 from workplan_cli.plan.query import Filters, Row, Tally
+from workplan_cli.plan.schedule import Rollup, Schedule
 
 
 def plan_header(plan: Plan) -> dict:
@@ -20,20 +21,37 @@ def plan_header(plan: Plan) -> dict:
     }
 
 
-def status_view(plan: Plan, rows: list[Row], total: Tally, filters: Filters) -> dict:
+def status_view(
+    plan: Plan, rows: list[Row], total: Tally, filters: Filters, judged: Schedule | None = None
+) -> dict:
+    """Returns the status overview; with `judged`, each area, topic and the total also carry
+    their schedule (colour, counts per colour, overdue) and the view the day it was judged on."""
+
+    def schedule_of(rollups: dict[str, Rollup], ident: str) -> dict:
+        if judged is None:
+            return {}
+        return {"schedule": (rollups.get(ident) or Rollup()).as_dict()}
+
     areas: list[dict] = []
     for row in rows:
         entry = {"id": row.id, "title": row.title, **row.tally.as_dict()}
         if row.level == "area":
-            areas.append({**entry, "topics": []})
+            areas.append({**entry, **schedule_of(judged.areas if judged else {}, row.id)})
+            areas[-1]["topics"] = []
         else:
-            areas[-1]["topics"].append(entry)
-    return {
+            areas[-1]["topics"].append(
+                {**entry, **schedule_of(judged.topics if judged else {}, row.id)}
+            )
+    view: dict[str, Any] = {
         "plan": plan_header(plan),
         "filters": filters.as_dict(),
         "total": total.as_dict(),
         "areas": areas,
     }
+    if judged is not None:
+        view["total"]["schedule"] = judged.total.as_dict()
+        view["schedule"] = {"as_of": judged.as_of.isoformat(), "amber_days": judged.amber_days}
+    return view
 
 
 def activity_view(ref: ActivityRef, full: bool = False) -> dict:

@@ -118,6 +118,18 @@ class NotBlank:
 
 
 @dataclass(frozen=True)
+class AtLeast:
+    """A number no smaller than `least`."""
+
+    least: int
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Callable) -> Any:
+        schema = handler(source)
+        schema["ge"] = self.least
+        return schema
+
+
+@dataclass(frozen=True)
 class Strict:
     """Exactly this type, never converted: `true` is not the number 1, nor "1"."""
 
@@ -197,6 +209,12 @@ CurrencyCode = Annotated[str, Rule(r"[A-Z]{3}", "an ISO 4217 currency code like 
 Uri = Annotated[str, Rule(r"https?://[^\s]+", "a web address starting http:// or https://")]
 Text = Annotated[str, NotEmpty(), NotBlank()]
 Date = Annotated[dt.date, DateOnly()]
+Period = Annotated[
+    str,
+    Coerce(_version_text),
+    Rule(r"[0-9]{4}(-Q[1-4])?", "a period: a year like '2024' or a quarter like '2024-Q4'"),
+    OrYear(),
+]
 
 
 # What pydantic reads: unknown keys are errors; keys are the fields' aliases; each property of
@@ -276,7 +294,8 @@ class Activity:
     )
     start: Date | None = spec(
         "Start",
-        "The day it starts or started (YYYY-MM-DD), when known.",
+        "The day it is planned to start (YYYY-MM-DD), when known; the actual start is read "
+        "from the history.",
         DATE,
         row=5,
         group="Dates",
@@ -285,7 +304,8 @@ class Activity:
     )
     end: Date | None = spec(
         "End",
-        "The day it ends or ended (YYYY-MM-DD), when known.",
+        "The day it is due to end (YYYY-MM-DD), when known: its due date; the actual end is "
+        "read from the history.",
         DATE,
         row=6,
         group="Dates",
@@ -416,6 +436,26 @@ class IatiSettings:
 
 
 @_model
+class Monitoring:
+    """How progress is judged: the reporting periods and the thresholds of the status colours."""
+
+    __pydantic_config__ = _CONFIG
+
+    periods: list[Period] = spec(
+        "Periods",
+        "The reporting periods: years like '2024' or quarters like '2024-Q4'.",
+        LIST,
+        default_factory=list,
+    )
+    amber_days: Annotated[int, Strict(), AtLeast(0)] = spec(
+        "Amber days",
+        "How many days before its end an activity not yet in progress turns amber (default 30).",
+        NUMBER,
+        default=30,
+    )
+
+
+@_model
 class PlanMeta:
     """What the plan is: its id, version, status, parties and dates."""
 
@@ -443,6 +483,12 @@ class PlanMeta:
     )
     iati: IatiSettings | None = spec(
         "IATI", "Settings of the IATI export (not content of the plan).", BLOCK, default=None
+    )
+    monitoring: Monitoring | None = spec(
+        "Monitoring",
+        "Reporting periods and the thresholds of the status colours.",
+        BLOCK,
+        default=None,
     )
 
 
