@@ -66,18 +66,20 @@ def changed(hint, current):
     if typing.get_origin(hint) is typing.Annotated:
         hint = typing.get_args(hint)[0]
     if typing.get_origin(hint) in (UnionType, typing.Union):
-        (hint,) = [a for a in typing.get_args(hint) if a is not type(None)]
+        # a number or a text (an indicator's value): the text, which stands out
+        hint = [a for a in typing.get_args(hint) if a is not type(None)][-1]
     if typing.get_origin(hint) is typing.Annotated:
         hint = typing.get_args(hint)[0]
     if typing.get_origin(hint) is list:
         (item,) = typing.get_args(hint)
-        return [changed(item, None)]
+        value = [changed(item, None)]
+        return value if value != current else value * 2  # a sampled block holds it already
     if isinstance(hint, type) and issubclass(hint, Enum):
         return next(m for m in reversed(list(hint)) if m != current)
     if hint is dt.date:
         return dt.date(2031, 7, 9)
     if hint is int:
-        return 99
+        return 99 if current != 99 else 98
     if hint is float:
         return 1234.5
     if dataclasses.is_dataclass(hint):
