@@ -28,6 +28,8 @@ COMMANDS = {
     "stakeholders": ("stakeholders", "stakeholders", False),
     "validate": ("validate", "validate", False),
     "set-status": ("set_status", "set_status", False),
+    "record": ("record", "record", False),
+    "indicators": ("indicators", "indicators", False),
     "diff": ("diff", "diff", False),
     "revise": ("revise", "revise", False),
     "schema": ("schema", "schema", False),

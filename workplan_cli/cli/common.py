@@ -102,6 +102,41 @@ ActivityIdArgument = Annotated[
     ),
 ]
 
+IndicatorIdArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="INDICATOR",
+        help="Indicator id, e.g. 1.3-a.",
+        autocompletion=complete.indicator_ids,
+    ),
+]
+
+AsOfOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Judge as of this day, YYYY-MM-DD (default: today).",
+        show_default=False,
+    ),
+]
+
+
+def as_of_date(text: Optional[str]):
+    """Returns the day `--as-of` names (today when not given), or raises a usage error."""
+    import datetime as dt
+
+    if text is None:
+        return dt.date.today()
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise typer.BadParameter(
+        f"{text!r} is not a date; write it as YYYY-MM-DD", param_hint="--as-of"
+    )
+
 
 class Format(StrEnum):
     TABLE = "table"

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from workplan_cli import fileio
+from workplan_cli.edit import record as results_edit
 from workplan_cli.edit import status as edit
 from workplan_cli.errors import WorkplanError
 from workplan_cli.git import gitio
@@ -15,9 +18,10 @@ from workplan_cli.plan.store import Repo, display_path, parse_plan, read_bytes
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a status update did: the edit, the file's name, and the commit made (if any)."""
+    """What an update did: the edit (a status change or an indicator's actual: its `old` and
+    `new` bytes), the file's name, and the commit made (if any)."""
 
-    edit: edit.Edit
+    edit: Any
     name: str
     written: bool
     commit: str | None = None
@@ -42,27 +46,62 @@ def record(
 
     The read-modify-write runs under the file's lock, so concurrent updates are never lost.
     """
+
+    def made(data: bytes, name: str, ids: set[str]) -> edit.Edit:
+        return edit.set_status(data, name, request, ids, parse_plan)
+
+    return update(repo, made, lambda e: edit.commit_message(e, request.note), plan, dry_run, commit)
+
+
+def record_actual(
+    repo: Repo,
+    request: results_edit.Request,
+    plan: str | None = None,
+    dry_run: bool = False,
+    commit: bool = False,
+) -> Outcome:
+    """Returns the outcome of appending an indicator's actual (`workplan record`), with every
+    guarantee of a status update."""
+
+    def made(data: bytes, name: str, ids: set[str]) -> results_edit.Edit:
+        return results_edit.record(data, name, request, ids, parse_plan)
+
+    return update(
+        repo, made, lambda e: results_edit.commit_message(e, request.note), plan, dry_run, commit
+    )
+
+
+def update(
+    repo: Repo,
+    make: Callable[[bytes, str, set[str]], Any],
+    message: Callable[[Any], str],
+    plan: str | None,
+    dry_run: bool,
+    commit: bool,
+) -> Outcome:
+    """Returns the outcome of the edit that `make(bytes, name, stakeholder ids)` returns for
+    the plan named (default: the current one): made under the file's lock, written atomically,
+    committed with `message(edit)` when asked."""
     ids = set(repo.load_stakeholders().by_id())
     path = repo.plan_path(plan) if plan else repo.current_plan_path(ids)
     repo.check_inside(path)  # never edit a file that a link under data/ leads to elsewhere
     path = Path(os.path.realpath(path))
     name = display_path(path)
     if dry_run:
-        preview = edit.set_status(read_bytes(path), name, request, ids, parse_plan)
-        return Outcome(preview, name, False)
+        return Outcome(make(read_bytes(path), name, ids), name, False)
     with fileio.locked(path):
 
-        def change(data: bytes) -> tuple[bytes, edit.Edit]:
+        def change(data: bytes) -> tuple[bytes, Any]:
             if commit:
                 _check_clean(path, name)  # again on every try: the new content must be HEAD's
-            made = edit.set_status(data, name, request, ids, parse_plan)
+            made = make(data, name, ids)
             return made.new, made
 
         change_made, old, written = fileio.rewrite(path, change, read=read_bytes)
         if not commit:
             return Outcome(change_made, name, True)
         try:
-            sha = gitio.commit_file(path, edit.commit_message(change_made, request.note))
+            sha = gitio.commit_file(path, message(change_made))
         except gitio.GitError as e:
             raise WorkplanError(
                 f"{name} was not committed ({e}); {_undo(path, old, written)}"
