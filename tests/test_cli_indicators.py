@@ -84,3 +84,36 @@ def test_a_plan_without_indicators(repo, cli):
 def test_a_bad_as_of_is_a_usage_error(plan, cli):
     result = cli("indicators", "--as-of", "2024-13-01", code=2)
     assert "'2024-13-01' is not a date; write it as YYYY-MM-DD" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args, name",
+    [
+        (["1.1"], "show-topic-1.1.txt"),
+        (["1.1/2", "-f", "markdown"], "show-objective-1.1-2.md"),
+        (["1.1-a"], "show-indicator-1.1-a.txt"),
+    ],
+)
+def test_show_a_topic_objective_or_indicator_golden(plan, cli, args, name):
+    _golden(name, cli("show", *args, "--as-of", "2024-07-01").stdout)
+
+
+def test_show_indicator_json_has_the_indicator_and_where_it_stands(plan, cli):
+    data = json.loads(cli("show", "1.1-a", "--as-of", "2024-07-01", "-f", "json").stdout)
+    assert data["indicator"]["targets"] == [
+        {"period": "2024", "value": 4, "note": None},
+        {"period": "2025", "value": 8, "note": None},
+    ]
+    assert data["indicator"]["standing"]["colour"] == "amber"
+
+
+@pytest.mark.parametrize(
+    "ident, message",
+    [
+        ("1.9", "Error: no activity, topic or indicator '1.9' in plan 2024"),
+        ("1.1/5", "Error: topic 1.1 has 2 objective(s), not 5"),
+        ("1.1-q", "Error: no indicator '1.1-q' in plan 2024; did you mean 1.1-a, 1.1-b, 1.1-c?"),
+    ],
+)
+def test_show_an_unknown_topic_objective_or_indicator(plan, cli, ident, message):
+    assert cli("show", ident, code=1).stderr.startswith(message)

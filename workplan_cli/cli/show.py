@@ -6,6 +6,7 @@ import textwrap
 
 from workplan_cli.cli.common import (
     ActivityIdArgument,
+    AsOfOption,
     Format,
     FormatOption,
     PlanOption,
@@ -20,9 +21,13 @@ def show(
     activity_id: ActivityIdArgument,
     plan: PlanOption = None,
     format: FormatOption = Format.TABLE,
+    as_of: AsOfOption = None,
     repo: RepoOption = None,
 ) -> None:
     """Show one activity in full: topic, objectives, text, status, people, dates, history.
+
+    A topic (1.3) or one of its objectives (1.3/2) is shown with its indicators, an indicator
+    (1.3-a) with its baseline, targets and actuals.
 
     Example: workplan show 1.3.2
     """
@@ -31,6 +36,12 @@ def show(
 
     store = open_repo(repo)
     the_plan = store.load_plan(plan)
+    if activity_id.count(".") < 2 or "-" in activity_id or "/" in activity_id:
+        from workplan_cli.cli.common import as_of_date
+        from workplan_cli.cli.showresults import show_results
+
+        show_results(the_plan, activity_id, format, as_of_date(as_of))
+        return
     ref = query.find_activity(the_plan, activity_id)
     if format is Format.JSON:
         print_json(

@@ -8,8 +8,9 @@ The rules (docs/recording-progress.md, "Indicators: how they are judged"):
 - The path to it starts at the previous target (at the end of its period) or else at the
   baseline (on its date), or else at 0 on the first day of the target's period, and reaches the
   target on the last day of the target's period: the *pro-rata target* is its value on the day.
-- *Percent achieved* is how far the latest actual has come from the path's start to the target:
-  100 * (actual - start) / (target - start), so a target below the baseline works too.
+- *Percent achieved* is how far the latest actual has come from the baseline (0 without one)
+  to the target: 100 * (actual - baseline) / (target - baseline), so a target below the
+  baseline works too.
 - The *variance* is (actual - pro-rata target) / |pro-rata target|; more than 10% either way
   gets a note.
 - The colour is amber when the latest actual has come less far than the path has by the day,
@@ -115,10 +116,12 @@ def standing(indicator: Indicator, as_of: dt.date) -> Standing:
     if actual is None or expected is None or not isinstance(actual.value, (int, float)):
         return Standing(*args, expected, None, None, GREY, "no actual yet")
     assert isinstance(target.value, (int, float))  # pro_rata gave a number
-    start = path_start(indicator, target)[1]
-    span = target.value - start
-    achieved = 100 * (actual.value - start) / span if span else None
-    behind = (actual.value - expected) * (1 if span >= 0 else -1) < 0
+    base = indicator.baseline
+    origin = base.value if base is not None and isinstance(base.value, (int, float)) else 0
+    span = target.value - origin
+    achieved = 100 * (actual.value - origin) / span if span else None
+    rising = target.value >= path_start(indicator, target)[1]
+    behind = (actual.value - expected) * (1 if rising else -1) < 0
     variance = (actual.value - expected) / abs(expected) if expected else None
     note = ""
     if variance is not None and abs(variance) > VARIANCE:
