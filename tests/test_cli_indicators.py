@@ -117,3 +117,16 @@ def test_show_indicator_json_has_the_indicator_and_where_it_stands(plan, cli):
 )
 def test_show_an_unknown_topic_objective_or_indicator(plan, cli, ident, message):
     assert cli("show", ident, code=1).stderr.startswith(message)
+
+
+def test_review_and_diff_put_a_recorded_actual_in_words(plan, repo, cli):
+    from tests.conftest import git
+
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "fixture")
+    cli("record", "1.1-a", "3", "--period", "2024", "--on", "2024-10-01", "--by", "X")
+    review = cli("review", "main", "--worktree").stdout
+    assert "actual for 2024 recorded: 3 on 2024-10-01 by X" in review
+    diff = cli("diff", "HEAD:2024", "2024").stdout
+    assert "+ actual for 2024 recorded: 3 on 2024-10-01 by X" in diff

@@ -420,6 +420,11 @@ class Indicator:
         default_factory=list,
     )
 
+    @property
+    def title(self) -> str:
+        """Its text: what diffs and lists show beside its id, as an activity's title."""
+        return self.text
+
 
 @_model
 class Topic:
