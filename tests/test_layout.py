@@ -18,6 +18,7 @@ TESTS = ROOT / "tests"
 # Modules whose tests live under another name: a name that says what is tested where the
 # module's own is generic (status, plans, setup) or is used by another test file (reading).
 ELSEWHERE = {
+    "output/iatiresults.py": "test_export_iati.py",
     "diff/plans.py": "test_diff.py",
     "edit/status.py": "test_edit.py",
     "git/setup.py": "test_gitsetup.py",
