@@ -200,3 +200,11 @@ def test_the_fixture_plan_as_plain_rows():
         (1, ["1.1-a", "1.1-b"]),
         (2, ["1.1-c"]),
     ]
+
+
+def test_row_keys_are_the_keys_of_a_row():
+    plan = load.parse_plan(
+        (ROOT / "tests/golden/results/plan.yaml").read_bytes(), "plan.yaml", STAKEHOLDER_IDS
+    )
+    [(ref, found), *_] = results.standings(plan, D(2024, 7, 1))
+    assert tuple(results.as_plain(ref, found)) == results.ROW_KEYS

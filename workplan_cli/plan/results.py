@@ -158,6 +158,12 @@ def value_text(indicator: Indicator, value: float | int | str | None) -> str:
     return f"{text} {indicator.unit}" if indicator.unit else text
 
 
+# The keys of `as_plain`, in order: the columns of the indicators' CSV.
+ROW_KEYS = ("id", "topic", "objective", "objective_text", "text", "measure", "unit")
+ROW_KEYS += ("baseline", "baseline_date", "latest", "latest_date", "latest_period", "target")
+ROW_KEYS += ("target_period", "pro_rata", "achieved", "variance", "colour", "note", "as_of")
+
+
 def as_plain(ref: IndicatorRef, found: Standing) -> dict:
     """Returns one indicator's row as plain data (the `indicators` JSON, the report's table)."""
     ind = found.indicator
