@@ -219,9 +219,21 @@ Period = Annotated[
     Rule(r"[0-9]{4}(-Q[1-4])?", "a period: a year like '2024' or a quarter like '2024-Q4'"),
     OrYear(),
 ]
+
+
+def _number_or_text(value: object) -> object:
+    # One clear message for what is neither (pydantic's union would give one per member).
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        shown = str(value).lower() if isinstance(value, bool) else _shown(value)
+        raise ValueError(f"{shown} is not a number or a text")
+    return value
+
+
 # An indicator's value: a number (never a quoted one, nor true/false), or a narrative for a
 # qualitative indicator. Which of them fits the indicator's measure is checked in checks.py.
-Value = Annotated[int, Strict()] | Annotated[float, Strict()] | Text
+Value = Annotated[
+    Annotated[int, Strict()] | Annotated[float, Strict()] | Text, Coerce(_number_or_text)
+]
 
 
 # What pydantic reads: unknown keys are errors; keys are the fields' aliases; each property of
