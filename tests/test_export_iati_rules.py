@@ -378,12 +378,3 @@ def test_an_actual_after_the_reference_date_is_left_out(cli, repo, tmp_path):
     _clean(root, dt.date(2024, 6, 1))
     number = _activity(root, "1.1.1").find("result/indicator")
     assert [p.find("actual") for p in number.findall("period")] == [None, None]
-
-
-@pytest.mark.parametrize(
-    "value, text", [(3, "3"), (2.5, "2.5"), (1e20, "100000000000000000000"), (1e-7, "0.0000001")]
-)
-def test_numbers_in_iati_read_back_by_xpath(value, text):
-    from workplan_cli.output.iatiresults import xml_number
-
-    assert xml_number(value) == text
