@@ -2,6 +2,8 @@
 
 The plan looks like the shipped one: folded text of realistic length, comments, quoted ids,
 flow lists, and a status history on some activities. The stakeholders file is the shipped one.
+`--indicators N` gives every objective N indicators (a number, a percent and a qualitative one
+in turn) with a baseline, targets for 2024 and 2025 and an actual or two.
 """
 
 from __future__ import annotations
@@ -74,8 +76,9 @@ def folded(text: str, indent: int) -> str:
     return ">-\n" + "\n".join(pad + line for line in textwrap.wrap(text, 96 - indent))
 
 
-def make_plan(activities: int, seed: int = 1) -> str:
-    """Returns the text of a valid plan file with about `activities` activities."""
+def make_plan(activities: int, seed: int = 1, indicators: int = 0) -> str:
+    """Returns the text of a valid plan file with about `activities` activities (and
+    `indicators` indicators on every objective)."""
     rng = random.Random(seed)
     areas = max(3, activities // 400)
     topics = 8
@@ -96,6 +99,7 @@ def make_plan(activities: int, seed: int = 1) -> str:
         "  signed:",
         "    date: 2024-02-13",
         "    occasion: synthetic signing",
+        *(["  monitoring:", '    periods: ["2024", "2025", "2024-Q4"]'] if indicators else []),
         "",
         "areas:",
     ]
@@ -111,7 +115,47 @@ def make_plan(activities: int, seed: int = 1) -> str:
             ]
             for i in range(1, per_topic + 1):
                 out += activity(rng, f"{a}.{t}.{i}")
+            if indicators:
+                out.append("        indicators:")
+                for k in range(indicators):
+                    out += indicator(rng, f"{a}.{t}-{k + 1}", k)
     return "\n".join(out) + "\n"
+
+
+MEASURES = ["number", "percent", "qualitative"]
+
+
+def indicator(rng: random.Random, ident: str, k: int) -> list[str]:
+    measure = MEASURES[k % 3]
+
+    def value(low: int, high: int) -> str:
+        if measure == "qualitative":
+            return '"' + sentence(rng, 8) + '"'
+        return str(rng.randint(low, min(high, 100)))
+
+    lines = [
+        f'          - id: "{ident}"',
+        "            objective: 1",
+        f"            text: {sentence(rng, 8)[:-1]}",
+        f"            measure: {measure}",
+        "            baseline:",
+        '              date: "2024-01-15"',
+        f"              value: {value(0, 10)}",
+        "            targets:",
+        '              - period: "2024"',
+        f"                value: {value(20, 40)}",
+        '              - period: "2025"',
+        f"                value: {value(50, 90)}",
+        "            actuals:",
+    ]
+    for day in ("2024-06-30", "2024-11-30")[: rng.randint(1, 2)]:
+        lines += [
+            f'              - date: "{day}"',
+            '                period: "2024"',
+            f"                value: {value(5, 40)}",
+            f"                note: {sentence(rng, 6)[:-1]}",
+        ]
+    return lines
 
 
 def activity(rng: random.Random, ident: str) -> list[str]:
@@ -150,11 +194,12 @@ def activity(rng: random.Random, ident: str) -> list[str]:
     return lines
 
 
-def make_repo(folder: Path, activities: int, seed: int = 1) -> Path:
+def make_repo(folder: Path, activities: int, seed: int = 1, indicators: int = 0) -> Path:
     """Writes data/workplan-2024.yaml and data/stakeholders.yaml under `folder`."""
     data = folder / "data"
     data.mkdir(parents=True, exist_ok=True)
-    (data / "workplan-2024.yaml").write_text(make_plan(activities, seed), encoding="utf-8")
+    text = make_plan(activities, seed, indicators)
+    (data / "workplan-2024.yaml").write_text(text, encoding="utf-8")
     shutil.copy(ROOT / "data" / "stakeholders.yaml", data / "stakeholders.yaml")
     return folder
 
@@ -164,8 +209,9 @@ def main() -> None:
     parser.add_argument("activities", type=int)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--indicators", type=int, default=0, help="indicators per objective")
     args = parser.parse_args()
-    make_repo(args.folder, args.activities, args.seed)
+    make_repo(args.folder, args.activities, args.seed, args.indicators)
     print(args.folder / "data" / "workplan-2024.yaml")
 
 
