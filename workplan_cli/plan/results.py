@@ -159,7 +159,8 @@ def value_text(indicator: Indicator, value: float | int | str | None) -> str:
 
 
 # The keys of `as_plain`, in order: the columns of the indicators' CSV.
-ROW_KEYS = ("id", "topic", "objective", "objective_text", "text", "measure", "unit")
+ROW_KEYS: tuple[str, ...] = ("id", "topic", "objective", "objective_text", "text", "measure")
+ROW_KEYS += ("unit",)
 ROW_KEYS += ("baseline", "baseline_date", "latest", "latest_date", "latest_period", "target")
 ROW_KEYS += ("target_period", "pro_rata", "achieved", "variance", "colour", "note", "as_of")
 
