@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from workplan_cli.cli.common import (
@@ -15,6 +16,8 @@ from workplan_cli.cli.common import (
 )
 from workplan_cli.cli.output import echo, print_json
 from workplan_cli.output.inert import one_line
+
+_RESULTS = re.compile(r"[0-9]+\.[0-9]+(/[0-9]+|-.*)?")
 
 
 def show(
@@ -36,7 +39,7 @@ def show(
 
     store = open_repo(repo)
     the_plan = store.load_plan(plan)
-    if activity_id.count(".") < 2 or "-" in activity_id or "/" in activity_id:
+    if _RESULTS.fullmatch(activity_id):  # a topic, an objective or an indicator
         from workplan_cli.cli.common import as_of_date
         from workplan_cli.cli.showresults import show_results
 
