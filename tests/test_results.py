@@ -208,3 +208,14 @@ def test_row_keys_are_the_keys_of_a_row():
     )
     [(ref, found), *_] = results.standings(plan, D(2024, 7, 1))
     assert tuple(results.as_plain(ref, found)) == results.ROW_KEYS
+
+
+def test_topic_tables_hold_the_topics_with_indicators():
+    plan = load.parse_plan(
+        (ROOT / "tests/golden/results/plan.yaml").read_bytes(), "plan.yaml", STAKEHOLDER_IDS
+    )
+    [table] = results.topic_tables(plan, D(2024, 7, 1))
+    assert (table["area"], table["topic"], table["title"]) == ("1", "1.1", "Internet governance")
+    assert [o["number"] for o in table["objectives"]] == [1, 2]
+    assert table["objectives"][1]["indicators"][0]["id"] == "1.1-c"
+    assert results.topic_tables(plan, D(2024, 7, 1), topics={"1.2"}) == []

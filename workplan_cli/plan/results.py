@@ -208,3 +208,22 @@ def objective_rows(area: Area, topic: Topic, as_of: dt.date) -> list[tuple[int, 
         ]
         out.append((number, text, rows))
     return out
+
+
+def topic_tables(plan: Plan, as_of: dt.date, topics: set[str] | None = None) -> list[dict]:
+    """Returns, for each topic with indicators (of `topics`, when given), its objectives with
+    their indicators' rows: the data of the report's indicator table per objective, and of
+    `show TOPIC --format json`."""
+    out = []
+    for area in plan.areas:
+        for topic in area.topics:
+            if not topic.indicators or (topics is not None and topic.id not in topics):
+                continue
+            objectives = [
+                {"number": n, "text": text, "indicators": rows}
+                for n, text, rows in objective_rows(area, topic, as_of)
+            ]
+            out.append(
+                {"area": area.id, "topic": topic.id, "title": topic.title, "objectives": objectives}
+            )
+    return out
