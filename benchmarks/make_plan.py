@@ -2,6 +2,8 @@
 
 The plan looks like the shipped one: folded text of realistic length, comments, quoted ids,
 flow lists, and a status history on some activities. The stakeholders file is the shipped one.
+`--indicators N` gives every objective N indicators (a number, a percent and a qualitative one
+in turn) with a baseline, targets for 2024 and 2025 and an actual or two.
 """
 
 from __future__ import annotations
@@ -75,9 +77,10 @@ def folded(text: str, indent: int) -> str:
     return ">-\n" + "\n".join(pad + line for line in textwrap.wrap(text, 96 - indent))
 
 
-def make_plan(activities: int, seed: int = 1, dates: bool = False) -> str:
+def make_plan(activities: int, seed: int = 1, dates: bool = False, indicators: int = 0) -> str:
     """Returns the text of a valid plan file with about `activities` activities; with `dates`,
-    every activity has a planned start and end in 2024 (so that the schedule has work)."""
+    every activity has a planned start and end in 2024 (so that the schedule has work); with
+    `indicators`, that many indicators on every objective."""
     rng = random.Random(seed)
     areas = max(3, activities // 400)
     topics = 8
@@ -98,6 +101,7 @@ def make_plan(activities: int, seed: int = 1, dates: bool = False) -> str:
         "  signed:",
         "    date: 2024-02-13",
         "    occasion: synthetic signing",
+        *(["  monitoring:", '    periods: ["2024", "2025", "2024-Q4"]'] if indicators else []),
         "",
         "areas:",
     ]
@@ -113,7 +117,47 @@ def make_plan(activities: int, seed: int = 1, dates: bool = False) -> str:
             ]
             for i in range(1, per_topic + 1):
                 out += activity(rng, f"{a}.{t}.{i}", dates)
+            if indicators:
+                out.append("        indicators:")
+                for k in range(indicators):
+                    out += indicator(rng, f"{a}.{t}-{k + 1}", k)
     return "\n".join(out) + "\n"
+
+
+MEASURES = ["number", "percent", "qualitative"]
+
+
+def indicator(rng: random.Random, ident: str, k: int) -> list[str]:
+    measure = MEASURES[k % 3]
+
+    def value(low: int, high: int) -> str:
+        if measure == "qualitative":
+            return '"' + sentence(rng, 8) + '"'
+        return str(rng.randint(low, min(high, 100)))
+
+    lines = [
+        f'          - id: "{ident}"',
+        "            objective: 1",
+        f"            text: {sentence(rng, 8)[:-1]}",
+        f"            measure: {measure}",
+        "            baseline:",
+        '              date: "2024-01-15"',
+        f"              value: {value(0, 10)}",
+        "            targets:",
+        '              - period: "2024"',
+        f"                value: {value(20, 40)}",
+        '              - period: "2025"',
+        f"                value: {value(50, 90)}",
+        "            actuals:",
+    ]
+    for day in ("2024-06-30", "2024-11-30")[: rng.randint(1, 2)]:
+        lines += [
+            f'              - date: "{day}"',
+            '                period: "2024"',
+            f"                value: {value(5, 40)}",
+            f"                note: {sentence(rng, 6)[:-1]}",
+        ]
+    return lines
 
 
 def activity(rng: random.Random, ident: str, dates: bool = False) -> list[str]:
@@ -156,11 +200,13 @@ def activity(rng: random.Random, ident: str, dates: bool = False) -> list[str]:
     return lines
 
 
-def make_repo(folder: Path, activities: int, seed: int = 1, dates: bool = False) -> Path:
+def make_repo(
+    folder: Path, activities: int, seed: int = 1, dates: bool = False, indicators: int = 0
+) -> Path:
     """Writes data/workplan-2024.yaml and data/stakeholders.yaml under `folder`."""
     data = folder / "data"
     data.mkdir(parents=True, exist_ok=True)
-    text = make_plan(activities, seed, dates)
+    text = make_plan(activities, seed, dates, indicators)
     (data / "workplan-2024.yaml").write_text(text, encoding="utf-8")
     shutil.copy(ROOT / "data" / "stakeholders.yaml", data / "stakeholders.yaml")
     return folder
@@ -172,8 +218,9 @@ def main() -> None:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--dates", action="store_true", help="a planned start and end on each")
+    parser.add_argument("--indicators", type=int, default=0, help="indicators per objective")
     args = parser.parse_args()
-    make_repo(args.folder, args.activities, args.seed, args.dates)
+    make_repo(args.folder, args.activities, args.seed, args.dates, args.indicators)
     print(args.folder / "data" / "workplan-2024.yaml")
 
 

@@ -104,8 +104,10 @@ def bench_startup(runs: int, work: Path) -> None:
         )
 
 
-def bench_size(runs: int, work: Path, size: int) -> None:
-    repo = make_repo(work / f"plan-{size}", size)
+def bench_size(runs: int, work: Path, size: int, indicators: int = 0) -> None:
+    repo = make_repo(work / f"plan-{size}", size, indicators=indicators)
+    if indicators:
+        print(f"(every objective with {indicators} indicators)")
     plan = repo / "data" / "workplan-2024.yaml"
     parse = [
         PY,
@@ -259,6 +261,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="2000,10000")
     parser.add_argument("--commits", type=int, default=500)
     parser.add_argument("--diff-sizes", default="500,10000")
+    parser.add_argument("--indicators", type=int, default=0, help="size: indicators per objective")
     parser.add_argument(
         "--only", nargs="*", default=["startup", "size", "schedule", "diff", "log", "hostile"]
     )
@@ -273,7 +276,7 @@ def main() -> None:
             bench_startup(args.runs, work)
         if "size" in args.only:
             for size in (int(s) for s in args.sizes.split(",")):
-                bench_size(args.runs, work, size)
+                bench_size(args.runs, work, size, args.indicators)
         if "schedule" in args.only:
             for size in (int(s) for s in args.sizes.split(",")):
                 bench_schedule(args.runs, work, size)

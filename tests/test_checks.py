@@ -146,3 +146,127 @@ def test_check_future_flags_entries_after_today(plan):
     [finding] = check_future(later, dt.date(2024, 5, 31))
     assert render_loc(finding.loc).endswith(".history[0].date")
     assert "is in the future (today is 2024-05-31 at the latest)" in finding.message
+
+
+# --- indicators (tests/golden/results/plan.yaml, a fixture with made-up values) ------------
+
+RESULTS_PLAN = (ROOT / "tests" / "golden" / "results" / "plan.yaml").read_text()
+
+
+def _problems(text: str) -> list[str]:
+    """Returns the located messages for a plan text (`x.yaml:line:col: ...`), [] when valid."""
+    from workplan_cli.errors import WorkplanError
+    from workplan_cli.plan import load
+
+    try:
+        load.parse_plan(text.encode(), "x.yaml", STAKEHOLDER_IDS)
+    except WorkplanError as e:
+        return str(e).splitlines()
+    return []
+
+
+def test_the_results_fixture_breaks_no_rule():
+    assert _problems(RESULTS_PLAN) == []
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        (
+            'id: "1.1-b"',
+            'id: "1.1-a"',
+            "x.yaml:51:17: areas[0].topics[0].indicators[1].id (indicator 1.1-a): duplicate "
+            "indicator id '1.1-a' (also at areas[0].topics[0].indicators[0].id)",
+        ),
+        (
+            'id: "1.1-b"',
+            'id: "1.2-b"',
+            "x.yaml:51:17: areas[0].topics[0].indicators[1].id (indicator 1.2-b): indicator id "
+            "'1.2-b' does not start with its topic's id and a dash '1.1-'",
+        ),
+        (
+            '- period: "2025"\n                value: 8',
+            '- period: "2026"\n                value: 8',
+            "x.yaml:43:25: areas[0].topics[0].indicators[0].targets[1].period (indicator 1.1-a): "
+            "target for 2026, a period the plan does not declare "
+            "(plan.monitoring.periods: 2024, 2025, 2025-Q2)",
+        ),
+        (
+            'date: "2024-06-30"',
+            'date: "2024-01-01"',
+            "x.yaml:46:23: areas[0].topics[0].indicators[0].actuals[0].date (indicator 1.1-a): "
+            "actual dated 2024-01-01 is before the baseline date 2024-01-15",
+        ),
+        (
+            "value: 60",
+            "value: 160",
+            "x.yaml:60:24: areas[0].topics[0].indicators[1].targets[0].value (indicator 1.1-b): "
+            "160 is not a percentage: the measure is percent, 0 to 100",
+        ),
+        (
+            "value: No joint position exists.",
+            "value: 3",
+            "x.yaml:67:22: areas[0].topics[0].indicators[2].baseline.value (indicator 1.1-c): "
+            "the measure is qualitative: write a narrative, not the number 3",
+        ),
+        (
+            "value: 4",
+            "value: four",
+            "x.yaml:42:24: areas[0].topics[0].indicators[0].targets[0].value (indicator 1.1-a): "
+            "the measure is number: write a number, not the text 'four'",
+        ),
+        (
+            "value: 4",
+            "value: .nan",
+            "x.yaml:42:24: areas[0].topics[0].indicators[0].targets[0].value (indicator 1.1-a): "
+            "nan is not a number that can be measured",
+        ),
+        (
+            "objective: 2",
+            "objective: 3",
+            "x.yaml:62:24: areas[0].topics[0].indicators[2].objective (indicator 1.1-c): "
+            "objective 3: topic 1.1 has 2 objectives",
+        ),
+        (
+            '- period: "2025"\n                value: 8',
+            '- period: "2024"\n                value: 8',
+            "x.yaml:43:25: areas[0].topics[0].indicators[0].targets[1].period (indicator 1.1-a): "
+            "a second target for 2024",
+        ),
+    ],
+    ids=[
+        "duplicate-id",
+        "id-outside-topic",
+        "undefined-period",
+        "before-baseline",
+        "percent-over-100",
+        "qualitative-number",
+        "number-text",
+        "not-finite",
+        "objective-out-of-range",
+        "second-target",
+    ],
+)
+def test_an_indicator_rule_broken_is_located_and_names_the_indicator(old, new, expected):
+    assert old in RESULTS_PLAN
+    assert _problems(RESULTS_PLAN.replace(old, new, 1)) == [expected]
+
+
+def test_a_plan_without_periods_has_no_period_for_a_target():
+    text = RESULTS_PLAN.replace('    periods: ["2024", "2025", "2025-Q2"]\n', "")
+    problems = _problems(text)
+    assert problems[0].endswith(
+        "target for 2024, a period the plan does not declare "
+        "(plan.monitoring.periods: none: add plan.monitoring.periods)"
+    )
+
+
+def test_an_actual_in_the_future_is_found_with_the_history_dates():
+    from workplan_cli.plan import load
+
+    plan = load.parse_plan(RESULTS_PLAN.encode(), "x.yaml", STAKEHOLDER_IDS)
+    assert check_future(plan, dt.date(2024, 12, 31)) == []
+    [finding] = check_future(plan, dt.date(2024, 6, 1))
+    assert render_loc(finding.loc) == "areas[0].topics[0].indicators[0].actuals[0].date"
+    assert "actual dated 2024-06-30 is in the future" in finding.message
+    assert subject_of(finding.loc, plan) == "indicator 1.1-a"

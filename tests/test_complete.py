@@ -54,6 +54,15 @@ def test_show_completes_activity_ids(repo):
     assert _complete("show 3") == ["3.1.1", "3.1.2"]
 
 
+def test_record_completes_indicator_ids(repo):
+    from pathlib import Path
+
+    fixture = Path(__file__).parent / "golden" / "results" / "plan.yaml"
+    (repo / "data" / "workplan-2025.yaml").unlink()
+    (repo / "data" / "workplan-2024.yaml").write_bytes(fixture.read_bytes())
+    assert _complete("record 1.1-") == ["1.1-a", "1.1-b", "1.1-c"]
+
+
 def test_activity_ids_come_from_the_plan_named(two_plans):
     assert _complete("show 3.1") == ["3.1.1", "3.1.2"]  # the newest plan that is not a draft
     assert _complete("show --plan 2025 3.1") == ["3.1.1", "3.1.9"]
@@ -114,6 +123,7 @@ def test_completion_never_raises(repo):
     for function in (
         completion.plan_versions,
         completion.activity_ids,
+        completion.indicator_ids,
         completion.area_ids,
         completion.topic_ids,
         completion.stakeholder_ids,

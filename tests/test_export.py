@@ -337,3 +337,61 @@ def test_csv_cells_that_start_a_formula_are_inert(repo, cli):
 )
 def test_inert_cell(cell, shown):
     assert inert_cell(cell) == shown
+
+
+# --- the indicators' CSV (export --format csv --indicators) --------------------------------
+
+
+def _results_plan(repo, text_change=("", "")):
+    from pathlib import Path
+
+    fixture = (Path(__file__).parent / "golden" / "results" / "plan.yaml").read_text()
+    for other in (repo / "data").glob("workplan-*.yaml"):
+        other.unlink()
+    (repo / "data" / "workplan-2024.yaml").write_text(fixture.replace(*text_change))
+
+
+def test_indicators_csv(repo, cli):
+    import csv
+    import io
+
+    _results_plan(repo)
+    out = cli("export", "-f", "csv", "--indicators", "--as-of", "2024-07-01").stdout
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    assert [r["id"] for r in rows] == ["1.1-a", "1.1-b", "1.1-c"]
+    first = rows[0]
+    assert (first["baseline"], first["latest"], first["target"], first["achieved"]) == (
+        "0",
+        "1",
+        "4",
+        "25.0",
+    )
+    assert (first["colour"], first["target_2025"], first["actual_2024"]) == ("amber", "8", "1")
+    assert first["variance"] == "'-47.8"  # a cell that starts like a formula is made text
+    assert list(first)[-6:] == [
+        "target_2024",
+        "actual_2024",
+        "target_2025",
+        "actual_2025",
+        "target_2025-Q2",
+        "actual_2025-Q2",
+    ]
+
+
+def test_indicators_csv_cells_cannot_be_formulas(repo, cli):
+    _results_plan(repo, ("text: Joint position agreed", 'text: "=HYPERLINK(\\"x\\")\\u0007"'))
+    out = cli("export", "-f", "csv", "--indicators").stdout
+    assert "'=HYPERLINK" in out and "\x07" not in out
+
+
+def test_indicators_csv_of_a_topic_without_indicators_has_the_header(repo, cli):
+    _results_plan(repo)
+    out = cli("export", "-f", "csv", "--indicators", "--topic", "1.2").stdout
+    assert out.startswith("id,topic,objective,") and len(out.splitlines()) == 1
+
+
+def test_indicators_only_with_csv(repo, cli):
+    assert (
+        "--indicators is an option of --format csv"
+        in cli("export", "-f", "json", "--indicators", code=2).stderr
+    )

@@ -9,6 +9,7 @@ from lxml import etree
 
 from tests.exporting import add_dates, check_golden, iati_xsd
 from workplan_cli.output.iati import iati_export
+from workplan_cli.output.iatiresults import xml_number
 from workplan_cli.plan.store import find_repo
 
 REF = "XX-TEST-1"  # a made-up organisation identifier, for the tests only
@@ -151,3 +152,10 @@ def test_iati_golden(dated):
         plan, list(plan.activities()), people, "giz", REF, as_of=dt.date(2024, 12, 31)
     )
     check_golden("dated-iati.xml", data)
+
+
+@pytest.mark.parametrize(
+    "value, text", [(3, "3"), (2.5, "2.5"), (1e20, "100000000000000000000"), (1e-7, "0.0000001")]
+)
+def test_numbers_in_iati_read_back_by_xpath(value, text):
+    assert xml_number(value) == text

@@ -295,3 +295,86 @@ def test_the_shipped_plan_breaks_the_rules_the_old_export_broke(cli, repo, tmp_p
     for node in root.xpath("//recipient-country | //sector[@vocabulary='1']"):
         node.getparent().remove(node)
     assert {"3.7.1", "6.2.2"} <= {f.rule for f in check(root, TODAY)}
+
+
+# --- results: indicators of the fixture plan (output/iatiresults.py) -----------------------
+
+RESULTS_FIXTURE = (
+    __import__("pathlib").Path(__file__).parent / "golden" / "results" / "plan.yaml"
+).read_text()
+IATI_BLOCK = """  facilitator: giz
+  iati:
+    recipient_country: KE
+    sectors: ["22040"]
+"""
+
+
+def _results_repo(repo) -> None:
+    for other in (repo / "data").glob("workplan-*.yaml"):
+        other.unlink()
+    text = RESULTS_FIXTURE.replace("  facilitator: giz\n", IATI_BLOCK, 1)
+    (repo / "data" / "workplan-2024.yaml").write_text(text, encoding="utf-8")
+
+
+def test_indicators_are_valid_iati_results(cli, repo, tmp_path):
+    _results_repo(repo)
+    cli(
+        "record",
+        "1.1-a",
+        "2.5",
+        "--period",
+        "2024",
+        "--on",
+        "2024-09-01",
+        "--by",
+        "T",
+        "--note",
+        "Two and a half",
+        "-e",
+        "minutes",
+    )
+    cli("record", "1.1-c", "A draft exists", "--period", "2025", "--on", "2024-09-02")
+    root = _export(cli, tmp_path, "--iati-ref", REF)
+    _clean(root)
+    activity = _activity(root, "1.1.1")
+    first, second = activity.findall("result")
+    assert (first.get("type"), first.get("aggregation-status")) == ("2", "0")
+    assert first.findtext("title/narrative") == "Both sides exchange on internet governance."
+    number, percent = first.findall("indicator")
+    assert (number.get("measure"), number.get("ascending")) == ("1", "1")
+    assert number.findtext("title/narrative") == (
+        "1.1-a Expert exchanges held on internet governance"
+    )
+    assert number.find("baseline").attrib == {
+        "year": "2024",
+        "iso-date": "2024-01-15",
+        "value": "0",
+    }
+    periods = number.findall("period")
+    assert [
+        (p.find("period-start").get("iso-date"), p.find("target").get("value")) for p in periods
+    ] == [
+        ("2024-01-01", "4"),
+        ("2025-01-01", "8"),
+    ]
+    actual = periods[0].find("actual")
+    assert actual.get("value") == "2.5"  # the latest of the period
+    assert actual.findtext("comment/narrative") == "Two and a half (Evidence: minutes)"
+    assert percent.get("measure") == "2"
+    [qualitative] = second.findall("indicator")
+    assert qualitative.get("measure") == "5" and qualitative.get("ascending") is None
+    assert qualitative.find("baseline").get("value") is None
+    assert qualitative.findtext("baseline/comment/narrative") == "No joint position exists."
+    [period] = qualitative.findall("period")
+    assert period.find("target").get("value") is None
+    assert period.findtext("actual/comment/narrative") == "A draft exists"
+    # the topic without indicators gives its activities no result
+    assert _activity(root, "1.2.1").find("result") is None
+
+
+def test_an_actual_after_the_reference_date_is_left_out(cli, repo, tmp_path):
+    _results_repo(repo)
+    root = _export(cli, tmp_path, "--iati-ref", REF, as_of=dt.date(2024, 6, 1))
+    _clean(root, dt.date(2024, 6, 1))
+    number = _activity(root, "1.1.1").find("result/indicator")
+    assert [p.find("actual") for p in number.findall("period")] == [None, None]

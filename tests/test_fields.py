@@ -67,7 +67,8 @@ def changed(hint, current):
     if typing.get_origin(hint) is typing.Annotated:
         hint = typing.get_args(hint)[0]
     if typing.get_origin(hint) in (UnionType, typing.Union):
-        (hint,) = [a for a in typing.get_args(hint) if a is not type(None)]
+        # a number or a text (an indicator's value): the text, which stands out
+        hint = [a for a in typing.get_args(hint) if a is not type(None)][-1]
     if typing.get_origin(hint) is typing.Annotated:
         hint = typing.get_args(hint)[0]
     if typing.get_origin(hint) is list:

@@ -20,6 +20,9 @@ from workplan_cli.cli import app
 
 PLAN = (DATA / "workplan-2024.yaml").read_bytes()
 PLAN_DATA = yamlio.parse(PLAN.decode("utf-8"))
+# A plan with indicators (the results fixture), damaged as the shipped plan is.
+RESULTS = (DATA.parent / "tests" / "golden" / "results" / "plan.yaml").read_bytes()
+RESULTS_DATA = yamlio.parse(RESULTS.decode("utf-8"))
 COMMANDS = [
     ["validate"],
     ["status"],
@@ -27,6 +30,10 @@ COMMANDS = [
     ["report"],
     ["set-status", "1.1.1", "completed", "--dry-run"],
     ["textconv", "data/workplan-2024.yaml"],  # git runs it on every version in history
+    ["indicators"],
+    ["record", "1.1-a", "2", "--period", "2024", "--dry-run"],
+    ["show", "1.1"],
+    ["export", "-f", "csv", "--indicators"],
 ]
 # Reproducible in CI: the same examples every run, no example database.
 FUZZ = settings(
@@ -89,8 +96,9 @@ SEEDS = [
 
 @st.composite
 def damaged_data(draw) -> bytes:
-    """Returns the shipped plan with nodes deleted, duplicated or retyped, dumped again."""
-    data = copy.deepcopy(PLAN_DATA)
+    """Returns the shipped plan (or the results fixture) with nodes deleted, duplicated or
+    retyped, dumped again."""
+    data = copy.deepcopy(draw(st.sampled_from([PLAN_DATA, RESULTS_DATA])))
     for _ in range(draw(st.integers(1, 4))):
         slots = _slots(data, [])
         if not slots:
@@ -119,9 +127,9 @@ def damaged_data(draw) -> bytes:
 
 @st.composite
 def damaged_text(draw) -> bytes:
-    """Returns the shipped plan's bytes cut, with bytes inserted, or with lines swapped,
-    deleted or doubled."""
-    data = PLAN
+    """Returns the shipped plan's (or the results fixture's) bytes cut, with bytes inserted,
+    or with lines swapped, deleted or doubled."""
+    data = draw(st.sampled_from([PLAN, RESULTS]))
     for _ in range(draw(st.integers(1, 3))):
         action = draw(st.sampled_from(["cut", "insert", "seed", "swap", "delete", "double"]))
         at = draw(st.integers(0, len(data)))

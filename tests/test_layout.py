@@ -18,6 +18,7 @@ TESTS = ROOT / "tests"
 # Modules whose tests live under another name: a name that says what is tested where the
 # module's own is generic (status, plans, setup) or is used by another test file (reading).
 ELSEWHERE = {
+    "output/iatiresults.py": "test_export_iati.py",
     "diff/plans.py": "test_diff.py",
     "edit/rows.py": "test_importing.py",  # the rows read back, through `workplan import`
     "edit/schedule.py": "test_schedule_edit.py",  # plan/schedule.py is test_schedule.py

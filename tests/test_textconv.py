@@ -51,3 +51,16 @@ def test_a_line_break_in_a_value_stays_on_its_line():
     lines = render(data.encode(), "data/workplan-2025.yaml").decode().splitlines()
     (title,) = [line for line in lines if line.startswith("plan.title:")]
     assert "of the Dialogue" in title
+
+
+def test_indicators_become_one_line_a_field_each_naming_the_indicator():
+    from tests.conftest import ROOT
+
+    data = (ROOT / "tests" / "golden" / "results" / "plan.yaml").read_bytes()
+    lines = render(data, "data/workplan-2024.yaml").decode().splitlines()
+    assert "1.1-a targets: period: 2025, value: 8" in lines
+    assert (
+        "1.1-a actuals: date: 2024-06-30, period: 2024, value: 1, note: One exchange in Nairobi, "
+        "by: tester"
+    ) in lines
+    assert "plan.monitoring.periods: 2024, 2025, 2025-Q2" in lines

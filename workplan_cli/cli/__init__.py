@@ -30,6 +30,8 @@ COMMANDS = {
     "set-status": ("set_status", "set_status", False),
     "schedule": ("schedule", "schedule", False),
     "due": ("due", "due", False),
+    "record": ("record", "record", False),
+    "indicators": ("indicators", "indicators", False),
     "diff": ("diff", "diff", False),
     "revise": ("revise", "revise", False),
     "schema": ("schema", "schema", False),

@@ -102,6 +102,14 @@ ActivityIdArgument = Annotated[
     ),
 ]
 
+IndicatorIdArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="INDICATOR",
+        help="Indicator id, e.g. 1.3-a.",
+        autocompletion=complete.indicator_ids,
+    ),
+]
 
 AsOfOption = Annotated[
     Optional[str],

@@ -1,4 +1,4 @@
-"""Shell completion of plan versions, activity, area, topic and stakeholder ids.
+"""Shell completion of plan versions, activity, indicator, area, topic and stakeholder ids.
 
 Each function returns [] on any error (a completion must never print a traceback into the
 user's shell) and reads the YAML without validating it, so that it also works on a file in the
@@ -101,6 +101,20 @@ def activity_ids(ctx: Any, incomplete: str) -> list[Choice]:
             for topic in _topics(ctx)
             for a in topic.get("activities") or []
             if str(a["id"]).startswith(incomplete)
+        )
+    except Exception:
+        return []
+
+
+@_inert
+def indicator_ids(ctx: Any, incomplete: str) -> list[Choice]:
+    """Returns the ids (and texts) of the chosen plan's indicators that start with `incomplete`."""
+    try:
+        return _offer(
+            (str(i["id"]), str(i.get("text", "")))
+            for topic in _topics(ctx)
+            for i in topic.get("indicators") or []
+            if str(i["id"]).startswith(incomplete)
         )
     except Exception:
         return []

@@ -84,10 +84,19 @@ def export(
             metavar="DATE",
             parser=_as_of,  # the same dates as report's --as-of
             help="iati: the reference date (default: today); no actual date after it is "
-            "written, and history entries dated after it are left out.",
+            "written, and history entries dated after it are left out. csv --indicators: "
+            "the day indicators are judged.",
             show_default=False,
         ),
     ] = None,
+    indicators: Annotated[
+        bool,
+        typer.Option(
+            "--indicators",
+            help="csv: a row per indicator (baseline, latest actual, target, percent achieved, "
+            "colour as of --as-of, and a target and actual column per period).",
+        ),
+    ] = False,
     repo: RepoOption = None,
 ) -> None:
     """Export the plan's activities: json (the whole plan), csv (a row per activity),
@@ -106,6 +115,14 @@ def export(
     people = store.load_stakeholders()
     filters = query.resolve_filters(filters, the_plan, people)
     refs = query.select(the_plan, filters)
+    if indicators:
+        if format is not ExportFormat.CSV:
+            raise typer.BadParameter("--indicators is an option of --format csv")
+        from workplan_cli.output.exports import indicators_csv
+
+        kept = [r for r in the_plan.indicators() if query.keeps_indicator(filters, r)]
+        _write(indicators_csv(the_plan, kept, as_of or dt.date.today()).encode(), output, store)
+        return
     if format is ExportFormat.XLSX:
         if output is None or str(output) == "-":
             raise typer.BadParameter("an xlsx workbook is written to a file: add -o FILE.xlsx")

@@ -27,13 +27,25 @@ def log(
     """Show the life of one activity: each commit that changed it, and its status history.
 
     Renamed plan files and renumbered ids are followed; a commit where the plan file is missing
-    or does not validate is reported and skipped.
+    or does not validate is reported and skipped. An indicator's id (1.3-a) shows the commits
+    that changed the indicator, in words, and its actuals.
 
     Example: workplan log 1.3.2
     """
     from workplan_cli.cli.output import print_json, write
+    from workplan_cli.git import indicatorlog
     from workplan_cli.git.history import activity_log
     from workplan_cli.output import historyrender
+
+    if indicatorlog.is_indicator_id(activity_id):
+        life = indicatorlog.indicator_log(open_repo(repo), activity_id, plan)
+        if format is LogFormat.JSON:
+            print_json(historyrender.indicator_json(life))
+        elif format is LogFormat.MARKDOWN:
+            write(historyrender.indicator_markdown(life))
+        else:
+            write(historyrender.indicator_text(life))
+        return
 
     result = activity_log(open_repo(repo), activity_id, plan)
     if format is LogFormat.JSON:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 from collections.abc import Sequence
 
@@ -19,6 +20,8 @@ from workplan_cli.cli.common import (
 from workplan_cli.cli.output import echo, print_json
 from workplan_cli.output.inert import one_line
 
+_RESULTS = re.compile(r"[0-9]+\.[0-9]+(/[0-9]+|-.*)?")
+
 
 def show(
     activity_id: ActivityIdArgument,
@@ -30,7 +33,8 @@ def show(
     """Show one activity in full: topic, objectives, text, status, people, dates, history.
 
     An activity with dates also shows its schedule colour and its actual start and end (from
-    its history).
+    its history). A topic (1.3) or one of its objectives (1.3/2) is shown with its indicators,
+    an indicator (1.3-a) with its baseline, targets and actuals.
 
     Example: workplan show 1.3.2
     """
@@ -40,6 +44,11 @@ def show(
     when = None if as_of is None else as_of_date(as_of)  # None: today, recorded statuses
     store = open_repo(repo)
     the_plan = store.load_plan(plan)
+    if _RESULTS.fullmatch(activity_id):  # a topic, an objective or an indicator
+        from workplan_cli.cli.showresults import show_results
+
+        show_results(the_plan, activity_id, format, as_of_date(as_of))
+        return
     ref = query.find_activity(the_plan, activity_id)
     timing = schedule_facts(the_plan, ref, when)
     if format is Format.JSON:

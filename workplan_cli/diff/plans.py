@@ -10,7 +10,7 @@ from typing import Any
 from workplan_cli.diff.match import Word, match, norm, word_diff
 from workplan_cli.plan import fields as declared
 from workplan_cli.plan.fields import to_plain
-from workplan_cli.plan.model import Activity, Plan, StakeholderFile, Topic
+from workplan_cli.plan.model import Activity, Indicator, Plan, StakeholderFile, Topic
 from workplan_cli.plan.spec import BLOCK, CHILDREN, META, TITLE
 
 ADDED, REMOVED, MOVED, CHANGED = "added", "removed", "moved", "changed"
@@ -45,7 +45,7 @@ class EntryChange:
     its topic, of an area None.
     """
 
-    level: str  # area, topic or activity
+    level: str  # area, topic, activity or indicator
     change: str
     id: str
     title: str
@@ -80,6 +80,7 @@ class PlanDiff:
     areas: list[EntryChange]
     topics: list[EntryChange]
     activities: list[EntryChange]
+    indicators: list[EntryChange] = field(default_factory=list)
     area: tuple[str, ...] = ()  # the narrowing applied, if any: any of these areas or topics
     topic: tuple[str, ...] = ()
     titles: dict[str, str] = field(default_factory=dict)  # area and topic ids -> title
@@ -87,7 +88,12 @@ class PlanDiff:
     @property
     def empty(self) -> bool:
         return not (
-            self.metadata or self.stakeholders or self.areas or self.topics or self.activities
+            self.metadata
+            or self.stakeholders
+            or self.areas
+            or self.topics
+            or self.activities
+            or self.indicators
         )
 
     def counts(self) -> dict[str, dict[str, int]]:
@@ -101,6 +107,8 @@ class PlanDiff:
             out[name] = {c: sum(e.change == c for e in entries) for c in _CHANGES}
         objectives = [o for t in self.topics for o in t.objectives]
         out["objectives"] = {c: sum(o.change == c for o in objectives) for c in _CHANGES}
+        if self.indicators:  # a plan without indicators keeps the shape it always had
+            out["indicators"] = {c: sum(e.change == c for e in self.indicators) for c in _CHANGES}
         out["stakeholders"] = {c: sum(s.change == c for s in self.stakeholders) for c in _CHANGES}
         out["metadata"] = {c: (len(self.metadata) if c == CHANGED else 0) for c in _CHANGES}
         return out
@@ -125,6 +133,7 @@ def diff_plans(
         areas=_diff_areas(old, new),
         topics=_diff_topics(old, new),
         activities=_diff_activities(old, new),
+        indicators=_diff_indicators(old, new),
         titles=_titles(old) | _titles(new),
     )
 
@@ -161,6 +170,7 @@ def narrow(
         areas=[e for e in diff.areas if keeps(e)],
         topics=[e for e in diff.topics if keeps(e)],
         activities=[e for e in diff.activities if keeps(e)],
+        indicators=[e for e in diff.indicators if keeps(e)],
         area=tuple(areas),
         topic=tuple(topics),
         titles=diff.titles,
@@ -375,6 +385,28 @@ def _diff_activities(old: Plan, new: Plan) -> list[EntryChange]:
             # Every field but the id: a renumbered activity is reported as moved, not as changed.
             fields = compare_fields(a[old_id], b[new_id])
         change = _entry("activity", old_id, new_id, a, b, where_a, where_b, fields)
+        if change:
+            out.append(change)
+    return out
+
+
+def _indicators(plan: Plan) -> tuple[dict[str, Indicator], dict[str, tuple[str, str]]]:
+    indicators, where = {}, {}
+    for ref in plan.indicators():
+        indicators[ref.indicator.id] = ref.indicator
+        where[ref.indicator.id] = (ref.topic.id, ref.area.id)
+    return indicators, where
+
+
+def _diff_indicators(old: Plan, new: Plan) -> list[EntryChange]:
+    """Returns the indicators added, removed, moved and changed (every field compared: the
+    targets and actuals as lists of entries, which the renderers put in words)."""
+    a, where_a = _indicators(old)
+    b, where_b = _indicators(new)
+    out = []
+    for old_id, new_id in match(a, b, lambda x: x.text):
+        fields = compare_fields(a[old_id], b[new_id]) if old_id and new_id else []
+        change = _entry("indicator", old_id, new_id, a, b, where_a, where_b, fields)
         if change:
             out.append(change)
     return out

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from workplan_cli import fileio
+from workplan_cli.edit import record as results_edit
 from workplan_cli.edit import status as edit
 from workplan_cli.errors import WorkplanError
 from workplan_cli.git import gitio
@@ -17,8 +18,8 @@ from workplan_cli.plan.store import Repo, display_path, parse_plan, read_bytes
 
 @dataclass(frozen=True)
 class Outcome:
-    """What an update did: the edit (a status change or planned dates: its `old` and `new`
-    bytes), the file's name, and the commit made (if any)."""
+    """What an update did: the edit (a status change, planned dates or an indicator's actual:
+    its `old` and `new` bytes), the file's name, and the commit made (if any)."""
 
     edit: Any
     name: str
@@ -50,6 +51,24 @@ def record(
         return edit.set_status(data, name, request, ids, parse_plan)
 
     return update(repo, made, lambda e: edit.commit_message(e, request.note), plan, dry_run, commit)
+
+
+def record_actual(
+    repo: Repo,
+    request: results_edit.Request,
+    plan: str | None = None,
+    dry_run: bool = False,
+    commit: bool = False,
+) -> Outcome:
+    """Returns the outcome of appending an indicator's actual (`workplan record`), with every
+    guarantee of a status update."""
+
+    def made(data: bytes, name: str, ids: set[str]) -> results_edit.Edit:
+        return results_edit.record(data, name, request, ids, parse_plan)
+
+    return update(
+        repo, made, lambda e: results_edit.commit_message(e, request.note), plan, dry_run, commit
+    )
 
 
 def update(

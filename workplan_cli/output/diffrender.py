@@ -73,15 +73,17 @@ def _area_nodes(diff: PlanDiff) -> list[Node]:
     areas = {e.id: e for e in diff.areas}
     topics = {e.id: e for e in diff.topics}
     area_order = _ordered([e.id for e in diff.areas], [e.area for e in diff.topics])
-    area_order = _ordered(area_order, [e.area for e in diff.activities])
+    area_order = _ordered(area_order, [e.area for e in diff.activities + diff.indicators])
     out = []
     for area_id in sorted(area_order, key=_id_key):
         node = _entry_node(areas.get(area_id), "Area", area_id, diff.titles)
         topic_ids = [e.id for e in diff.topics if e.area == area_id]
-        topic_ids = _ordered(topic_ids, [e.parent for e in diff.activities if e.area == area_id])
+        below = diff.activities + diff.indicators
+        topic_ids = _ordered(topic_ids, [e.parent for e in below if e.area == area_id])
         for topic_id in sorted(topic_ids, key=_id_key):
             child = _entry_node(topics.get(topic_id), "Topic", topic_id, diff.titles)
             child.children += [_activity_node(e) for e in diff.activities if e.parent == topic_id]
+            child.children += [_indicator_node(e) for e in diff.indicators if e.parent == topic_id]
             node.children.append(child)
         out.append(node)
     return out
@@ -123,6 +125,15 @@ def _activity_node(entry: EntryChange) -> Node:
         node.children += [Node(" ", f"{f.field}: {value_text(f.new)}") for f in entry.fields]
     else:
         node.children += [field_node(f) for f in entry.fields]
+    return node
+
+
+def _indicator_node(entry: EntryChange) -> Node:
+    """Returns an indicator added, removed, moved or changed, its changes in plain words."""
+    from workplan_cli.output.resultwords import entry_lines
+
+    node = Node(MARKS[entry.change], f"indicator {entry.id}  {entry.title}{_moved(entry)}")
+    node.children += [Node(mark, text) for mark, text in entry_lines(entry.change, entry.fields)]
     return node
 
 
@@ -312,6 +323,8 @@ def to_json(diff: PlanDiff, old: SideLike, new: SideLike) -> dict:
         "areas": [_entry(e) for e in diff.areas],
         "topics": [_entry(e) for e in diff.topics],
         "activities": [_entry(e) for e in diff.activities],
+        # only when indicators changed: a diff of plans without them keeps its shape
+        **({"indicators": [_entry(e) for e in diff.indicators]} if diff.indicators else {}),
     }
 
 

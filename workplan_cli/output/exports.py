@@ -10,7 +10,7 @@ import re
 from workplan_cli.output.plaintext import ExportBugError, has_controls, without_controls
 from workplan_cli.plan import fields
 from workplan_cli.plan.fields import to_plain
-from workplan_cli.plan.model import Activity, ActivityRef, Plan, StakeholderFile
+from workplan_cli.plan.model import Activity, ActivityRef, IndicatorRef, Plan, StakeholderFile
 from workplan_cli.plan.query import Filters
 from workplan_cli.plan.spec import IDS, TITLE
 
@@ -130,6 +130,38 @@ def csv_export(refs: list[ActivityRef]) -> str:
         text.encode("utf-8")
         back = list(csv.DictReader(io.StringIO(text, newline="")))
     except (ValueError, csv.Error) as e:
+        raise ExportBugError(f"the CSV export is not well-formed ({e})") from None
+    if back != rows or has_controls(text):
+        raise ExportBugError("the CSV export does not read back as written, or holds controls")
+    return text
+
+
+def indicators_csv(plan: Plan, refs: list[IndicatorRef], as_of) -> str:
+    """Returns the indicators as CSV, one row each: where it stands on `as_of` (the columns of
+    `workplan indicators --format json`), then a target and an actual column per period of the
+    plan; cells made safe as in `csv_export`."""
+    from workplan_cli.plan import results
+
+    periods = list(plan.plan.monitoring.periods) if plan.plan.monitoring else []
+    rows = []
+    for ref in refs:
+        found = results.standing(ref.indicator, as_of)
+        row = {k: _cell(v) for k, v in results.as_plain(ref, found).items()}
+        targets = {t.period: t.value for t in ref.indicator.targets}
+        for period in periods:
+            row[f"target_{period}"] = _cell(targets.get(period))
+            measured = [a.value for a in ref.indicator.actuals if a.period == period]
+            row[f"actual_{period}"] = _cell(measured[-1] if measured else None)
+        rows.append({k: inert_cell(without_controls(v)) for k, v in row.items()})
+    columns = [*results.ROW_KEYS, *(f"{k}_{p}" for p in periods for k in ("target", "actual"))]
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    text = out.getvalue()
+    try:
+        back = list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as e:
         raise ExportBugError(f"the CSV export is not well-formed ({e})") from None
     if back != rows or has_controls(text):
         raise ExportBugError("the CSV export does not read back as written, or holds controls")

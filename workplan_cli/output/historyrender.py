@@ -118,3 +118,95 @@ def _event(event: Event) -> dict:
         "problem": event.problem,
         "fields": [diffrender.field_json(f) for f in event.fields],
     }
+
+
+# --- an indicator's life (git/indicatorlog.py) ------------------------------------------------
+
+
+def _indicator_lines(event) -> list[tuple[str, str]]:
+    from workplan_cli.output.resultwords import entry_lines
+
+    return entry_lines(event.change or "", event.fields) if event.fields else []
+
+
+def _actual_text(entry: dict) -> str:
+    from workplan_cli.output.resultwords import value
+
+    text = f"for {entry.get('period')}: {value(entry.get('value'))}"
+    if entry.get("by"):
+        text += f" by {value(entry['by'])}"
+    if entry.get("note"):
+        text += f": {value(entry['note'])}"
+    return text
+
+
+def _indicator_what(event) -> str:
+    text = event.change or ""
+    return f"{text}: {event.problem} (skipped)" if event.problem else text
+
+
+def indicator_text(log) -> str:
+    """Returns an indicator's life as plain text: commits with their changes in words, and the
+    recorded actuals; every line inert."""
+    lines = [one_line(f"Indicator {log.id}  {log.title}  ({log.path})"), ""]
+    if not log.events:
+        lines.append("No commits changed it and it has no actuals.")
+    for event in log.events:
+        if event.kind == "commit":
+            head = f"{event.date[:10]}  commit {(event.commit or '')[:10]}  {event.author}"
+            lines.append(one_line(f"{head}  {event.subject}"))
+            lines.append(f"    {one_line(_indicator_what(event))}")
+            lines += [f"      {one_line(f'{m} {t}')}" for m, t in _indicator_lines(event)]
+        else:
+            lines.append(one_line(f"{event.date}  actual  {_actual_text(event.entry or {})}"))
+    return "\n".join(lines) + "\n"
+
+
+def indicator_markdown(log) -> str:
+    """Returns an indicator's life as a Markdown list, plan text escaped."""
+    lines = [f"## Indicator {log.id}: {md_escape(log.title)}", "", f"In {md_escape(log.path)}.", ""]
+    if not log.events:
+        lines.append("No commits changed it and it has no actuals.")
+    for event in log.events:
+        if event.kind == "commit":
+            lines.append(
+                f"- {event.date[:10]} commit `{(event.commit or '')[:10]}` by "
+                f"{md_escape(event.author)}: {md_escape(event.subject)}; "
+                f"{md_escape(_indicator_what(event))}"
+            )
+            lines += [f"  - {md_escape(t)}" for _, t in _indicator_lines(event)]
+        else:
+            lines.append(f"- {event.date} actual {md_escape(_actual_text(event.entry or {}))}")
+    return "\n".join(lines) + "\n"
+
+
+def indicator_json(log) -> dict:
+    """Returns an indicator's life as JSON: the shape of an activity's, with `actual` events."""
+    events = []
+    for e in log.events:
+        if e.kind != "commit":
+            events.append({"kind": e.kind, "date": e.date, "id": log.id, "entry": e.entry})
+            continue
+        events.append(
+            {
+                "kind": e.kind,
+                "date": e.date,
+                "id": log.id,
+                "commit": e.commit,
+                "author": e.author,
+                "subject": e.subject,
+                "change": e.change,
+                "problem": e.problem,
+                "fields": [diffrender.field_json(f) for f in e.fields],
+                "words": [t for _, t in _indicator_lines(e)],
+            }
+        )
+    return {
+        "format": JSON_FORMAT,
+        "id": log.id,
+        "version": log.version,
+        "path": log.path,
+        "title": log.title,
+        "commits_scanned": log.commits_scanned,
+        "events": events,
+    }

@@ -183,6 +183,10 @@ def _activity(
         _narrative(sector, ref.topic.title)
         tag = ET.SubElement(node, "tag", {**own, "code": f"area-{ref.area.id}"})
         _narrative(tag, ref.area.title)
+    if ref.topic.indicators:  # the topic's results (output/iatiresults.py)
+        from workplan_cli.output.iatiresults import results
+
+        node.extend(results(ref.topic, today))
     return node
 
 

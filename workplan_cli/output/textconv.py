@@ -40,7 +40,8 @@ def _stakeholders_text(data: bytes, name: str) -> str:
 
 
 def plan_lines(plan: Plan) -> list[str]:
-    """Returns the plan as `key: value` lines: metadata, then areas, topics and activities."""
+    """Returns the plan as `key: value` lines: metadata, then areas, topics, activities and
+    indicators."""
     lines = [f"schema_version: {plan.schema_version}"]
     lines += _flat("plan", to_plain(plan.plan, by_alias=True))
     for area in plan.areas:
@@ -50,6 +51,8 @@ def plan_lines(plan: Plan) -> list[str]:
             lines += [f"{topic.id} objective: {value_text(o)}" for o in topic.objectives]
             for activity in topic.activities:
                 lines += _activity_lines(activity)
+            for indicator in topic.indicators:  # the same way: `1.3-a targets: ...`
+                lines += _activity_lines(indicator)
     return lines
 
 

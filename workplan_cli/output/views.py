@@ -96,3 +96,14 @@ def stakeholders_view(plan: Plan, file: StakeholderFile, involvement: dict) -> d
             for s in file.stakeholders
         ],
     }
+
+
+def indicators_view(plan: Plan, rows: list[dict], filters: Filters, as_of: str) -> dict:
+    """Returns `indicators --format json`: the plan, the day judged, the filters and one row
+    an indicator (plan/results.py `as_plain`)."""
+    return {
+        "plan": plan_header(plan),
+        "as_of": as_of,
+        "filters": filters.as_dict(),
+        "indicators": rows,
+    }

@@ -1,12 +1,14 @@
-"""Rules that span more than one field: unique ids, id prefixes, references, histories."""
+"""Rules that span more than one field: unique ids, id prefixes, references, histories, and
+indicators (values that fit the measure, declared periods, dates in order)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Collection
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from workplan_cli.plan.model import Plan, PlanStatus, StakeholderFile
+from workplan_cli.plan.model import Indicator, Measure, Plan, PlanStatus, StakeholderFile, Topic
 
 Loc = tuple[str | int, ...]
 
@@ -45,6 +47,11 @@ def check_plan(plan: Plan, stakeholder_ids: Collection[str] | None) -> list[Find
             for i, activity in enumerate(topic.activities):
                 loc = ("areas", a, "topics", t, "activities", i)
                 findings += _check_activity(loc, activity, stakeholder_ids)
+            if topic.indicators:
+                periods = plan.plan.monitoring.periods if plan.plan.monitoring else []
+                for k, indicator in enumerate(topic.indicators):
+                    loc = ("areas", a, "topics", t, "indicators", k)
+                    findings += check_indicator(loc, topic, indicator, periods)
     return findings
 
 
@@ -102,6 +109,103 @@ def _check_ids(plan: Plan) -> list[Finding]:
                             f"topic's id '{topic.id}.'",
                         )
                     )
+            for k, indicator in enumerate(topic.indicators):
+                loc = ("areas", a, "topics", t, "indicators", k, "id")
+                unique(loc, indicator.id, "indicator")
+                if not indicator.id.startswith(topic.id + "-"):
+                    findings.append(
+                        Finding(
+                            loc,
+                            f"indicator id {indicator.id!r} does not start with its "
+                            f"topic's id and a dash '{topic.id}-'",
+                        )
+                    )
+    return findings
+
+
+def value_problem(measure: Measure, value: Any) -> str | None:
+    """Returns why `value` does not fit an indicator measured as `measure`, or None."""
+    if measure is Measure.QUALITATIVE:
+        if not isinstance(value, str):
+            return f"the measure is qualitative: write a narrative, not the number {value}"
+        return None
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the measure is {measure.value}: write a number, not the text {shown!r}"
+    if not math.isfinite(value):
+        return f"{value} is not a number that can be measured"
+    if measure is Measure.PERCENT and not 0 <= value <= 100:
+        return f"{value} is not a percentage: the measure is percent, 0 to 100"
+    return None
+
+
+def check_indicator(
+    loc: Loc, topic: Topic, indicator: Indicator, periods: list[str]
+) -> list[Finding]:
+    """Returns the findings for one indicator of `topic`, given the plan's reporting periods."""
+    findings = []
+    if indicator.objective > len(topic.objectives):
+        count = len(topic.objectives)
+        findings.append(
+            Finding(
+                (*loc, "objective"),
+                f"objective {indicator.objective}: topic {topic.id} has "
+                f"{count} objective{'s' if count != 1 else ''}",
+            )
+        )
+    measure = indicator.measure
+    values: list[tuple[Loc, Any]] = []
+    if indicator.baseline is not None:
+        values.append(((*loc, "baseline", "value"), indicator.baseline.value))
+    values += [((*loc, "targets", i, "value"), t.value) for i, t in enumerate(indicator.targets)]
+    values += [((*loc, "actuals", i, "value"), x.value) for i, x in enumerate(indicator.actuals)]
+    for here, value in values:
+        problem = value_problem(measure, value)
+        if problem:
+            findings.append(Finding(here, problem))
+    declared = ", ".join(periods) or "none: add plan.monitoring.periods"
+    seen: set[str] = set()
+    for i, target in enumerate(indicator.targets):
+        here = (*loc, "targets", i, "period")
+        if target.period not in periods:
+            findings.append(
+                Finding(
+                    here,
+                    f"target for {target.period}, a period the plan does not declare "
+                    f"(plan.monitoring.periods: {declared})",
+                )
+            )
+        if target.period in seen:
+            findings.append(Finding(here, f"a second target for {target.period}"))
+        seen.add(target.period)
+    baseline = indicator.baseline
+    previous = None
+    for i, actual in enumerate(indicator.actuals):
+        here = (*loc, "actuals", i)
+        if actual.period not in periods:
+            findings.append(
+                Finding(
+                    (*here, "period"),
+                    f"actual for {actual.period}, a period the plan does "
+                    f"not declare (plan.monitoring.periods: {declared})",
+                )
+            )
+        if baseline is not None and actual.date < baseline.date:
+            findings.append(
+                Finding(
+                    (*here, "date"),
+                    f"actual dated {actual.date} is before the baseline date {baseline.date}",
+                )
+            )
+        if previous is not None and actual.date < previous.date:
+            findings.append(
+                Finding(
+                    (*here, "date"),
+                    f"actual dated {actual.date} comes after one dated "
+                    f"{previous.date}; keep the actuals in date order",
+                )
+            )
+        previous = actual
     return findings
 
 
@@ -165,8 +269,8 @@ def today_anywhere(now: dt.datetime | None = None) -> dt.date:
 
 
 def check_future(plan: Plan, today: dt.date) -> list[Finding]:
-    """Returns a finding for each history entry dated after `today` (a plan records what
-    happened, so such a date is a typo or a wrong clock)."""
+    """Returns a finding for each history entry and indicator actual dated after `today` (a plan
+    records what happened, so such a date is a typo or a wrong clock)."""
     findings = []
     for a, area in enumerate(plan.areas):
         for t, topic in enumerate(area.topics):
@@ -178,6 +282,16 @@ def check_future(plan: Plan, today: dt.date) -> list[Finding]:
                                 ("areas", a, "topics", t, "activities", i, "history", h, "date"),
                                 f"history entry dated {entry.date} is in the future (today is "
                                 f"{today} at the latest); record a change when it has happened",
+                            )
+                        )
+            for k, indicator in enumerate(topic.indicators):
+                for i, actual in enumerate(indicator.actuals):
+                    if actual.date > today:
+                        findings.append(
+                            Finding(
+                                ("areas", a, "topics", t, "indicators", k, "actuals", i, "date"),
+                                f"actual dated {actual.date} is in the future (today is {today} "
+                                "at the latest); record a value when it has been measured",
                             )
                         )
     return findings
@@ -204,6 +318,7 @@ _KINDS = {
     "areas": "area",
     "topics": "topic",
     "activities": "activity",
+    "indicators": "indicator",
     "stakeholders": "stakeholder",
 }
 

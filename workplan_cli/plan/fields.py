@@ -15,9 +15,13 @@ from typing import Any, TypeVar, cast
 from workplan_cli.plan import spec as kinds
 from workplan_cli.plan.model import (
     Activity,
+    Actual,
     Area,
+    Baseline,
     HistoryEntry,
     IatiSettings,
+    Indicator,
+    Monitoring,
     Mou,
     Plan,
     PlanMeta,
@@ -25,6 +29,7 @@ from workplan_cli.plan.model import (
     Signing,
     Stakeholder,
     StakeholderFile,
+    Target,
     Topic,
 )
 from workplan_cli.plan.spec import Spec, alias, spec_of
@@ -40,6 +45,7 @@ def per_model(walk: Callable[[type], _R]) -> Callable[[type], _R]:
 # Every model, for the walks that must cover them all (the cache's builders, the tests).
 MODELS: tuple[type, ...] = (Plan, PlanMeta, Mou, Signing, Review, IatiSettings, Area, Topic)
 MODELS += (Activity, HistoryEntry, StakeholderFile, Stakeholder)
+MODELS += (Monitoring, Indicator, Baseline, Target, Actual)
 
 # Kinds that are not a value of the entry itself but its identity or the level below it.
 _NOT_COMPARED = (kinds.ID, kinds.CHILDREN, kinds.LINES)

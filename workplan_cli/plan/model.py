@@ -38,6 +38,7 @@ from workplan_cli.plan.vocab import (  # noqa: F401  (re-exported: the models' v
     IATI_STATUS,
     STATUSES,
     Kind,
+    Measure,
     PlanStatus,
     StakeholderKind,
     StakeholderType,
@@ -209,11 +210,29 @@ CurrencyCode = Annotated[str, Rule(r"[A-Z]{3}", "an ISO 4217 currency code like 
 Uri = Annotated[str, Rule(r"https?://[^\s]+", "a web address starting http:// or https://")]
 Text = Annotated[str, NotEmpty(), NotBlank()]
 Date = Annotated[dt.date, DateOnly()]
+IndicatorId = Annotated[
+    str, Rule(r"[1-9][0-9]*\.[1-9][0-9]*-[a-z0-9]+", "an indicator id like '1.3-a'")
+]
 Period = Annotated[
     str,
     Coerce(_version_text),
     Rule(r"[0-9]{4}(-Q[1-4])?", "a period: a year like '2024' or a quarter like '2024-Q4'"),
     OrYear(),
+]
+
+
+def _number_or_text(value: object) -> object:
+    # One clear message for what is neither (pydantic's union would give one per member).
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        shown = str(value).lower() if isinstance(value, bool) else _shown(value)
+        raise ValueError(f"{shown} is not a number or a text")
+    return value
+
+
+# An indicator's value: a number (never a quoted one, nor true/false), or a narrative for a
+# qualitative indicator. Which of them fits the indicator's measure is checked in checks.py.
+Value = Annotated[
+    Annotated[int, Strict()] | Annotated[float, Strict()] | Text, Coerce(_number_or_text)
 ]
 
 
@@ -338,6 +357,90 @@ class Activity:
 
 
 @_model
+class Baseline:
+    """Where an indicator stood before the work: the value and the day it was measured."""
+
+    __pydantic_config__ = _CONFIG
+
+    date: Date = spec("Date", "The day the baseline was measured (YYYY-MM-DD).", DATE)
+    value: Value = spec(
+        "Value", "The value then: a number, or a narrative for a qualitative indicator."
+    )
+    note: str | None = spec("Note", "Where the baseline comes from.", PROSE, default=None)
+
+
+@_model
+class Target:
+    """The value an indicator should reach by the end of one reporting period."""
+
+    __pydantic_config__ = _CONFIG
+
+    period: Period = spec(
+        "Period", "A period of plan.monitoring.periods: a year '2025' or a quarter '2025-Q2'."
+    )
+    value: Value = spec(
+        "Value", "The value to reach: a number, or a narrative for a qualitative indicator."
+    )
+    note: str | None = spec("Note", "What the target rests on.", PROSE, default=None)
+
+
+@_model
+class Actual:
+    """One value of an indicator as measured: dated, for a period, appended like history."""
+
+    __pydantic_config__ = _CONFIG
+
+    date: Date = spec("Date", "The day it was measured or recorded (YYYY-MM-DD).", DATE)
+    period: Period = spec("Period", "The period it counts towards: one of plan.monitoring.periods.")
+    value: Value = spec(
+        "Value", "The value measured: a number, or a narrative for a qualitative indicator."
+    )
+    note: str | None = spec("Note", "What it rests on, in a sentence or two.", PROSE, default=None)
+    by: str | None = spec("By", "Who recorded it.", default=None)
+    evidence: list[Text] = spec(
+        "Evidence",
+        "Documents that show the value: links or references.",
+        LIST,
+        default_factory=list,
+    )
+
+
+@_model
+class Indicator:
+    """How progress towards one objective of a topic is measured."""
+
+    __pydantic_config__ = _CONFIG
+
+    id: IndicatorId = spec(
+        "Id", "Stable id, unique in the plan: its topic's id, a dash and letters: '1.3-a'.", ID
+    )
+    objective: Annotated[int, Strict(), AtLeast(1)] = spec(
+        "Objective", "The number of the topic's objective it measures: 1 for the first.", NUMBER
+    )
+    text: Text = spec("Indicator", "What is measured, in one sentence.", TITLE)
+    measure: Measure = spec("Measure", "number, percent or qualitative.", ENUM)
+    unit: str | None = spec("Unit", "What a number counts, e.g. 'events'.", default=None)
+    baseline: Baseline | None = spec(
+        "Baseline", "Where it stood before the work, and when.", BLOCK, default=None
+    )
+    targets: list[Target] = spec(
+        "Targets", "The value to reach per reporting period.", ENTRIES, default_factory=list
+    )
+    actuals: list[Actual] = spec(
+        "Actuals",
+        "The values measured, oldest first (workplan record appends them).",
+        ENTRIES,
+        progress=True,
+        default_factory=list,
+    )
+
+    @property
+    def title(self) -> str:
+        """Its text: what diffs and lists show beside its id, as an activity's title."""
+        return self.text
+
+
+@_model
 class Topic:
     """A topic of an area: its objectives and activities."""
 
@@ -351,6 +454,16 @@ class Topic:
     activities: list[Activity] = spec(
         "Activities", "The topic's activities.", CHILDREN, default_factory=list
     )
+    indicators: list[Indicator] = spec(
+        "Indicators",
+        "How progress towards the objectives is measured; each names its objective by number.",
+        CHILDREN,
+        default_factory=list,
+    )
+
+    def objective_indicators(self, number: int) -> list[Indicator]:
+        """Returns the indicators of the objective numbered `number` (1 for the first)."""
+        return [i for i in self.indicators if i.objective == number]
 
 
 @_model
@@ -500,6 +613,20 @@ class ActivityRef(NamedTuple):
     activity: Activity
 
 
+class IndicatorRef(NamedTuple):
+    """An indicator together with the area and topic that hold it."""
+
+    area: Area
+    topic: Topic
+    indicator: Indicator
+
+    @property
+    def objective(self) -> str | None:
+        """Returns the text of the objective it measures (None for a number out of range)."""
+        n = self.indicator.objective
+        return self.topic.objectives[n - 1] if 1 <= n <= len(self.topic.objectives) else None
+
+
 @_model
 class Plan:
     __pydantic_config__ = _CONFIG
@@ -520,6 +647,13 @@ class Plan:
             for topic in area.topics:
                 for activity in topic.activities:
                     yield ActivityRef(area, topic, activity)
+
+    def indicators(self) -> Iterator[IndicatorRef]:
+        """Yields every indicator with its area and topic, in document order."""
+        for area in self.areas:
+            for topic in area.topics:
+                for indicator in topic.indicators:
+                    yield IndicatorRef(area, topic, indicator)
 
     def find(self, activity_id: str) -> ActivityRef | None:
         """Returns the activity with that id, or None."""

@@ -7,7 +7,14 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from workplan_cli.errors import UnknownActivityError, WorkplanError
-from workplan_cli.plan.model import STATUSES, ActivityRef, Plan, StakeholderFile, Status
+from workplan_cli.plan.model import (
+    STATUSES,
+    ActivityRef,
+    IndicatorRef,
+    Plan,
+    StakeholderFile,
+    Status,
+)
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,32 @@ def find_activity(plan: Plan, activity_id: str) -> ActivityRef:
             f"no activity {activity_id!r} in plan {plan.version}{suggest(activity_id, ids)}"
         )
     return ref
+
+
+def find_indicator(plan: Plan, indicator_id: str) -> IndicatorRef:
+    """Returns the indicator, or raises WorkplanError naming the nearest ids."""
+    refs = list(plan.indicators())
+    for ref in refs:
+        if ref.indicator.id == indicator_id:
+            return ref
+    ids = [r.indicator.id for r in refs]
+    if not ids:
+        raise WorkplanError(f"no indicator {indicator_id!r}: plan {plan.version} has no indicators")
+    raise WorkplanError(
+        f"no indicator {indicator_id!r} in plan {plan.version}{suggest(indicator_id, ids)}"
+    )
+
+
+def keeps_indicator(filters: Filters, ref: IndicatorRef) -> bool:
+    """Returns whether the filters keep an indicator: by its area and topic; a status, lead or
+    stakeholder filter keeps it when it keeps an activity of its topic."""
+    if (filters.area and ref.area.id not in filters.area) or (
+        filters.topic and ref.topic.id not in filters.topic
+    ):
+        return False
+    if filters.status or filters.lead or filters.stakeholder:
+        return any(filters.keeps(ActivityRef(ref.area, ref.topic, a)) for a in ref.topic.activities)
+    return True
 
 
 @dataclass

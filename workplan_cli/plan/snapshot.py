@@ -86,7 +86,19 @@ def _builder(kind: Any) -> Build:
 
         return build_list
     if origin in (types.UnionType, typing.Union):
-        (inner,) = [_builder(a) for a in typing.get_args(kind) if a is not type(None)]
+        args = [a for a in typing.get_args(kind) if a is not type(None)]
+        if len(args) > 1 and all(a in _AS_IS for a in args):  # a number or a text: as JSON gave it
+            allowed = set(args) | (
+                {type(None)} if len(args) < len(typing.get_args(kind)) else set()
+            )
+
+            def build_either(data: Any) -> Any:
+                if type(data) not in allowed:
+                    raise TypeError(f"unexpected {type(data).__name__} for {kind}")
+                return data
+
+            return build_either
+        (inner,) = [_builder(a) for a in args]
         return lambda data: None if data is None else inner(data)
     if isinstance(kind, type) and issubclass(kind, Enum):
         return {member.value: member for member in kind}.__getitem__

@@ -61,3 +61,15 @@ class StakeholderType(StrEnum):
 class StakeholderKind(StrEnum):
     INSTITUTION = "institution"
     GROUP = "group"
+
+
+class Measure(StrEnum):
+    """How an indicator is measured. IATI IndicatorMeasure codes are in `IATI_MEASURE`."""
+
+    NUMBER = "number"
+    PERCENT = "percent"
+    QUALITATIVE = "qualitative"
+
+
+# IATI IndicatorMeasure codelist: 1 Unit, 2 Percentage, 3 Nominal, 4 Ordinal, 5 Qualitative.
+IATI_MEASURE = {Measure.NUMBER: "1", Measure.PERCENT: "2", Measure.QUALITATIVE: "5"}

@@ -1,0 +1,132 @@
+"""`workplan indicators` and `show` of a topic's indicators, on the results fixture: golden
+outputs (tests/golden/cli/indicators.*; `UPDATE_GOLDEN=1 pytest` rewrites them)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+FIXTURE = Path(__file__).parent / "golden" / "results" / "plan.yaml"
+GOLDEN = Path(__file__).parent / "golden" / "cli"
+
+
+@pytest.fixture
+def plan(repo: Path) -> Path:
+    for other in (repo / "data").glob("workplan-*.yaml"):
+        other.unlink()
+    path = repo / "data" / "workplan-2024.yaml"
+    path.write_bytes(FIXTURE.read_bytes())
+    return path
+
+
+def _golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "format, name", [("table", "indicators.txt"), ("markdown", "indicators.md")]
+)
+def test_indicators_golden(plan, cli, format, name):
+    _golden(name, cli("indicators", "--as-of", "2024-07-01", "--format", format).stdout)
+
+
+def test_indicators_json(plan, cli):
+    data = json.loads(cli("indicators", "--as-of", "2024-07-01", "--format", "json").stdout)
+    assert data["as_of"] == "2024-07-01"
+    [first, *_] = data["indicators"]
+    assert first == {
+        "id": "1.1-a",
+        "topic": "1.1",
+        "objective": 1,
+        "objective_text": "Both sides exchange on internet governance.",
+        "text": "Expert exchanges held on internet governance",
+        "measure": "number",
+        "unit": "exchanges",
+        "baseline": 0,
+        "baseline_date": "2024-01-15",
+        "latest": 1,
+        "latest_date": "2024-06-30",
+        "latest_period": "2024",
+        "target": 4,
+        "target_period": "2024",
+        "pro_rata": 1.9,
+        "achieved": 25.0,
+        "variance": -47.8,
+        "colour": "amber",
+        "note": "48% below the pro-rata target of 1.91",
+        "as_of": "2024-07-01",
+    }
+
+
+def test_as_of_changes_the_judgement(plan, cli):
+    data = json.loads(cli("indicators", "--as-of", "2024-02-01", "-f", "json").stdout)
+    assert data["indicators"][0]["colour"] == "grey"  # its only actual is dated 2024-06-30
+    assert data["indicators"][0]["note"] == "no actual yet"
+
+
+def test_filters_keep_indicators_by_topic_and_by_their_topics_activities(plan, cli):
+    assert "1.1-a" in cli("indicators", "--topic", "1.1").stdout
+    assert cli("indicators", "--topic", "1.2").stdout == "No indicator matches.\n"
+    assert cli("indicators", "--status", "completed").stdout == "No indicator matches.\n"
+    assert "1.1-a" in cli("indicators", "--status", "planned").stdout
+
+
+def test_a_plan_without_indicators(repo, cli):
+    assert cli("indicators").stdout == "The plan has no indicators.\n"
+
+
+def test_a_bad_as_of_is_a_usage_error(plan, cli):
+    result = cli("indicators", "--as-of", "2024-13-01", code=2)
+    assert "'2024-13-01' is not a date; write it as YYYY-MM-DD" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args, name",
+    [
+        (["1.1"], "show-topic-1.1.txt"),
+        (["1.1/2", "-f", "markdown"], "show-objective-1.1-2.md"),
+        (["1.1-a"], "show-indicator-1.1-a.txt"),
+    ],
+)
+def test_show_a_topic_objective_or_indicator_golden(plan, cli, args, name):
+    _golden(name, cli("show", *args, "--as-of", "2024-07-01").stdout)
+
+
+def test_show_indicator_json_has_the_indicator_and_where_it_stands(plan, cli):
+    data = json.loads(cli("show", "1.1-a", "--as-of", "2024-07-01", "-f", "json").stdout)
+    assert data["indicator"]["targets"] == [
+        {"period": "2024", "value": 4, "note": None},
+        {"period": "2025", "value": 8, "note": None},
+    ]
+    assert data["indicator"]["standing"]["colour"] == "amber"
+
+
+@pytest.mark.parametrize(
+    "ident, message",
+    [
+        ("1.9", "Error: no activity, topic or indicator '1.9' in plan 2024"),
+        ("1.1/5", "Error: topic 1.1 has 2 objective(s), not 5"),
+        ("1.1-q", "Error: no indicator '1.1-q' in plan 2024; did you mean 1.1-a, 1.1-b, 1.1-c?"),
+    ],
+)
+def test_show_an_unknown_topic_objective_or_indicator(plan, cli, ident, message):
+    assert cli("show", ident, code=1).stderr.startswith(message)
+
+
+def test_review_and_diff_put_a_recorded_actual_in_words(plan, repo, cli):
+    from tests.conftest import git
+
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "fixture")
+    cli("record", "1.1-a", "3", "--period", "2024", "--on", "2024-10-01", "--by", "X")
+    review = cli("review", "main", "--worktree").stdout
+    assert "actual for 2024 recorded: 3 on 2024-10-01 by X" in review
+    diff = cli("diff", "HEAD:2024", "2024").stdout
+    assert "+ actual for 2024 recorded: 3 on 2024-10-01 by X" in diff

@@ -1,0 +1,135 @@
+"""`workplan show` of a topic (1.3), an objective (1.3/2) or an indicator (1.3-a): the
+indicators, judged as of today."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from workplan_cli.cli.common import Format
+from workplan_cli.cli.output import echo, print_json
+from workplan_cli.errors import WorkplanError
+from workplan_cli.output.inert import one_line
+
+_OBJECTIVE = re.compile(r"(?P<topic>[1-9][0-9]*\.[1-9][0-9]*)(/(?P<number>[1-9][0-9]*))?")
+
+
+def show_results(plan, ident: str, format: Format, as_of: dt.date | None = None) -> None:
+    """Prints a topic's or objective's indicators, or one indicator in full."""
+    from workplan_cli.output import views
+    from workplan_cli.plan import query, results
+
+    day = as_of or dt.date.today()
+    if "-" in ident:
+        ref = query.find_indicator(plan, ident)
+        found = results.standing(ref.indicator, day)
+        if format is Format.JSON:
+            print_json({"plan": views.plan_header(plan), "indicator": indicator_view(ref, found)})
+            return
+        _print(indicator_lines(ref, found), format)
+        return
+    match = _OBJECTIVE.fullmatch(ident)
+    topic = next(
+        (t for a in plan.areas for t in a.topics if match and t.id == match["topic"]), None
+    )
+    if topic is None or match is None:
+        raise WorkplanError(f"no activity, topic or indicator {ident!r} in plan {plan.version}")
+    area = next(a for a in plan.areas if topic in a.topics)
+    table = results.objective_rows(area, topic, day)
+    if match["number"]:
+        number = int(match["number"])
+        if number > len(topic.objectives):
+            raise WorkplanError(
+                f"topic {topic.id} has {len(topic.objectives)} objective(s), not {number}"
+            )
+        table = [table[number - 1]]
+    if format is Format.JSON:
+        print_json(
+            {
+                "plan": views.plan_header(plan),
+                "topic": {"id": topic.id, "title": topic.title, "area": area.id},
+                "as_of": day.isoformat(),
+                "objectives": [
+                    {"number": n, "text": text, "indicators": rows} for n, text, rows in table
+                ],
+            }
+        )
+        return
+    lines = [f"{topic.id}  {topic.title}", f"{'Area:':<14}{area.id} {area.title}"]
+    for number, text, rows in table:
+        lines += ["", f"Objective {number}: {text}"]
+        lines += [f"  {row_text(r)}" for r in rows] or ["  no indicators"]
+    _print(lines, format)
+
+
+def row_text(row: dict) -> str:
+    """Returns an indicator's row of plan/results.py `as_plain` as one line."""
+    from workplan_cli.plan.results import number_text
+
+    unit = "%" if row["measure"] == "percent" else f" {row['unit']}" if row["unit"] else ""
+
+    def shown(value) -> str:
+        return (
+            "-"
+            if value is None
+            else number_text(value) + (unit if not isinstance(value, str) else "")
+        )
+
+    text = f"{row['id']}  {row['text']}: {shown(row['latest'])} of {shown(row['target'])}"
+    if row["target_period"]:
+        text += f" ({row['target_period']})"
+    text += f", {row['colour']}"
+    return text + (f" ({row['note']})" if row["note"] else "")
+
+
+def indicator_view(ref, found) -> dict:
+    """Returns an indicator in full as plain data, with where it stands."""
+    from workplan_cli.plan import fields, results
+
+    return {
+        **fields.to_plain(ref.indicator, by_alias=True),
+        "standing": results.as_plain(ref, found),
+    }
+
+
+def indicator_lines(ref, found) -> list[str]:
+    """Returns an indicator as lines of text: what it measures, then its targets and actuals."""
+    from workplan_cli.plan.results import value_text
+
+    ind = ref.indicator
+    base = ind.baseline
+    facts = [
+        ("Topic", f"{ref.topic.id} {ref.topic.title}"),
+        ("Objective", f"{ind.objective}: {ref.objective or '?'}"),
+        ("Measure", ind.measure.value + (f" ({ind.unit})" if ind.unit else "")),
+        ("Baseline", "-" if base is None else f"{value_text(ind, base.value)} on {base.date}"),
+        ("Colour", found.colour + (f" ({found.note})" if found.note else "")),
+    ]
+    if found.achieved is not None:
+        facts.append(("Achieved", f"{found.achieved:.0f}% as of {found.as_of}"))
+    out = [f"{ind.id}  {ind.text}"] + [f"{k + ':':<14}{v}" for k, v in facts]
+    out += ["", "Targets:"]
+    out += [f"  {t.period}: {value_text(ind, t.value)}" for t in ind.targets] or ["  none"]
+    out += ["", "Actuals:"]
+    for a in ind.actuals:
+        line = f"  {a.date}  {a.period}: {value_text(ind, a.value)}"
+        line += f"  by {a.by}" if a.by else ""
+        line += f": {a.note}" if a.note else ""
+        line += f" (evidence: {', '.join(a.evidence)})" if a.evidence else ""
+        out.append(line)
+    if not ind.actuals:
+        out.append("  none")
+    return out
+
+
+def _print(lines: list[str], format: Format) -> None:
+    if format is Format.MARKDOWN:
+        from workplan_cli.output.markdown import md_inline
+
+        echo(f"### {md_inline(lines[0])}")
+        for line in lines[1:]:
+            text = md_inline(line.strip())
+            echo(f"**{text[:-1]}**" if line.endswith(":") else f"- {text}" if text else "")
+        return
+    for i, line in enumerate(lines):
+        echo(one_line(line), style="bold" if i == 0 else None)
