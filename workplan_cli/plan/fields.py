@@ -15,6 +15,7 @@ from typing import Any, TypeVar, cast
 from workplan_cli.plan import spec as kinds
 from workplan_cli.plan.model import (
     Activity,
+    Approval,
     Area,
     HistoryEntry,
     IatiSettings,
@@ -38,7 +39,8 @@ def per_model(walk: Callable[[type], _R]) -> Callable[[type], _R]:
 
 
 # Every model, for the walks that must cover them all (the cache's builders, the tests).
-MODELS: tuple[type, ...] = (Plan, PlanMeta, Mou, Signing, Review, IatiSettings, Area, Topic)
+MODELS: tuple[type, ...] = (Plan, PlanMeta, Mou, Signing, Approval, Review, IatiSettings)
+MODELS += (Area, Topic)
 MODELS += (Activity, HistoryEntry, StakeholderFile, Stakeholder)
 
 # Kinds that are not a value of the entry itself but its identity or the level below it.

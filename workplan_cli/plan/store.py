@@ -278,4 +278,5 @@ class Repo:
                 problems += _load().future_problems(
                     plan, self.read(path), display_path(path), today
                 )
+            problems += _load().agreement_problems(plan, self.read(path), display_path(path))
         return problems

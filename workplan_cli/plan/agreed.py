@@ -1,0 +1,180 @@
+"""What the parties agree on: the agreed content of a plan, its canonical form and digest, and
+where each party's approval stands against it.
+
+A plan's content is in two parts, told apart by the field declarations (plan/spec.py): the
+**progress record** (`progress=True`: status, history, evidence), which the team records at any
+time, and the **agreed content** (every other field but those declared `agreed=False`: the
+record of the agreement itself, plan.status, plan.signed and plan.approvals, and settings such as
+plan.iati), which changes only with the approval of every party in plan.parties.
+
+The canonical form is the agreed content as plain data: keys are the files' keys, fields at
+their default (absent, empty) are left out, so that an optional field added by a later version
+of workplan does not void an approval of a plan that does not use it, and runs of white space in
+texts are one space (a re-wrapped paragraph says the same). Its digest is the sha256 of its JSON
+(sorted keys, no spaces, UTF-8), written `sha256:` and 64 hex digits. Being made from the model,
+not the bytes, it does not change with comments, key order, quoting or progress updates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from enum import Enum
+from typing import Any, NamedTuple
+
+from workplan_cli.plan import fields
+from workplan_cli.plan.checks import Finding, Loc
+from workplan_cli.plan.model import Approval, Plan, PlanStatus
+
+PREFIX = "sha256:"
+_DOMAIN = b"workplan agreed content 1\n"  # hashed first: a later canonical form gets new digests
+
+
+def agreed_plain(value: Any) -> Any:
+    """Returns the agreed content of a model (a plan, an activity) as plain data."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {}
+        for f in fields.declared(type(value)):
+            if not f.spec.agreed:
+                continue
+            plain = agreed_plain(f.value(value))
+            if plain is None or plain == [] or plain == {}:
+                continue  # absent and empty are one: a new optional field voids nothing
+            out[f.key] = plain
+        return out
+    if isinstance(value, list):
+        return [agreed_plain(v) for v in value]
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, Enum):
+        return value.value
+    return fields.to_plain(value, by_alias=True)
+
+
+def canonical(plan: Plan) -> bytes:
+    """Returns the canonical form of the plan's agreed content: JSON, sorted keys, UTF-8."""
+    text = json.dumps(agreed_plain(plan), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8")
+
+
+def digest(plan: Plan) -> str:
+    """Returns the digest of the plan's agreed content: 'sha256:' and 64 hex digits."""
+    return PREFIX + hashlib.sha256(_DOMAIN + canonical(plan)).hexdigest()
+
+
+def short(value: str) -> str:
+    """Returns a digest's first 12 hex digits, for people."""
+    return value.removeprefix(PREFIX)[:12]
+
+
+def changed_parts(old: Plan, new: Plan) -> list[str]:
+    """Returns what differs in the agreed content of two plans, in the new plan's order: the
+    metadata fields by key (plan.title), then area, topic and activity ids."""
+    a, b = agreed_plain(old), agreed_plain(new)
+    out = [f"plan.{k}" for k in _keys(a.get("plan", {}), b.get("plan", {}))]
+    out += [k for k in _keys(a, b) if k not in ("plan", "areas")]
+    before, after = _entries(a), _entries(b)
+    out += [ident for ident in _keys(before, after)]
+    return out
+
+
+def _keys(a: dict, b: dict) -> list[str]:
+    return [k for k in [*b, *(k for k in a if k not in b)] if a.get(k) != b.get(k)]
+
+
+def _entries(plain: dict) -> dict[str, Any]:
+    """Returns each area, topic and activity by id, without the level below it."""
+    out: dict[str, Any] = {}
+    for area in plain.get("areas", []):
+        out[area["id"]] = {k: v for k, v in area.items() if k != "topics"}
+        for topic in area.get("topics", []):
+            out[topic["id"]] = {k: v for k, v in topic.items() if k != "activities"}
+            for activity in topic.get("activities", []):
+                out[activity["id"]] = activity
+    return out
+
+
+# --- where the approvals stand ---------------------------------------------------------------
+
+
+class Standing(NamedTuple):
+    """Where a plan's approvals stand against its agreed content now."""
+
+    digest: str  # of the agreed content now
+    approved: tuple[str, ...]  # parties whose approval is of the content now, in plan order
+    stale: tuple[tuple[int, Approval], ...]  # approvals of an earlier text, with their index
+    missing: tuple[str, ...]  # parties without any approval, in plan order
+    parties: tuple[str, ...]
+    signed: bool  # the plan is signed (or superseded)
+    signed_digest: str | None  # the digest its signature pins, when it pins one
+
+    @property
+    def complete(self) -> bool:
+        """Every party approved the agreed content as it is now."""
+        return not self.stale and not self.missing
+
+    @property
+    def pending(self) -> tuple[str, ...]:
+        """The parties whose approval of the content now is still needed, in plan order."""
+        return tuple(p for p in self.parties if p not in self.approved)
+
+    @property
+    def amended(self) -> bool:
+        """The signed plan's agreed content differs from what its signature pins."""
+        return self.signed and self.signed_digest is not None and self.signed_digest != self.digest
+
+
+def standing(plan: Plan) -> Standing:
+    """Returns where the plan's approvals stand."""
+    now = digest(plan)
+    meta = plan.plan
+    by_party = {a.party: (i, a) for i, a in enumerate(meta.approvals)}
+    approved = tuple(p for p in meta.parties if p in by_party and by_party[p][1].digest == now)
+    stale = tuple(
+        (i, a) for i, a in enumerate(meta.approvals) if a.digest != now and a.party in meta.parties
+    )
+    missing = tuple(p for p in meta.parties if p not in by_party)
+    signed = meta.status is not PlanStatus.DRAFT and meta.signed is not None
+    pinned = meta.signed.digest if signed and meta.signed else None
+    return Standing(now, approved, stale, missing, tuple(meta.parties), signed, pinned)
+
+
+def findings(plan: Plan, explain: dict[str, str] | None = None) -> list[Finding]:
+    """Returns the findings of `validate` about the approvals against the content now: an
+    approval of an earlier text, and a signed plan whose agreed content differs from what was
+    signed unless every party approved the amendment. `explain` may say, per approved digest,
+    what changed since (from the history: "2.2.3, plan.title")."""
+    s = standing(plan)
+    version = plan.version
+    out: list[Finding] = []
+    for i, approval in s.stale:
+        what = (explain or {}).get(approval.digest)
+        text = f" of {what}" if what else f" (digest {short(approval.digest)})"
+        out.append(
+            Finding(
+                ("plan", "approvals", i, "digest"),
+                f"{approval.party} approved an earlier text{text} of plan {version} on "
+                f"{approval.on}; the agreed content changed since: it needs approving again "
+                f"(workplan approve {version} --party {approval.party} --by NAME)",
+            )
+        )
+    if s.amended and not s.complete:
+        loc: Loc = ("plan", "signed", "digest")
+        out.append(
+            Finding(
+                loc,
+                f"the agreed content of the signed plan {version} differs from what was signed: "
+                f"as an amendment it needs the approval of {and_list(s.pending)}"
+                + (f" (approved by: {and_list(s.approved)})" if s.approved else ""),
+            )
+        )
+    return out
+
+
+def and_list(items: tuple[str, ...] | list[str]) -> str:
+    """Returns 'a', 'a and b', 'a, b and c' ('none' for none)."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items) or "none"
+    return ", ".join(items[:-1]) + " and " + items[-1]
