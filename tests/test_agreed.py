@@ -26,7 +26,7 @@ from workplan_cli.plan.model import (
     PlanStatus,
     Status,
 )
-from workplan_cli.plan.spec import CHILDREN, ID
+from workplan_cli.plan.spec import CHILDREN
 
 TEXT_2024 = (DATA / "workplan-2024.yaml").read_text(encoding="utf-8")
 TEXT_2025 = (DATA / "workplan-2025.yaml").read_text(encoding="utf-8")

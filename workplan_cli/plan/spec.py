@@ -35,8 +35,18 @@ class Spec:
     """What the outputs need to know about one field (a plain class: a dataclass costs every
     command about a millisecond to define)."""
 
-    __slots__ = ("agreed", "group", "help", "iati", "kind", "label", "last", "progress", "row")
-    __slots__ += ("shown",)
+    __slots__ = (
+        "agreed",
+        "group",
+        "help",
+        "iati",
+        "kind",
+        "label",
+        "last",
+        "progress",
+        "row",
+        "shown",
+    )
 
     def __init__(
         self,
