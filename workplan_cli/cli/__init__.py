@@ -30,6 +30,8 @@ COMMANDS = {
     "set-status": ("set_status", "set_status", False),
     "diff": ("diff", "diff", False),
     "revise": ("revise", "revise", False),
+    "approve": ("approve", "approve", False),
+    "sign": ("sign", "sign", False),
     "schema": ("schema", "schema", False),
     "export": ("export", "export", False),
     "report": ("report", "report", False),

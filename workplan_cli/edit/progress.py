@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from workplan_cli import fileio
 from workplan_cli.edit import status as edit
@@ -50,27 +52,63 @@ def record(
     if dry_run:
         preview = edit.set_status(read_bytes(path), name, request, ids, parse_plan)
         return Outcome(preview, name, False)
+    made = rewrite(
+        path,
+        lambda data: edit.set_status(data, name, request, ids, parse_plan),
+        (lambda e: edit.commit_message(e, request.note)) if commit else None,
+    )
+    return Outcome(made.edit, name, True, made.commit)
+
+
+E = TypeVar("E", bound=edit.Change)
+
+
+@dataclass(frozen=True)
+class Rewritten(Generic[E]):
+    """What `rewrite` did: the edit made (whatever its kind) and the commit, if any."""
+
+    edit: E
+    commit: str | None
+
+
+def rewrite(
+    path: Path, make: Callable[[bytes], E], message: Callable[[E], str] | None = None
+) -> Rewritten[E]:
+    """Edits the plan file at `path` under its lock: `make` turns its bytes into an edit (with
+    `.new`, the new bytes, checked and validated), which is written atomically; with `message`,
+    only that file is committed (it must have no other uncommitted change), and when the commit
+    fails the file is put back as it was."""
+    name = display_path(path)
     with fileio.locked(path):
 
-        def change(data: bytes) -> tuple[bytes, edit.Edit]:
-            if commit:
-                _check_clean(path, name)  # again on every try: the new content must be HEAD's
-            made = edit.set_status(data, name, request, ids, parse_plan)
+        def change(data: bytes) -> tuple[bytes, E]:
+            if message is not None:
+                check_clean(path, name)  # again on every try: the new content must be HEAD's
+            made = make(data)
             return made.new, made
 
         change_made, old, written = fileio.rewrite(path, change, read=read_bytes)
-        if not commit:
-            return Outcome(change_made, name, True)
+        if message is None:
+            return Rewritten(change_made, None)
         try:
-            sha = gitio.commit_file(path, edit.commit_message(change_made, request.note))
+            sha = gitio.commit_file(path, message(change_made))
         except gitio.GitError as e:
             raise WorkplanError(
-                f"{name} was not committed ({e}); {_undo(path, old, written)}"
+                f"{name} was not committed ({e}); {undo(path, old, written)}"
             ) from None
-    return Outcome(change_made, name, True, sha)
+    return Rewritten(change_made, sha)
 
 
-def _undo(path: Path, old: fileio.Snapshot, written: fileio.Snapshot) -> str:
+def plan_file(repo: Repo, version: str | None) -> Path:
+    """Returns the real path of the plan file named (default: the current one), refusing a
+    file that a link under data/ leads to elsewhere."""
+    ids = set(repo.load_stakeholders().by_id())
+    path = repo.plan_path(version) if version else repo.current_plan_path(ids)
+    repo.check_inside(path)
+    return Path(os.path.realpath(path))
+
+
+def undo(path: Path, old: fileio.Snapshot, written: fileio.Snapshot) -> str:
     """Puts the old bytes back if the file is still what was written; says what it did."""
     if old.data is None:  # not so: rewrite changes a file that it read
         return "the update could not be undone (the file was new); it is written but not staged"
@@ -86,7 +124,7 @@ def _undo(path: Path, old: fileio.Snapshot, written: fileio.Snapshot) -> str:
     return "the update was undone: the file is as it was before, and nothing is staged"
 
 
-def _check_clean(path: Path, name: str) -> None:
+def check_clean(path: Path, name: str) -> None:
     """Refuses to commit when the file already had changes that would ride along."""
     gitio.toplevel(path.parent)
     if gitio.is_dirty(path):

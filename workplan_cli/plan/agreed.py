@@ -21,12 +21,13 @@ import dataclasses
 import hashlib
 import json
 from enum import Enum
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from workplan_cli.plan import fields
 from workplan_cli.plan.checks import Finding, Loc
 from workplan_cli.plan.model import Approval, Plan, PlanStatus
 
+_M = TypeVar("_M")
 PREFIX = "sha256:"
 _DOMAIN = b"workplan agreed content 1\n"  # hashed first: a later canonical form gets new digests
 
@@ -50,6 +51,27 @@ def agreed_plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     return fields.to_plain(value, by_alias=True)
+
+
+def agreed_only(model: _M) -> _M:
+    """Returns the model with every field that is not agreed content at its default (an enum
+    without one at its first value: every status planned), the levels below alike: what a diff
+    of the agreed content compares."""
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(model):  # type: ignore[arg-type]  # a model is a dataclass
+        value = getattr(model, f.name)
+        if not fields.spec_of(f).agreed:
+            if f.default is not dataclasses.MISSING:
+                changes[f.name] = f.default
+            elif f.default_factory is not dataclasses.MISSING:
+                changes[f.name] = f.default_factory()
+            elif isinstance(value, Enum):
+                changes[f.name] = next(iter(type(value)))
+        elif isinstance(value, list) and value and dataclasses.is_dataclass(value[0]):
+            changes[f.name] = [agreed_only(v) for v in value]
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            changes[f.name] = agreed_only(value)
+    return dataclasses.replace(model, **changes)  # type: ignore[type-var]  # a model
 
 
 def canonical(plan: Plan) -> bytes:
@@ -140,23 +162,35 @@ def standing(plan: Plan) -> Standing:
     return Standing(now, approved, stale, missing, tuple(meta.parties), signed, pinned)
 
 
+def pins(plan: Plan) -> bool:
+    """Whether an approval or the signature pins a digest of the plan's agreed content."""
+    signed = plan.plan.signed
+    return bool(plan.plan.approvals) or (signed is not None and signed.digest is not None)
+
+
 def findings(plan: Plan, explain: dict[str, str] | None = None) -> list[Finding]:
     """Returns the findings of `validate` about the approvals against the content now: an
     approval of an earlier text, and a signed plan whose agreed content differs from what was
     signed unless every party approved the amendment. `explain` may say, per approved digest,
     what changed since (from the history: "2.2.3, plan.title")."""
+    if not pins(plan):
+        return []  # nothing pins a digest: nothing to compute (a large plan takes a while)
     s = standing(plan)
     version = plan.version
     out: list[Finding] = []
     for i, approval in s.stale:
         what = (explain or {}).get(approval.digest)
-        text = f" of {what}" if what else f" (digest {short(approval.digest)})"
+        text = (
+            f" of {what} (on {approval.on})"
+            if what
+            else (f" ({short(approval.digest)}, on {approval.on})")
+        )
         out.append(
             Finding(
                 ("plan", "approvals", i, "digest"),
-                f"{approval.party} approved an earlier text{text} of plan {version} on "
-                f"{approval.on}; the agreed content changed since: it needs approving again "
-                f"(workplan approve {version} --party {approval.party} --by NAME)",
+                f"{approval.party} approved an earlier text{text}; the agreed content of plan "
+                f"{version} changed since: it needs approving again (workplan approve "
+                f"{version} --party {approval.party} --by NAME)",
             )
         )
     if s.amended and not s.complete:
