@@ -121,39 +121,36 @@ def approve(
     intended = dataclasses.replace(plan, plan=dataclasses.replace(plan.plan, approvals=approvals))
     bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
     text = load.decode(data, name)
-    edits = _edits(approval, earlier, index)
-    try:
-        new_text = yamlio.splice(text, edits=edits)
-    except yamlio.SpliceError as e:
-        raise WorkplanError(f"{name}: cannot record the approval in place: {e}") from None
-    new = bom + new_text.encode("utf-8")
-    try:
-        ok = parse(new, name, stakeholder_ids) == intended
-    except WorkplanError:
-        ok = False
-    if not ok:
+    new = None
+    for edits in _edits(approval, earlier, index):
+        try:
+            candidate = bom + yamlio.splice(text, edits=edits).encode("utf-8")
+            if parse(candidate, name, stakeholder_ids) == intended:
+                new = candidate
+                break
+        except WorkplanError:  # SpliceError too
+            continue
+    if new is None:
         raise WorkplanError(
-            f"{name}: the edit would change more than plan.approvals; nothing was written "
-            "(please report this as a bug)"
+            f"{name}: cannot record the approval in place (plan.approvals is written in a way "
+            "this edit does not follow); nothing was written: please report it"
         )
     return Edit(data, new, approval, earlier, plan.version)
 
 
-def _edits(approval: Approval, earlier: Approval | None, index: int | None) -> list:
-    values = [
-        ("by", yamlio.double_quoted(approval.by)),
-        ("on", yamlio.double_quoted(approval.on.isoformat())),
-        ("digest", yamlio.double_quoted(approval.digest)),
-    ]
+def _edits(approval: Approval, earlier: Approval | None, index: int | None) -> list[list]:
+    """Returns the ways to make the edit, tried in turn: the first whose result holds exactly
+    the intended plan is taken."""
     if earlier is None or index is None:
         item: list[tuple[str, object]] = [("party", yamlio.Plain(approval.party))]
         item += [("by", approval.by), ("on", approval.on.isoformat())]
         item.append(("digest", approval.digest))
         if approval.note:
             item.append(("note", approval.note))
-        return [yamlio.AppendItem(("plan", "approvals"), item)]
+        return [[yamlio.AppendItem(("plan", "approvals"), item)]]
     at = ("plan", "approvals", index)
-    edits: list = [yamlio.ReplaceValue((*at, key), text) for key, text in values]
+    values = [("by", approval.by), ("on", approval.on.isoformat()), ("digest", approval.digest)]
+    edits: list = [yamlio.ReplaceValue((*at, k), yamlio.double_quoted(v)) for k, v in values]
     note = yamlio.double_quoted(approval.note) if approval.note else None
     if earlier.note is not None and note is not None:
         edits.append(yamlio.ReplaceValue((*at, "note"), note))
@@ -161,7 +158,12 @@ def _edits(approval: Approval, earlier: Approval | None, index: int | None) -> l
         edits.append(yamlio.RemoveEntry((*at, "note")))
     elif note is not None:
         edits.append(yamlio.InsertAfter((*at, "digest"), (f"note: {note}",)))
-    return edits
+    # A flow mapping (`- {party: ...}`) takes no new line: it is written again whole.
+    pairs = [("party", approval.party), *values] + ([("note", approval.note)] if note else [])
+    flow = ", ".join(
+        f"{k}: {v if k == 'party' else yamlio.double_quoted(str(v))}" for k, v in pairs
+    )
+    return [edits, [yamlio.ReplaceValue(at, "{" + flow + "}")]]
 
 
 def commit_message(edit: Edit) -> str:
