@@ -173,11 +173,11 @@ def findings(plan: Plan, explain: dict[str, str] | None = None) -> list[Finding]
     approval of an earlier text, and a signed plan whose agreed content differs from what was
     signed unless every party approved the amendment. `explain` may say, per approved digest,
     what changed since (from the history: "2.2.3, plan.title")."""
+    out = _signed_by_hand(plan)
     if not pins(plan):
-        return []  # nothing pins a digest: nothing to compute (a large plan takes a while)
+        return out  # nothing pins a digest: nothing to compute (a large plan takes a while)
     s = standing(plan)
     version = plan.version
-    out: list[Finding] = []
     for i, approval in s.stale:
         what = (explain or {}).get(approval.digest)
         text = (
@@ -203,6 +203,37 @@ def findings(plan: Plan, explain: dict[str, str] | None = None) -> list[Finding]
                 + (f" (approved by: {and_list(s.approved)})" if s.approved else ""),
             )
         )
+    return out
+
+
+def _signed_by_hand(plan: Plan) -> list[Finding]:
+    """A plan marked signed (or superseded) needs `workplan sign`'s record (a digest, every
+    party's approval), or to say that its signature predates workplan's (signed.recorded_in)."""
+    meta = plan.plan
+    signing = meta.signed
+    if meta.status is PlanStatus.DRAFT or signing is None or signing.recorded_in:
+        return []
+    out = []
+    if signing.digest is None:
+        out.append(
+            Finding(
+                ("plan", "status"),
+                f"plan {plan.version} is marked {meta.status.value} but its signing pins no "
+                "digest: sign it with `workplan sign`, or, if it was signed before workplan "
+                "recorded approvals, say where its signing is recorded in signed.recorded_in",
+            )
+        )
+    approved = {a.party for a in meta.approvals}
+    for party in meta.parties:
+        if party not in approved:
+            out.append(
+                Finding(
+                    ("plan", "status"),
+                    f"plan {plan.version} is marked {meta.status.value} without an approval "
+                    f"by {party} (a plan signed before workplan recorded approvals says where "
+                    "its signing is recorded in signed.recorded_in)",
+                )
+            )
     return out
 
 

@@ -71,8 +71,9 @@ def _check_meta(plan: Plan, known: Collection[str] | None) -> list[Finding]:
 
 
 def _check_approvals(plan: Plan) -> list[Finding]:
-    """Approvals by parties only, one each; a signed plan signed by its parties after their
-    approvals, or saying that its signature predates workplan's approvals (signed.recorded_in)."""
+    """Approvals by parties only, one each; a signed plan signed by its parties, after their
+    approvals of what it pins. (What a signed plan without approvals must say is checked by
+    `validate`, plan/agreed.py, so that reading such a plan still works.)"""
     meta = plan.plan
     findings = []
     first: dict[str, int] = {}
@@ -108,27 +109,6 @@ def _check_approvals(plan: Plan) -> list[Finding]:
                     ("plan", "signed", "by", i),
                     f"signed by {party!r}, which is not a party of plan {plan.version} "
                     f"(its parties: {parties})",
-                )
-            )
-    if signing.recorded_in:
-        return findings  # signed before workplan recorded approvals, and the file says so
-    if signing.digest is None:
-        findings.append(
-            Finding(
-                ("plan", "status"),
-                f"plan {plan.version} is marked {meta.status.value} but its signing pins no "
-                "digest: sign it with `workplan sign`, or, if it was signed before workplan "
-                "recorded approvals, say where its signing is recorded in signed.recorded_in",
-            )
-        )
-    for party in meta.parties:
-        if party not in first:
-            findings.append(
-                Finding(
-                    ("plan", "status"),
-                    f"plan {plan.version} is marked {meta.status.value} without an approval "
-                    f"by {party} (a plan signed before workplan recorded approvals says where "
-                    "its signing is recorded in signed.recorded_in)",
                 )
             )
     for i, approval in enumerate(meta.approvals):
