@@ -63,7 +63,7 @@ def test_agreed_and_progress_fields_are_told_apart_by_their_declaration():
     assert progress == {"status", "evidence", "history"}
     assert all(not f.spec.agreed for f in fields.declared(Activity) if f.name in progress)
     record = {f.name for f in fields.declared(PlanMeta) if not f.spec.agreed}
-    assert record == {"status", "signed", "iati", "approvals"}
+    assert record == {"version", "status", "signed", "iati", "approvals"}
 
 
 # --- stable under what is not agreed content -------------------------------------------------

@@ -403,6 +403,19 @@ def file_commits(cwd: Path, path: str, limit: int) -> list[str]:
     return out.decode().split()
 
 
+def range_commits(cwd: Path, base: str, head: str, path: str) -> list[tuple[str, str]]:
+    """Returns (commit id, author name) of each commit in base..head that changed the file at
+    `path`, oldest first."""
+    args = ["log", "--reverse", "--format=%H%x00%an", "--end-of-options", f"{base}..{head}"]
+    out = run_git([*args, "--", path], cwd).decode("utf-8", "replace")
+    pairs = []
+    for line in out.splitlines():
+        sha, sep, author = line.partition("\0")
+        if sep:
+            pairs.append((sha, author))
+    return pairs
+
+
 def ls_tree(commit: str, cwd: Path, under: str) -> list[str]:
     """Returns the paths of the files under `under` at a resolved commit."""
     out = run_git(

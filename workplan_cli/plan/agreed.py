@@ -124,7 +124,7 @@ class Standing(NamedTuple):
     """Where a plan's approvals stand against its agreed content now."""
 
     digest: str  # of the agreed content now
-    approved: tuple[str, ...]  # parties whose approval is of the content now, in plan order
+    approved: tuple[str, ...]  # parties whose approval (or signature) is of the content now
     stale: tuple[tuple[int, Approval], ...]  # approvals of an earlier text, with their index
     missing: tuple[str, ...]  # parties without any approval, in plan order
     parties: tuple[str, ...]
@@ -152,12 +152,15 @@ def standing(plan: Plan) -> Standing:
     now = digest(plan)
     meta = plan.plan
     by_party = {a.party: (i, a) for i, a in enumerate(meta.approvals)}
-    approved = tuple(p for p in meta.parties if p in by_party and by_party[p][1].digest == now)
+    signed = meta.status is not PlanStatus.DRAFT and meta.signed is not None
+    signers = meta.signed.by if signed and meta.signed and meta.signed.digest == now else []
+    approved = tuple(
+        p for p in meta.parties if p in signers or (p in by_party and by_party[p][1].digest == now)
+    )
     stale = tuple(
         (i, a) for i, a in enumerate(meta.approvals) if a.digest != now and a.party in meta.parties
     )
-    missing = tuple(p for p in meta.parties if p not in by_party)
-    signed = meta.status is not PlanStatus.DRAFT and meta.signed is not None
+    missing = tuple(p for p in meta.parties if p not in by_party and p not in approved)
     pinned = meta.signed.digest if signed and meta.signed else None
     return Standing(now, approved, stale, missing, tuple(meta.parties), signed, pinned)
 

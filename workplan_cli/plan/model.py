@@ -463,7 +463,10 @@ class PlanMeta:
     id: Slug = spec("Id", "The plan's id, the same in every version.", ID)
     title: Text = spec("Title", "The plan's title.", TITLE)
     dialogue: Text = spec("Dialogue", "The dialogue the plan belongs to.")
-    version: Version = spec("Version", "The plan's version: a year, maybe with a suffix.")
+    # Not agreed content: the version names the file, which holds the approvals and signature.
+    version: Version = spec(
+        "Version", "The plan's version: a year, maybe with a suffix.", agreed=False
+    )
     status: PlanStatus = spec("Status", "draft, signed or superseded.", ENUM, agreed=False)
     parties: Annotated[list[Slug], NotEmpty()] = spec(
         "Parties", "Ids (stakeholders.yaml) of the parties that sign the plan.", IDS
