@@ -32,6 +32,7 @@ COMMANDS = {
     "revise": ("revise", "revise", False),
     "approve": ("approve", "approve", False),
     "sign": ("sign", "sign", False),
+    "codeowners": ("codeowners", "codeowners", False),
     "schema": ("schema", "schema", False),
     "export": ("export", "export", False),
     "report": ("report", "report", False),
