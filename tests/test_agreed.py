@@ -8,6 +8,7 @@ import json
 import random
 import re
 import typing
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -29,7 +30,8 @@ from workplan_cli.plan.model import (
 from workplan_cli.plan.spec import CHILDREN
 
 TEXT_2024 = (DATA / "workplan-2024.yaml").read_text(encoding="utf-8")
-TEXT_2025 = (DATA / "workplan-2025.yaml").read_text(encoding="utf-8")
+# The 2025 draft as shipped before its illustrative approval.
+TEXT_2025 = (Path(__file__).parent / "golden/agree/shipped/before.yaml").read_text(encoding="utf-8")
 PLAN = load.parse_plan(TEXT_2024.encode(), "workplan-2024.yaml", STAKEHOLDER_IDS)
 DRAFT = load.parse_plan(TEXT_2025.encode(), "workplan-2025.yaml", STAKEHOLDER_IDS)
 DIGEST = agreed.digest(PLAN)

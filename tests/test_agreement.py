@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
 
 from tests.conftest import git
 from tests.gitplans import COMPLETED_132, commit, edit_activity, plan
@@ -11,6 +14,14 @@ from workplan_cli.plan import agreed
 from workplan_cli.plan.store import find_repo
 
 OPEN = b"title: Expert exchange on open internet governance\n"
+UNAPPROVED = Path(__file__).parent / "golden" / "agree" / "shipped" / "before.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _draft_without_approvals(repo):
+    """The shipped 2025 draft carries an illustrative approval by micde: these tests start from
+    the draft as it was before it (tests/golden/agree/shipped/before.yaml)."""
+    (repo / "data" / "workplan-2025.yaml").write_bytes(UNAPPROVED.read_bytes())
 
 
 def _retitle(repo) -> None:

@@ -22,6 +22,16 @@ from workplan_cli.plan.store import find_repo
 GOLDEN = Path(__file__).parent / "golden" / "agree"
 CASES = sorted(p for p in GOLDEN.iterdir() if p.is_dir())
 DRAFT = Path("data") / "workplan-2025.yaml"
+UNAPPROVED = Path(__file__).parent / "golden" / "agree" / "shipped" / "before.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _draft_without_approvals(repo):
+    """The shipped 2025 draft carries an illustrative approval by micde: these tests start from
+    the draft as it was before it (tests/golden/agree/shipped/before.yaml)."""
+    (repo / "data" / "workplan-2025.yaml").write_bytes(UNAPPROVED.read_bytes())
+
+
 # The only lines of the old file that an approval or a signing may replace or remove.
 TOUCHABLE = re.compile(
     r"\s*(#.*|(- )?(party|by|on|digest|note|status|approvals): .*|(- )?\{party: .*|An old|note\.)"
@@ -77,7 +87,7 @@ def _request(**changes) -> edit.Request:
     return edit.Request(**values)
 
 
-DATA_2025 = (DATA / "workplan-2025.yaml").read_bytes()
+DATA_2025 = UNAPPROVED.read_bytes()
 
 
 def test_the_approval_pins_the_digest_of_the_agreed_content():

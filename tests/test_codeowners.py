@@ -83,3 +83,14 @@ def test_the_shipped_data_invents_no_handles():
     from tests.conftest import DATA
 
     assert "reviewers" not in (DATA / "stakeholders.yaml").read_text()
+
+
+def test_merged_refuses_a_file_with_one_marker_and_adds_to_an_empty_one():
+    from workplan_cli.errors import WorkplanError
+    from workplan_cli.output import codeowners
+
+    block = f"{codeowners.BEGIN}\n/data/x @a\n{codeowners.END}\n"
+    assert codeowners.merged(None, block) == block
+    assert codeowners.merged("* @b", block) == "* @b\n\n" + block
+    with pytest.raises(WorkplanError, match="only one of workplan's two marker lines"):
+        codeowners.merged(f"{codeowners.BEGIN}\n* @b\n", block)
