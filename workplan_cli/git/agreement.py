@@ -166,13 +166,16 @@ def _empty_like(plan: Plan) -> Plan:
     )
 
 
-def authorship(top: Path, base: str, head: str, path: str) -> list[Authored]:
+def authorship(
+    top: Path, base: str, head: str, path: str, start: Plan | None = None
+) -> list[Authored]:
     """Returns, oldest first, each commit in base..head that changed the plan file at `path`,
-    with its author and what it changed (commits whose file does not validate are left out)."""
+    with its author and what it changed (commits whose file does not validate are left out);
+    a file new since the base is compared with `start` (the plan it supersedes)."""
     commits = gitio.range_commits(top, base, head, path)
     out: list[Authored] = []
     with gitio.BlobReader(top) as reader:
-        previous = _plan_at(reader, base, path)
+        previous = _plan_at(reader, base, path) or start
         for sha, author in commits:
             current = _plan_at(reader, sha, path)
             if current is None:

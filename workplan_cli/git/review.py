@@ -208,7 +208,7 @@ def _with_agreement(
     old = f.old.plan if f.old is not None else None
     if old is None and f.new.plan.plan.supersedes:
         old = base_plan(f.new.plan.plan.supersedes)
-    authors = authorship(top, mb, head, f.path) if head is not None else []
+    authors = authorship(top, mb, head, f.path, old) if head is not None else []
     return dataclasses.replace(f, agreement=review_agreement(old, f.new.plan, authors))
 
 
