@@ -34,23 +34,31 @@ _DOMAIN = b"workplan agreed content 1\n"  # hashed first: a later canonical form
 
 def agreed_plain(value: Any) -> Any:
     """Returns the agreed content of a model (a plan, an activity) as plain data."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    kind = type(value)
+    if kind is str:
+        return " ".join(value.split())
+    if kind is list:
+        return [agreed_plain(v) for v in value]
+    keys = _agreed_keys(kind)
+    if keys is not None:
         out = {}
-        for f in fields.declared(type(value)):
-            if not f.spec.agreed:
-                continue
-            plain = agreed_plain(f.value(value))
+        for name, key in keys:
+            plain = agreed_plain(getattr(value, name))
             if plain is None or plain == [] or plain == {}:
                 continue  # absent and empty are one: a new optional field voids nothing
-            out[f.key] = plain
+            out[key] = plain
         return out
-    if isinstance(value, list):
-        return [agreed_plain(v) for v in value]
-    if isinstance(value, str):
-        return " ".join(value.split())
     if isinstance(value, Enum):
         return value.value
     return fields.to_plain(value, by_alias=True)
+
+
+@fields.per_model
+def _agreed_keys(kind: type) -> tuple[tuple[str, str], ...] | None:
+    """Returns (attribute, key) of each agreed field of a model class; None for other types."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    return tuple((f.name, f.key) for f in fields.declared(kind) if f.spec.agreed)
 
 
 def agreed_only(model: _M) -> _M:
