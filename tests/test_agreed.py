@@ -124,7 +124,7 @@ def test_stable_under_signing_approvals_and_rewrapping():
     meta = dataclasses.replace(
         PLAN.plan,
         status=PlanStatus.SUPERSEDED,
-        approvals=[Approval(party="micde", by="A", on=dt.date(2024, 1, 1), digest=DIGEST)],
+        approvals=[Approval(party="micde", by="A", date=dt.date(2024, 1, 1), digest=DIGEST)],
     )
     assert agreed.digest(dataclasses.replace(PLAN, plan=meta)) == DIGEST
     wrapped = TEXT_2024.replace("Digital\n      Dialogue.", "Digital Dialogue.", 1)
@@ -229,7 +229,7 @@ def _with_activity_at(plan: Plan, ident: str, activity: Activity) -> Plan:
 # --- the rules of approvals (load) and of their standing (validate) ---------------------------
 
 OPEN = "title: Expert exchange on open internet governance"
-APPROVAL = '    - {party: micde, by: "A. Person", on: "2024-11-20", digest: "DIGEST"}\n'
+APPROVAL = '    - {party: micde, by: "A. Person", date: "2024-11-20", digest: "DIGEST"}\n'
 
 
 def _draft(*approvals: str, digest: str | None = None) -> str:

@@ -24,7 +24,7 @@ def test_the_signing_by_the_parties_short_names():
 
 
 def test_approvals_say_when_they_are_of_an_earlier_text():
-    stale = Approval(party="bmdv", by="B", on=dt.date(2024, 11, 2), digest="sha256:" + "0" * 64)
+    stale = Approval(party="bmdv", by="B", date=dt.date(2024, 11, 2), digest="sha256:" + "0" * 64)
     draft = dataclasses.replace(
         PLAN, plan=dataclasses.replace(PLAN.plan, status=PlanStatus.DRAFT, approvals=[stale])
     )

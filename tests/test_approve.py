@@ -34,7 +34,7 @@ def _draft_without_approvals(repo):
 
 # The only lines of the old file that an approval or a signing may replace or remove.
 TOUCHABLE = re.compile(
-    r"\s*(#.*|(- )?(party|by|on|digest|note|status|approvals): .*|(- )?\{party: .*|An old|note\.)"
+    r"\s*(#.*|(- )?(party|by|date|digest|note|status|approvals): .*|(- )?\{party: .*|An old|note\.)"
 )
 
 
@@ -126,7 +126,7 @@ def test_an_approval_of_the_same_text_again_and_a_date_before_the_earlier_are_re
     with pytest.raises(Exception, match="earlier approval is dated 2024-11-20"):
         edit.approve(changed, "x", _request(on=parse_date("2024-11-19")), STAKEHOLDER_IDS)
     again = edit.approve(changed, "x", _request(on=parse_date("2024-11-21")), STAKEHOLDER_IDS)
-    assert again.replaced is not None and again.replaced.on == parse_date("2024-11-20")
+    assert again.replaced is not None and again.replaced.date == parse_date("2024-11-20")
 
 
 def test_a_superseded_plan_is_not_approved():

@@ -309,7 +309,7 @@ def _generated() -> dict[str, tuple[bytes, int, str]]:
         "huge-single-line": (
             BASE.replace(b"title: Joint position", b'title: "' + b"x" * (MAX_BYTES - 2000) + b'"'),
             1,
-            "data/workplan-2024.yaml:22:20: a value of more than 100,000 characters; ",
+            "data/workplan-2024.yaml:23:20: a value of more than 100,000 characters; ",
         ),
         "long-texts": (
             BASE.replace(b"title: Joint position", b'title: "' + b"x" * 99_000 + b'"'),

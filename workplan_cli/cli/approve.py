@@ -75,7 +75,7 @@ def approve(
     made = progress.rewrite(path, make, edit.commit_message if commit else None)
     shown = made.edit.approval
     replaced = " (replaces its approval of an earlier text)" if made.edit.replaced else ""
-    echo(f"{version}: approved by {shown.party} on {shown.on}{replaced} ({name})")
+    echo(f"{version}: approved by {shown.party} on {shown.date}{replaced} ({name})")
     from workplan_cli.plan import agreed
 
     echo(f"agreed content {agreed.short(shown.digest)}")

@@ -43,7 +43,13 @@ def codeowners(
         top = gitio.toplevel(store.root)
     except WorkplanError:
         top = store.root
-    data_dir = Path(store.data_dir).resolve().relative_to(Path(top).resolve()).as_posix()
+    try:
+        data_dir = Path(store.data_dir).resolve().relative_to(Path(top).resolve()).as_posix()
+    except ValueError:
+        raise WorkplanError(
+            f"{display_path(store.data_dir)} is outside the repository {top}: CODEOWNERS "
+            "cannot name it"
+        ) from None
     text, missing = core.block(current, people, "" if data_dir == "." else data_dir)
     for party in missing:
         echo_plain(f"Warning: {party} has no reviewers in stakeholders.yaml", err=True)

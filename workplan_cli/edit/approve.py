@@ -83,11 +83,11 @@ def check_request(plan: Plan, request: Request) -> Approval | None:
     if earlier is not None and earlier.digest == now:
         raise WorkplanError(
             f"{request.party} already approved the agreed content of plan {plan.version} as it "
-            f"is (on {earlier.on.isoformat()}); nothing to record"
+            f"is (on {earlier.date.isoformat()}); nothing to record"
         )
-    if earlier is not None and request.on < earlier.on:
+    if earlier is not None and request.on < earlier.date:
         raise WorkplanError(
-            f"{request.party}'s earlier approval is dated {earlier.on.isoformat()}; --on "
+            f"{request.party}'s earlier approval is dated {earlier.date.isoformat()}; --on "
             f"{request.on.isoformat()} is before it"
         )
     return earlier
@@ -108,7 +108,7 @@ def approve(
     approval = Approval(
         party=request.party,
         by=request.by,
-        on=request.on,
+        date=request.on,
         digest=agreed.digest(plan),
         note=request.note or None,
     )
@@ -143,13 +143,13 @@ def _edits(approval: Approval, earlier: Approval | None, index: int | None) -> l
     the intended plan is taken."""
     if earlier is None or index is None:
         item: list[tuple[str, object]] = [("party", yamlio.Plain(approval.party))]
-        item += [("by", approval.by), ("on", approval.on.isoformat())]
+        item += [("by", approval.by), ("date", approval.date.isoformat())]
         item.append(("digest", approval.digest))
         if approval.note:
             item.append(("note", approval.note))
         return [[yamlio.AppendItem(("plan", "approvals"), item)]]
     at = ("plan", "approvals", index)
-    values = [("by", approval.by), ("on", approval.on.isoformat()), ("digest", approval.digest)]
+    values = [("by", approval.by), ("date", approval.date.isoformat()), ("digest", approval.digest)]
     edits: list = [yamlio.ReplaceValue((*at, k), yamlio.double_quoted(v)) for k, v in values]
     note = yamlio.double_quoted(approval.note) if approval.note else None
     if earlier.note is not None and note is not None:
@@ -170,9 +170,9 @@ def commit_message(edit: Edit) -> str:
     """Returns the commit message: '2025: approved by micde', then what it pins."""
     a = edit.approval
     lines = [f"{edit.version}: approved by {a.party}", ""]
-    lines.append(f"{a.by} approved the agreed content ({agreed.short(a.digest)}) on {a.on}.")
+    lines.append(f"{a.by} approved the agreed content ({agreed.short(a.digest)}) on {a.date}.")
     if edit.replaced is not None:
-        lines.append(f"It replaces {a.party}'s approval of an earlier text ({edit.replaced.on}).")
+        lines.append(f"It replaces {a.party}'s approval of an earlier text ({edit.replaced.date}).")
     if a.note:
         lines += ["", a.note.strip()]
     return "\n".join(lines) + "\n"

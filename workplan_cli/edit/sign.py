@@ -45,7 +45,7 @@ def refusal(plan: Plan, s: agreed.Standing) -> str:
     if s.missing:
         parts.append(f"no approval by {agreed.and_list(s.missing)}")
     for _, a in s.stale:
-        parts.append(f"{a.party} approved an earlier text on {a.on} ({agreed.short(a.digest)})")
+        parts.append(f"{a.party} approved an earlier text on {a.date} ({agreed.short(a.digest)})")
     approved = f" (approved by: {agreed.and_list(s.approved)})" if s.approved else ""
     return (
         f"plan {plan.version} cannot be signed: {'; '.join(parts)}{approved}. The agreed "
@@ -80,7 +80,7 @@ def sign(
     today = today_anywhere()
     if on > today:
         raise WorkplanError(f"--on {on} is in the future (today is {today} at the latest)")
-    latest = max(a.on for a in meta.approvals)
+    latest = max(a.date for a in meta.approvals)
     if on < latest:
         raise WorkplanError(f"--on {on} is before the last approval, of {latest}")
     signing = Signing(date=on, by=list(meta.parties), digest=s.digest)

@@ -30,7 +30,7 @@ def events(plan: Plan, people: Any = None) -> list[str]:
         now = agreed.digest(plan)
         for a in meta.approvals:
             stale = "" if a.digest == now else " (of an earlier text)"
-            out.append(f"approved by {named([a.party])} on {a.on}{stale}")
+            out.append(f"approved by {named([a.party])} on {a.date}{stale}")
     return out
 
 

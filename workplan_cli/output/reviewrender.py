@@ -85,7 +85,7 @@ def agreement_lines(review: Review) -> list[str]:
             out.append(f"- {head} {text}")
         for approval in a.approvals:
             who = md_escape(f"{names.get(approval.party, approval.party)} ({approval.by}")
-            out.append(f"- {head} approved by {who}, {approval.on})")
+            out.append(f"- {head} approved by {who}, {approval.date})")
         if a.signed is not None:
             out.append(
                 f"- {head} signed {a.signed.date} by {md_escape(named(a.signed.by or a.parties))}"
@@ -219,7 +219,7 @@ def _agreement(a) -> dict:
         "status_updates": a.status_updates,
         "progress_updates": a.progress,
         "approvals": [
-            {"party": x.party, "by": x.by, "on": x.on.isoformat(), "digest": x.digest}
+            {"party": x.party, "by": x.by, "date": x.date.isoformat(), "digest": x.digest}
             for x in a.approvals
         ],
         "signed": None

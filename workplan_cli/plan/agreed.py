@@ -192,9 +192,9 @@ def findings(plan: Plan, explain: dict[str, str] | None = None) -> list[Finding]
     for i, approval in s.stale:
         what = (explain or {}).get(approval.digest)
         text = (
-            f" of {what} (on {approval.on})"
+            f" of {what} (on {approval.date})"
             if what
-            else (f" ({short(approval.digest)}, on {approval.on})")
+            else (f" ({short(approval.digest)}, on {approval.date})")
         )
         out.append(
             Finding(

@@ -112,12 +112,12 @@ def _check_approvals(plan: Plan) -> list[Finding]:
                 )
             )
     for i, approval in enumerate(meta.approvals):
-        if approval.digest == signing.digest and approval.on > signing.date:
+        if approval.digest == signing.digest and approval.date > signing.date:
             findings.append(
                 Finding(
                     ("plan", "signed", "date"),
                     f"signed on {signing.date}, before {approval.party}'s approval of "
-                    f"{approval.on} (plan.approvals[{i}])",
+                    f"{approval.date} (plan.approvals[{i}])",
                 )
             )
     return findings

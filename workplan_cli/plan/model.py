@@ -396,7 +396,7 @@ class Approval:
 
     party: Slug = spec("Party", "Id (stakeholders.yaml) of the approving party.", REF)
     by: Text = spec("By", "Who approved for the party.")
-    on: Date = spec("On", "The day of the approval (YYYY-MM-DD).", DATE)
+    date: Date = spec("Date", "The day of the approval (YYYY-MM-DD).", DATE)
     digest: Digest = spec(
         "Digest", "The digest of the agreed content approved (sha256 of its canonical form)."
     )
