@@ -86,6 +86,20 @@ def make_hostile(root: Path) -> None:
     people.write_text(text.replace(old, f"    name: {q()}\n", 1), encoding="utf-8")
 
 
+def approve_both(path: Path) -> None:
+    """Has both parties approve the hostile text of the signed plan (an amendment), so that
+    every command, `validate` and `review` too, runs on a valid and agreed plan."""
+    from tests.conftest import STAKEHOLDER_IDS
+    from workplan_cli.edit import approve
+    from workplan_cli.edit.status import parse_date
+
+    data = path.read_bytes()
+    for party in ("micde", "bmdv"):
+        request = approve.Request("2024", party, "Eve", parse_date("2024-03-01"))
+        data = approve.approve(data, path.name, request, STAKEHOLDER_IDS).new
+    path.write_bytes(data)
+
+
 def hostile_repo(root: Path) -> Path:
     """Makes `root` a plan repository: the shipped plan on main, hostile text committed on a
     branch by an author whose name and commit subject are hostile too."""
@@ -97,6 +111,7 @@ def hostile_repo(root: Path) -> Path:
     git(root, "commit", "-q", "-m", "Signed plan")
     git(root, "checkout", "-q", "-b", "change")
     make_hostile(root)
+    approve_both(root / "data" / "workplan-2024.yaml")
     author = "Eve \x1b]0;pwned\x07 <eve@example.org>"
     git(root, "commit", "-qam", "evil \x1b[2J @org/team #7", f"--author={author}")
     return root

@@ -130,7 +130,7 @@ def test_workflow_commands_on_an_invalid_pull_request(pr_repo, tmp_path):
     summary = tmp_path / "summary.md"
     validate, review = _run_workflow_steps(pr_repo, summary)
     assert validate.returncode == 1
-    assert validate.stdout.startswith("::error file=data/workplan-2024.yaml,line=188,col=21::")
+    assert validate.stdout.startswith("::error file=data/workplan-2024.yaml,line=195,col=21::")
     assert review.returncode == 1  # the job fails, and the summary still tells why
     assert "❌ The new state does not validate" in summary.read_text()
 

@@ -219,6 +219,7 @@ def test_stakeholders_json(repo, cli):
         "kind": "institution",
         "note": None,
         "iati_ref": None,
+        "reviewers": [],
         "lead": [],
         "involved": ["1.1.1"],
     }

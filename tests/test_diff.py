@@ -320,7 +320,16 @@ def test_metadata_changes_by_dotted_name():
     assert fields == {
         "version": ("2024", "2025"),
         "status": ("signed", "draft"),
-        "signed": ({"date": "2024-02-13", "occasion": "a meeting"}, None),
+        "signed": (
+            {
+                "date": "2024-02-13",
+                "occasion": "a meeting",
+                "by": [],
+                "digest": None,
+                "recorded_in": None,
+            },
+            None,
+        ),
         "supersedes": (None, "2024"),
         "note": (None, "A draft."),
     }

@@ -77,7 +77,7 @@ def test_json_shape_keys():
         "topics",
         "activities",
     ]
-    assert list(out["old"]) == ["name", "source", "version", "status"]
+    assert list(out["old"]) == ["name", "source", "version", "status", "agreement"]
     entry = out["activities"][0]
     assert list(entry) == ["change", "id", "old_id", "title", "topic", "old_topic", "fields"]
     assert list(entry["fields"][0]) == ["field", "old", "new", "words", "added", "removed"]

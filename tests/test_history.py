@@ -113,7 +113,7 @@ def test_invalid_and_missing_commits_are_reported_and_skipped(dated_repo, cli):
     text = cli("log", "1.3.2").stdout
     assert "    invalid: 2024-05-01-typo" not in text
     typo = commits[1]["commit"][:10]
-    assert f"typo\n    invalid: {typo}:data/workplan-2024.yaml:188:21: " in text
+    assert f"typo\n    invalid: {typo}:data/workplan-2024.yaml:195:21: " in text
     assert "was deleted in this commit (skipped)" in text
     assert "    ~ history:\n      + 2024-05-02 planned → in-progress: Call for participants" in text
 

@@ -131,7 +131,8 @@ def test_corpus_case(name, plans, monkeypatch):
             if (name, args[0]) in REFUSED:
                 assert code == 1 and REFUSED[name, args[0]] in err, err
             elif case.get("exit") == 0:
-                assert code == 0, (args, out, err)
+                # review exits 5 when a valid hostile file changes agreed content (issue 17)
+                assert code == 0 or (args[0] == "review" and code == 5), (args, out, err)
             elif args[0] != "validate" and args[0] not in ("review", "log"):
                 assert code == 1, (args, out, err)
                 # One message, the same that validate gives, after "Error:".
@@ -314,7 +315,7 @@ def _generated() -> dict[str, tuple[bytes, int, str]]:
         "huge-single-line": (
             BASE.replace(b"title: Joint position", b'title: "' + b"x" * (MAX_BYTES - 2000) + b'"'),
             1,
-            "data/workplan-2024.yaml:22:20: a value of more than 100,000 characters; ",
+            "data/workplan-2024.yaml:23:20: a value of more than 100,000 characters; ",
         ),
         "long-texts": (
             BASE.replace(b"title: Joint position", b'title: "' + b"x" * 99_000 + b'"'),

@@ -65,10 +65,10 @@ def test_invalid_new_state_exits_1_and_lists_the_problems(git_repo, cli):
     commit(git_repo, "bad status")
     result = cli("review", "main", code=1)
     assert "❌ The new state does not validate (1 problem):" in result.stdout
-    assert "data/workplan-2024.yaml:188:21" in result.stdout
+    assert "data/workplan-2024.yaml:195:21" in result.stdout
     assert "does not validate in the new state, not compared" in result.stdout
     data = json.loads(cli("review", "main", "-f", "json", code=1).stdout)
-    assert data["valid"] is False and data["problems"][0]["line"] == 188
+    assert data["valid"] is False and data["problems"][0]["line"] == 195
 
 
 def test_validation_reads_head_from_git_not_the_working_copy(git_repo, cli):
@@ -181,7 +181,8 @@ def test_plan_text_cannot_break_the_markdown(git_repo, cli):
         history='[{date: 2024-10-12, from: planned, to: completed, note: "a | b"}]',
     )
     commit(git_repo, "odd text")
-    out = cli("review", "main").stdout
+    out = cli("review", "main", code=1).stdout  # a title of the signed plan: an amendment
+    assert "- 2024: ❌ needs agreement of MICDE and BMDV: 1 change\n" in out
     assert (
         "Hack \\| \\<b\\>athon\\</b\\> # \\[x\\](y) | planned | completed | 2024-10-12 | a \\| b |"
         in out

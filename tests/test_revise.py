@@ -55,6 +55,9 @@ def test_revise_changes_only_the_metadata_and_keeps_every_comment(repo, cli):
         "signed:",
         'date: "2024-02-13"',
         "occasion: first Stakeholder Meeting of the Kenyan-German Digital Dialogue",
+        "by: [micde, bmdv]",
+        "recorded_in: the signed text of the Work Plan (in the workplan project's docs/source/)",
+        f'digest: "{find_repo(repo).load_plan("2024").plan.signed.digest}"',
     ]
     assert added == [
         *header("2024", "2025").splitlines(),
@@ -92,6 +95,29 @@ def test_revise_refuses_to_overwrite_unless_forced(repo, cli):
     cli("revise", "2024", "2025", "--force")
     assert not target.read_text(encoding="utf-8").endswith("# my edits\n")
     assert not [p for p in (repo / "data").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_revise_over_a_signed_plan_says_it_changes_agreed_content(repo, cli):
+    (repo / "data/workplan-2023.yaml").write_bytes(
+        (repo / "data/workplan-2024.yaml")
+        .read_bytes()
+        .replace(b'version: "2024"', b'version: "2023"')
+    )
+    result = cli("revise", "2023", "2024", "--force")
+    assert result.stderr.startswith(
+        "Warning: this changes agreed content of the signed 2024 plan: as an amendment it "
+        "needs the approval of micde and bmdv"
+    )
+    assert "Warning" not in cli("revise", "2024", "2026").stderr  # a new file: nothing signed
+
+
+def test_a_revision_leaves_the_old_approvals_out(repo, cli):
+    cli("revise", "2024", "2025")
+    cli("approve", "2025", "--party", "micde", "--by", "A", "--on", "2024-11-20")
+    result = cli("revise", "2025", "2026")
+    assert "Wrote data/workplan-2026.yaml" in result.stdout
+    assert find_repo(repo).load_plan("2026").plan.approvals == []
+    assert "  approvals:" not in (repo / "data/workplan-2026.yaml").read_text(encoding="utf-8")
 
 
 def test_history_and_status_are_carried_over_by_default(repo, cli):

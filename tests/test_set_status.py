@@ -55,7 +55,7 @@ def test_dry_run_prints_the_diff_and_writes_nothing(repo, cli):
     assert result.stdout == (
         "--- a/data/workplan-2024.yaml\n"
         "+++ b/data/workplan-2024.yaml\n"
-        "@@ -185,10 +185,15 @@\n"
+        "@@ -192,10 +192,15 @@\n"
         "               Pilot an innovation challenge or hackathon on cyber security with "
         "students from\n"
         "               Kenya and Germany.\n"
@@ -128,7 +128,7 @@ def test_by_is_left_out_when_git_has_no_name(repo, cli, monkeypatch):
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(repo.parent))
     cli("set-status", "1.3.2", "in-progress", "--on", "2024-05-01")
     assert _activity(repo, "1.3.2").history[0].by is None
-    assert "by:" not in (repo / PLAN).read_text()
+    assert "      by:" not in (repo / PLAN).read_text()  # no history entry's `by`
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,8 @@ import typer
 
 from workplan_cli.cli.common import RepoOption, open_repo
 
+AGREEMENT_NEEDED = 5  # exit code: agreed content changed without every party's approval
+
 
 class ReviewFormat(StrEnum):
     MARKDOWN = "markdown"
@@ -40,7 +42,8 @@ def review(
     ] = None,
     repo: RepoOption = None,
 ) -> None:
-    """Review the plan changes since the merge base with BASE; exit 1 when the result is invalid.
+    """Review the plan changes since the merge base with BASE; exit 1 when the result is invalid,
+    5 when agreed content changed without the approval of every party.
 
     For every plan file and stakeholders.yaml changed: the semantic diff, every status change
     in one list, and whether the new state validates.
@@ -65,3 +68,5 @@ def review(
         write_output(output, text.encode("utf-8"), store)
     if not result.valid:
         raise typer.Exit(1)
+    if not result.agreed:
+        raise typer.Exit(AGREEMENT_NEEDED)

@@ -48,6 +48,17 @@ def revise(
     before = fileio.snapshot(target, read_bytes)
     if before.data is not None and not force:
         raise WorkplanError(f"{display_path(target)} already exists (use --force to replace it)")
+    if before.data is not None:  # --force: a plan that is replaced may be a signed one
+        from workplan_cli.cli.output import echo_plain
+        from workplan_cli.edit.sign import amendment_notice
+
+        try:
+            replaced = load.parse_plan(before.data, display_path(target))
+        except WorkplanError:
+            replaced = None
+        notice = amendment_notice(replaced) if replaced is not None else None
+        if notice:
+            echo_plain(f"Warning: {notice}", err=True)
     source = store.plan_path(old)
     ids = set(store.load_stakeholders().by_id())
     plan = store.load_plan_file(source, ids)

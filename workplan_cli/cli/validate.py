@@ -42,7 +42,12 @@ def validate(
     store = open_repo(repo)
     from workplan_cli.plan.checks import today_anywhere
 
-    problems = store.validate(None if allow_future else today_anywhere())
+    def explain(path, plan):  # what changed since an approval of an earlier text, from git
+        from workplan_cli.git.agreement import explain
+
+        return explain(store, path, plan)
+
+    problems = store.validate(None if allow_future else today_anywhere(), explain)
     if format is ValidateFormat.JSON:
         print_json([p.as_dict() for p in problems])
     elif format is ValidateFormat.GITHUB:

@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from workplan_cli import fileio
 from workplan_cli.edit import record as results_edit
@@ -83,30 +83,61 @@ def update(
     the plan named (default: the current one): made under the file's lock, written atomically,
     committed with `message(edit)` when asked."""
     ids = set(repo.load_stakeholders().by_id())
-    path = repo.plan_path(plan) if plan else repo.current_plan_path(ids)
-    repo.check_inside(path)  # never edit a file that a link under data/ leads to elsewhere
-    path = Path(os.path.realpath(path))
+    path = plan_file(repo, plan, ids)
     name = display_path(path)
     if dry_run:
         return Outcome(make(read_bytes(path), name, ids), name, False)
+    made = rewrite(path, lambda data: make(data, name, ids), message if commit else None)
+    return Outcome(made.edit, name, True, made.commit)
+
+
+E = TypeVar("E", bound=edit.Change)
+
+
+@dataclass(frozen=True)
+class Rewritten(Generic[E]):
+    """What `rewrite` did: the edit made (whatever its kind) and the commit, if any."""
+
+    edit: E
+    commit: str | None
+
+
+def rewrite(
+    path: Path, make: Callable[[bytes], E], message: Callable[[E], str] | None = None
+) -> Rewritten[E]:
+    """Edits the plan file at `path` under its lock: `make` turns its bytes into an edit (with
+    `.new`, the new bytes, checked and validated), which is written atomically; with `message`,
+    only that file is committed (it must have no other uncommitted change), and when the commit
+    fails the file is put back as it was."""
+    name = display_path(path)
     with fileio.locked(path):
 
-        def change(data: bytes) -> tuple[bytes, Any]:
-            if commit:
+        def change(data: bytes) -> tuple[bytes, E]:
+            if message is not None:
                 check_clean(path, name)  # again on every try: the new content must be HEAD's
-            made = make(data, name, ids)
+            made = make(data)
             return made.new, made
 
         change_made, old, written = fileio.rewrite(path, change, read=read_bytes)
-        if not commit:
-            return Outcome(change_made, name, True)
+        if message is None:
+            return Rewritten(change_made, None)
         try:
             sha = gitio.commit_file(path, message(change_made))
         except gitio.GitError as e:
             raise WorkplanError(
                 f"{name} was not committed ({e}); {undo(path, old, written)}"
             ) from None
-    return Outcome(change_made, name, True, sha)
+    return Rewritten(change_made, sha)
+
+
+def plan_file(repo: Repo, version: str | None, ids: set[str] | None = None) -> Path:
+    """Returns the real path of the plan file named (default: the current one), refusing a
+    file that a link under data/ leads to elsewhere."""
+    if ids is None:
+        ids = set(repo.load_stakeholders().by_id())
+    path = repo.plan_path(version) if version else repo.current_plan_path(ids)
+    repo.check_inside(path)
+    return Path(os.path.realpath(path))
 
 
 def undo(path: Path, old: fileio.Snapshot, written: fileio.Snapshot) -> str:

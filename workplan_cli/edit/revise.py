@@ -49,8 +49,8 @@ def revise_text(
     """Returns the text of the new revision and the ids of the activities it leaves out.
 
     The new text is the old one with only these changes spliced in at the nodes' places:
-    version, status draft, supersedes, note, no signing, left-out activities (with the comments
-    just above them) removed. Everything else, comments included, stays byte for byte.
+    version, status draft, supersedes, note, no signing or approvals, left-out activities (with
+    the comments just above them) removed. Everything else, comments included, stays byte for byte.
     """
     if new_version == plan.version:
         raise WorkplanError(f"the new version must differ from the old one ({new_version!r})")
@@ -75,6 +75,8 @@ def _metadata_edits(text: str, plan: Plan, new_version: str) -> list[yamlio.Text
     ]
     if meta.signed is not None:
         edits.append(yamlio.RemoveEntry(("plan", "signed")))
+    if "approvals" in _keys(text):  # approvals are of the old text: the revision needs its own
+        edits.append(yamlio.RemoveEntry(("plan", "approvals")))
     added = []
     for name, value in (("supersedes", plan.version), ("note", draft_note(plan.version))):
         written = json.dumps(value, ensure_ascii=False)
@@ -86,6 +88,11 @@ def _metadata_edits(text: str, plan: Plan, new_version: str) -> list[yamlio.Text
         edits.append(yamlio.InsertAfter(("plan", "version"), tuple(added)))
     edits.append(yamlio.InsertText(_header_place(text), header(plan.version, new_version)))
     return edits
+
+
+def _keys(text: str) -> set[str]:
+    meta = yamlio.parse(text).get("plan")
+    return set(meta) if isinstance(meta, dict) else set()
 
 
 def _header_place(text: str) -> int:
@@ -133,6 +140,7 @@ def _expected(data: Any, plan: Plan, new_version: str, options: ReviseOptions) -
     meta.update(version=new_version, status="draft", supersedes=plan.version)
     meta["note"] = draft_note(plan.version)
     meta.pop("signed", None)
+    meta.pop("approvals", None)
     for area, raw_area in zip(plan.areas, data["areas"], strict=True):
         for topic, raw_topic in zip(area.topics, raw_area.get("topics") or [], strict=True):
             if "activities" not in raw_topic:

@@ -8,6 +8,7 @@ import difflib
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from workplan_cli import yamlio
 from workplan_cli.errors import WorkplanError
@@ -31,6 +32,16 @@ class Request:
     by: str | None = None
     evidence: tuple[str, ...] = ()
     force: bool = False
+
+
+class Change(Protocol):
+    """Any planned change of one plan file: its bytes before and after."""
+
+    @property
+    def old(self) -> bytes: ...
+
+    @property
+    def new(self) -> bytes: ...
 
 
 @dataclass(frozen=True)
@@ -194,7 +205,7 @@ def _loc_of(plan: Plan, activity_id: str) -> tuple:
     raise AssertionError(activity_id)  # found by query.find_activity just before
 
 
-def unified_diff(edit: Edit, name: str) -> str:
+def unified_diff(edit: Change, name: str) -> str:
     """Returns the edit as a unified diff of the file, line endings left out."""
     old, new = (_lines(b) for b in (edit.old, edit.new))
     out = [f"--- a/{name}", f"+++ b/{name}"]

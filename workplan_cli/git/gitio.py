@@ -140,6 +140,35 @@ def commit_file(path: Path, message: str) -> str:
     return run_git(["rev-parse", "HEAD"], path.parent).decode().strip()
 
 
+def commit_files(paths: list[Path], message: str) -> str:
+    """Commits exactly these files of one folder with `message`; returns the new commit id
+    (when it fails, they are unstaged again before the GitError is raised)."""
+    cwd = paths[0].parent
+    names = [p.name for p in paths]
+    try:
+        run_git(["add", "--", *names], cwd)
+        run_git(
+            ["commit", "--quiet", "--file=-", "--only", "--", *names], cwd, input=message.encode()
+        )
+    except GitError:
+        run_git(["reset", "--quiet", "HEAD", "--", *names], cwd)
+        raise
+    return run_git(["rev-parse", "HEAD"], cwd).decode().strip()
+
+
+def tag_annotated(cwd: Path, name: str, commit: str, message: str, sign: bool = False) -> None:
+    """Makes the annotated tag `name` at `commit`; with `sign`, git signs it with the user's
+    own key (git's `-s`). An existing tag is never moved (git refuses)."""
+    try:
+        if name.startswith("-"):
+            raise GitError(name)
+        run_git(["check-ref-format", f"refs/tags/{name}"], cwd)
+    except GitError:
+        raise GitError(f"{name!r} is not a tag name") from None
+    args = ["tag", "--annotate", *(["--sign"] if sign else []), "--file=-"]
+    run_git([*args, "--end-of-options", name, commit], cwd, input=message.encode())
+
+
 def unstage(path: Path) -> None:
     """Puts the file's index entry back to HEAD's (its working-tree bytes stay as they are)."""
     run_git(["reset", "--quiet", "HEAD", "--", path.name], path.parent)
@@ -361,6 +390,30 @@ class BlobReader:
             chunks.append(chunk)
             left -= len(chunk)
         return b"".join(chunks)
+
+
+def file_commits(cwd: Path, path: str, limit: int) -> list[str]:
+    """Returns the ids of the last `limit` commits of HEAD that changed the file at `path`
+    (relative to the work tree's root), newest first; none outside a repository."""
+    args = ["log", f"--max-count={limit}", "--format=%H", "--end-of-options", "HEAD", "--", path]
+    try:
+        out = run_git(args, cwd)
+    except GitError:
+        return []
+    return out.decode().split()
+
+
+def range_commits(cwd: Path, base: str, head: str, path: str) -> list[tuple[str, str]]:
+    """Returns (commit id, author name) of each commit in base..head that changed the file at
+    `path`, oldest first."""
+    args = ["log", "--reverse", "--format=%H%x00%an", "--end-of-options", f"{base}..{head}"]
+    out = run_git([*args, "--", path], cwd).decode("utf-8", "replace")
+    pairs = []
+    for line in out.splitlines():
+        sha, sep, author = line.partition("\0")
+        if sep:
+            pairs.append((sha, author))
+    return pairs
 
 
 def ls_tree(commit: str, cwd: Path, under: str) -> list[str]:

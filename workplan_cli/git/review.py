@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -11,6 +12,7 @@ from workplan_cli.diff.plans import CHANGED, MOVED, PlanDiff, StakeholderChange,
 from workplan_cli.diff.plans import diff_stakeholders as _diff_stakeholders
 from workplan_cli.errors import InvalidFileError, Problem, WorkplanError
 from workplan_cli.git import gitio
+from workplan_cli.git.agreement import AgreementReview, authorship, review_agreement
 from workplan_cli.git.sides import Side
 from workplan_cli.plan import store
 from workplan_cli.plan.model import Plan, StakeholderFile
@@ -34,6 +36,7 @@ class FileReview:
     diff: PlanDiff | None = None
     old: Side | None = None
     new: Side | None = None
+    agreement: AgreementReview | None = None  # when the new side validates
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,11 @@ class Review:
     def valid(self) -> bool:
         return not self.problems
 
+    @property
+    def agreed(self) -> bool:
+        """No plan's agreed content changed without the approval of every party."""
+        return not any(f.agreement and f.agreement.needs_agreement for f in self.files)
+
 
 def review(repo: Repo, base: str, worktree: bool = False) -> Review:
     """Returns the review of HEAD (or the working tree) against its merge base with `base`."""
@@ -91,7 +99,13 @@ def review(repo: Repo, base: str, worktree: bool = False) -> Review:
     new_people, _ = _stakeholders(new_read, people_path, "" if worktree else "HEAD:")
     names = _Names(mb, None if worktree else head_commit)
     files = [
-        _file_review(c, old_read, new_read, old_people, new_people, names)
+        _with_agreement(
+            _file_review(c, old_read, new_read, old_people, new_people, names),
+            top,
+            mb,
+            None if worktree else head_commit,
+            lambda version: _superseded(old_read, f"{data_rel}/workplan-{version}.yaml"),
+        )
         for c in changes
         if _is_plan(c.new_path or c.old_path)
     ]
@@ -181,6 +195,29 @@ def _file_review(change, old_read, new_read, old_people, new_people, names) -> F
     if old_side and new_side:
         diff = diff_plans(old_side.plan, new_side.plan)
     return FileReview(path, change.old_path, kind, version, None, skipped, diff, old_side, new_side)
+
+
+def _with_agreement(
+    f: FileReview, top: Path, mb: str, head: str | None, base_plan: Callable[[str], Plan | None]
+) -> FileReview:
+    """Adds what the change means for the plan's agreement (when the new side validates): an
+    added plan is compared with the plan it supersedes at the base, when there is one; for
+    commits, who changed what."""
+    if f.new is None or f.change == REMOVED or (f.old is None and f.change != ADDED):
+        return f  # removed, or not valid at the base: nothing to compare with
+    old = f.old.plan if f.old is not None else None
+    if old is None and f.new.plan.plan.supersedes:
+        old = base_plan(f.new.plan.plan.supersedes)
+    authors = authorship(top, mb, head, f.path, old) if head is not None else []
+    return dataclasses.replace(f, agreement=review_agreement(old, f.new.plan, authors))
+
+
+def _superseded(read: Reader, path: str) -> Plan | None:
+    try:
+        data = read(path)
+        return None if data is None else store.parse_plan(data, path)
+    except InvalidFileError:
+        return None
 
 
 def _side(read: Reader, path: str, people, names: _Names, new: bool) -> tuple[Side | None, str]:
@@ -279,7 +316,9 @@ def _plan_problems(data: bytes, path: str, ids) -> list[Problem]:
     if version != plan.version:
         message = f"plan.version is {plan.version!r} but the file name says {version!r}"
         return [Problem(path, message, path="plan.version")]
-    return []
+    from workplan_cli.plan import load
+
+    return load.agreement_problems(plan, data, path)
 
 
 # --- paths and readers ---------------------------------------------------------------------

@@ -16,6 +16,7 @@ from workplan_cli.diff.plans import (
     PlanDiff,
     Word,
 )
+from workplan_cli.output import agreementtext
 from workplan_cli.output.inert import one_line
 from workplan_cli.output.markdown import md_inline as md_escape
 from workplan_cli.plan import fields
@@ -223,7 +224,8 @@ def to_text(diff: PlanDiff, old: SideLike, new: SideLike) -> str:
     lines = [one_line(heading(diff, old, new)), ""]
     if diff.empty:
         return "\n".join([*lines, "No differences."]) + "\n"
-    lines += [*summary_lines(diff), ""]
+    agreement = agreementtext.line(old, new)
+    lines += [*summary_lines(diff), *([one_line(agreement)] if agreement else []), ""]
 
     def walk(node: Node, depth: int) -> None:
         lines.append("  " * depth + plain_label(node))
@@ -268,6 +270,9 @@ def to_markdown(diff: PlanDiff, old: SideLike, new: SideLike) -> str:
     lines = [title, "", md_escape(heading(diff, old, new)) + ".", ""]
     if diff.empty:
         return "\n".join([*lines, "No differences."]) + "\n"
+    agreement = agreementtext.line(old, new)
+    if agreement:
+        lines += [md_escape(agreement[0].upper() + agreement[1:]) + ".", ""]
     lines += ["| | Added | Removed | Moved | Changed |", "|---|---:|---:|---:|---:|"]
     for level, counts in diff.counts().items():
         cells = " | ".join(str(n) for n in counts.values())
@@ -335,6 +340,7 @@ def _side(side: SideLike) -> dict:
         "source": side.source,
         "version": meta.version,
         "status": meta.status.value,
+        "agreement": agreementtext.side_events(side),
     }
 
 

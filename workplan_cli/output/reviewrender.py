@@ -7,6 +7,7 @@ from workplan_cli.output import diffrender
 from workplan_cli.output.diffrender import MARKS, Node, field_node
 from workplan_cli.output.markdown import md
 from workplan_cli.output.markdown import md_inline as md_escape
+from workplan_cli.plan.agreed import and_list
 
 JSON_FORMAT = 1  # bump when the JSON shape changes in a way that breaks readers
 
@@ -15,6 +16,9 @@ def to_markdown(review: Review) -> str:
     """Returns the review as Markdown ready to post as a pull-request comment."""
     lines = ["## Work plan review", "", _compared(review), ""]
     lines += _validation(review)
+    agreement = agreement_lines(review)
+    if agreement:
+        lines += ["", "### Agreement", "", *agreement]
     if not review.files and review.stakeholders is None and not review.stakeholders_skipped:
         lines += ["", "No plan or stakeholder files changed."]
         return "\n".join(lines) + "\n"
@@ -46,6 +50,61 @@ def _validation(review: Review) -> list[str]:
     n = len(review.problems)
     out = [f"❌ The new state does not validate ({n} problem{'s' * (n != 1)}):", ""]
     return out + [f"- {md(str(p))}" for p in review.problems]
+
+
+def agreement_lines(review: Review) -> list[str]:
+    """Returns, per plan file, what needs the parties' agreement and what is progress: "needs
+    agreement of MICDE and BMDV: 3 changes (approved by: MICDE)", "progress: 4 status updates",
+    the approvals and the signing the change made, and commit by commit who changed what."""
+    out = []
+    for f in review.files:
+        a = f.agreement
+        if a is None or f.new is None:
+            continue
+        names = {s.id: s.label for s in f.new.stakeholders.stakeholders}
+
+        def named(ids, names=names) -> str:
+            return and_list([names.get(i, i) for i in ids])
+
+        head = md_escape(a.version) + ":"
+        if a.changes:
+            n = len(a.changes)
+            what = f"{n} change{'s' * (n != 1)}"
+            if a.needs_agreement:
+                approved = f" (approved by: {md_escape(named(a.approved))})" if a.approved else ""
+                text = f"❌ needs agreement of {md_escape(named(a.parties))}: {what}{approved}"
+            else:
+                text = f"✅ agreed by {md_escape(named(a.parties))}: {what}"
+            out.append(f"- {head} {text}")
+            out.append(f"  - agreed content changed: {md_escape(', '.join(a.changes))}")
+        if a.progress:
+            n, other = a.status_updates, a.progress - a.status_updates
+            text = f"progress: {n} status update{'s' * (n != 1)}"
+            if other:
+                text += f", {other} other update{'s' * (other != 1)}"
+            out.append(f"- {head} {text}")
+        for approval in a.approvals:
+            who = md_escape(f"{names.get(approval.party, approval.party)} ({approval.by}")
+            out.append(f"- {head} approved by {who}, {approval.date})")
+        if a.signed is not None:
+            out.append(
+                f"- {head} signed {a.signed.date} by {md_escape(named(a.signed.by or a.parties))}"
+            )
+        for c in a.authors:
+            did = []
+            if c.agreed:
+                did.append(f"agreed content ({', '.join(c.agreed)})")
+            if c.approvals:
+                did.append(f"approval by {named(c.approvals)}")
+            if c.signed:
+                did.append("signing")
+            if c.progress:
+                did.append("progress")
+            if did:
+                out.append(
+                    f"  - {c.commit[:12]} {md_escape(c.author)}: {md_escape('; '.join(did))}"
+                )
+    return out
 
 
 def _status_table(review: Review) -> list[str]:
@@ -102,6 +161,7 @@ def to_json(review: Review) -> dict:
             "commit": review.head_commit,
         },
         "valid": review.valid,
+        "agreed": review.agreed,
         "checked": review.checked,
         "problems": [p.as_dict() for p in review.problems],
         "status_changes": [
@@ -144,5 +204,36 @@ def _file(f: FileReview) -> dict:
         "version": f.version,
         "activities": f.activities,
         "skipped": f.skipped,
+        "agreement": None if f.agreement is None else _agreement(f.agreement),
         "diff": diff,
+    }
+
+
+def _agreement(a) -> dict:
+    return {
+        "parties": list(a.parties),
+        "changes": list(a.changes),
+        "needs_agreement": a.needs_agreement,
+        "approved_by": list(a.approved),
+        "pending": list(a.pending),
+        "status_updates": a.status_updates,
+        "progress_updates": a.progress,
+        "approvals": [
+            {"party": x.party, "by": x.by, "date": x.date.isoformat(), "digest": x.digest}
+            for x in a.approvals
+        ],
+        "signed": None
+        if a.signed is None
+        else {"date": a.signed.date.isoformat(), "by": list(a.signed.by)},
+        "commits": [
+            {
+                "commit": c.commit,
+                "author": c.author,
+                "agreed": list(c.agreed),
+                "approvals": list(c.approvals),
+                "signed": c.signed,
+                "progress": c.progress,
+            }
+            for c in a.authors
+        ],
     }

@@ -68,11 +68,65 @@ def _check_meta(plan: Plan, known: Collection[str] | None) -> list[Finding]:
         )
     if meta.status is PlanStatus.SIGNED and meta.signed is None:
         findings.append(Finding(("plan", "status"), "a signed plan needs a 'signed' date"))
+    findings += _check_approvals(plan)
     if known is not None:
         for i, party in enumerate(meta.parties):
             findings += _reference(("plan", "parties", i), party, known)
         if meta.facilitator is not None:
             findings += _reference(("plan", "facilitator"), meta.facilitator, known)
+    return findings
+
+
+def _check_approvals(plan: Plan) -> list[Finding]:
+    """Approvals by parties only, one each; a signed plan signed by its parties, after their
+    approvals of what it pins. (What a signed plan without approvals must say is checked by
+    `validate`, plan/agreed.py, so that reading such a plan still works.)"""
+    meta = plan.plan
+    findings = []
+    first: dict[str, int] = {}
+    parties = ", ".join(meta.parties)
+    for i, approval in enumerate(meta.approvals):
+        loc: Loc = ("plan", "approvals", i, "party")
+        if approval.party not in meta.parties:
+            findings.append(
+                Finding(
+                    loc,
+                    f"approval by {approval.party!r}, which is not a party of plan "
+                    f"{plan.version} (its parties: {parties})",
+                )
+            )
+        elif approval.party in first:
+            findings.append(
+                Finding(
+                    loc,
+                    f"{approval.party} approved twice (also at plan.approvals"
+                    f"[{first[approval.party]}]); a party's approval is one entry, replaced by "
+                    "`workplan approve`",
+                )
+            )
+        else:
+            first[approval.party] = i
+    signing = meta.signed
+    if meta.status is PlanStatus.DRAFT or signing is None:
+        return findings
+    for i, party in enumerate(signing.by):
+        if party not in meta.parties:
+            findings.append(
+                Finding(
+                    ("plan", "signed", "by", i),
+                    f"signed by {party!r}, which is not a party of plan {plan.version} "
+                    f"(its parties: {parties})",
+                )
+            )
+    for i, approval in enumerate(meta.approvals):
+        if approval.digest == signing.digest and approval.date > signing.date:
+            findings.append(
+                Finding(
+                    ("plan", "signed", "date"),
+                    f"signed on {signing.date}, before {approval.party}'s approval of "
+                    f"{approval.date} (plan.approvals[{i}])",
+                )
+            )
     return findings
 
 

@@ -16,6 +16,7 @@ from workplan_cli.plan import spec as kinds
 from workplan_cli.plan.model import (
     Activity,
     Actual,
+    Approval,
     Area,
     Baseline,
     HistoryEntry,
@@ -43,7 +44,8 @@ def per_model(walk: Callable[[type], _R]) -> Callable[[type], _R]:
 
 
 # Every model, for the walks that must cover them all (the cache's builders, the tests).
-MODELS: tuple[type, ...] = (Plan, PlanMeta, Mou, Signing, Review, IatiSettings, Area, Topic)
+MODELS: tuple[type, ...] = (Plan, PlanMeta, Mou, Signing, Approval, Review, IatiSettings)
+MODELS += (Area, Topic)
 MODELS += (Activity, HistoryEntry, StakeholderFile, Stakeholder)
 MODELS += (Monitoring, Indicator, Baseline, Target, Actual)
 

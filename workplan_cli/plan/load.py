@@ -80,6 +80,18 @@ def future_problems(plan: Plan, data: bytes, name: str, today) -> list[Problem]:
     return _locate([(f.loc, False, f.message) for f in findings], decode(data, name), name, plan)
 
 
+def agreement_problems(plan: Plan, data: bytes, name: str, explain=None) -> list[Problem]:
+    """Returns a located problem for each approval of an earlier text of the valid `plan`, and
+    for a signed plan whose agreed content differs from its signature's without every party's
+    approval (plan/agreed.py)."""
+    from workplan_cli.plan import agreed
+
+    found = agreed.findings(plan, explain)
+    if not found:
+        return []
+    return _locate([(f.loc, False, f.message) for f in found], decode(data, name), name, plan)
+
+
 def parse_stakeholders(data: bytes, name: str) -> StakeholderFile:
     """Returns the validated stakeholders file."""
     text = decode(data, name)

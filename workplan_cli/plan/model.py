@@ -208,6 +208,16 @@ DacSector = Annotated[str, Rule(r"[1-9][0-9]{4}", "an OECD DAC 5-digit sector co
 LanguageCode = Annotated[str, Rule(r"[a-z]{2}", "an ISO 639-1 language code like 'en'")]
 CurrencyCode = Annotated[str, Rule(r"[A-Z]{3}", "an ISO 4217 currency code like 'EUR'")]
 Uri = Annotated[str, Rule(r"https?://[^\s]+", "a web address starting http:// or https://")]
+Digest = Annotated[
+    str, Rule(r"sha256:[0-9a-f]{64}", "a digest like 'sha256:' and 64 lower-case hex digits")
+]
+Handle = Annotated[
+    str,
+    Rule(
+        r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9](?:[A-Za-z0-9._-]{0,99}))?",
+        "a forge handle like '@user' or '@org/team'",
+    ),
+]
 Text = Annotated[str, NotEmpty(), NotBlank()]
 Date = Annotated[dt.date, DateOnly()]
 IndicatorId = Annotated[
@@ -495,6 +505,35 @@ class Signing:
 
     date: Date = spec("Date", "The day the plan was signed (YYYY-MM-DD).", DATE)
     occasion: str | None = spec("Occasion", "Where or at what meeting.", default=None)
+    by: list[Slug] = spec(
+        "By", "Ids (stakeholders.yaml) of the parties that signed.", IDS, default_factory=list
+    )
+    digest: Digest | None = spec(
+        "Digest",
+        "The digest of the agreed content that was signed (`workplan sign` records it).",
+        default=None,
+    )
+    recorded_in: str | None = spec(
+        "Recorded in",
+        "For a plan signed before workplan recorded approvals: where its signing is recorded "
+        "(such a plan has no approvals).",
+        default=None,
+    )
+
+
+@_model
+class Approval:
+    """A party's approval of the plan's agreed content as it was then (`workplan approve`)."""
+
+    __pydantic_config__ = _CONFIG
+
+    party: Slug = spec("Party", "Id (stakeholders.yaml) of the approving party.", REF)
+    by: Text = spec("By", "Who approved for the party.")
+    date: Date = spec("Date", "The day of the approval (YYYY-MM-DD).", DATE)
+    digest: Digest = spec(
+        "Digest", "The digest of the agreed content approved (sha256 of its canonical form)."
+    )
+    note: str | None = spec("Note", "A note on the approval.", PROSE, default=None)
 
 
 @_model
@@ -577,8 +616,11 @@ class PlanMeta:
     id: Slug = spec("Id", "The plan's id, the same in every version.", ID)
     title: Text = spec("Title", "The plan's title.", TITLE)
     dialogue: Text = spec("Dialogue", "The dialogue the plan belongs to.")
-    version: Version = spec("Version", "The plan's version: a year, maybe with a suffix.")
-    status: PlanStatus = spec("Status", "draft, signed or superseded.", ENUM)
+    # Not agreed content: the version names the file, which holds the approvals and signature.
+    version: Version = spec(
+        "Version", "The plan's version: a year, maybe with a suffix.", agreed=False
+    )
+    status: PlanStatus = spec("Status", "draft, signed or superseded.", ENUM, agreed=False)
     parties: Annotated[list[Slug], NotEmpty()] = spec(
         "Parties", "Ids (stakeholders.yaml) of the parties that sign the plan.", IDS
     )
@@ -586,7 +628,9 @@ class PlanMeta:
         "Facilitator", "Id (stakeholders.yaml) of who supports the dialogue.", REF, default=None
     )
     mou: Mou | None = spec("MoU", "The memorandum of understanding.", BLOCK, default=None)
-    signed: Signing | None = spec("Signed", "When and where it was signed.", BLOCK, default=None)
+    signed: Signing | None = spec(
+        "Signed", "When and where it was signed.", BLOCK, agreed=False, default=None
+    )
     validity: str | None = spec("Validity", "How long the plan holds.", default=None)
     review: Review | None = spec("Review", "When it is next reviewed.", BLOCK, default=None)
     supersedes: Version | None = spec("Supersedes", "The version this one replaces.", default=None)
@@ -595,7 +639,18 @@ class PlanMeta:
         "Preamble", "The plan's opening paragraphs, one an item.", LIST, default_factory=list
     )
     iati: IatiSettings | None = spec(
-        "IATI", "Settings of the IATI export (not content of the plan).", BLOCK, default=None
+        "IATI",
+        "Settings of the IATI export (not content of the plan).",
+        BLOCK,
+        agreed=False,
+        default=None,
+    )
+    approvals: list[Approval] = spec(
+        "Approvals",
+        "Each party's approval of the agreed content, oldest first (`workplan approve`).",
+        ENTRIES,
+        agreed=False,
+        default_factory=list,
     )
     monitoring: Monitoring | None = spec(
         "Monitoring",
@@ -632,7 +687,7 @@ class Plan:
     __pydantic_config__ = _CONFIG
 
     schema_version: Annotated[int, Strict()] = spec(
-        "Schema version", "The version of this file format: 1.", NUMBER
+        "Schema version", "The version of this file format: 1.", NUMBER, agreed=False
     )
     plan: PlanMeta = spec("Plan", "What the plan is: id, version, status, parties, dates.", META)
     areas: Annotated[list[Area], NotEmpty()] = spec("Areas", "The plan's areas.", CHILDREN)
@@ -678,6 +733,12 @@ class Stakeholder:
     note: str | None = spec("Note", "Anything else worth knowing.", default=None)
     iati_ref: OrgRef | None = spec(
         "IATI ref", "Its IATI organisation identifier, when it has one.", default=None
+    )
+    reviewers: list[Handle] = spec(
+        "Reviewers",
+        "Forge handles (@user or @org/team) who review changes for it (`workplan codeowners`).",
+        LIST,
+        default_factory=list,
     )
 
     @property

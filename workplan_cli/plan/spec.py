@@ -35,7 +35,18 @@ class Spec:
     """What the outputs need to know about one field (a plain class: a dataclass costs every
     command about a millisecond to define)."""
 
-    __slots__ = ("group", "help", "iati", "kind", "label", "last", "progress", "row", "shown")
+    __slots__ = (
+        "agreed",
+        "group",
+        "help",
+        "iati",
+        "kind",
+        "label",
+        "last",
+        "progress",
+        "row",
+        "shown",
+    )
 
     def __init__(
         self,
@@ -48,12 +59,14 @@ class Spec:
         last: dict[str, str] | None = None,  # ENTRIES in CSV: column -> field of the last entry
         iati: str | None = None,  # IATI code: a DATE's ActivityDateType, IDS' OrganisationRole
         progress: bool = False,  # part of the progress record, not of the agreed content
+        agreed: bool = True,  # False: neither (the record of the agreement itself, settings)
     ) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown kind of field {kind!r}")
         self.label, self.help, self.kind, self.row = label, help, kind, row
         self.group, self.shown, self.last, self.iati = group, shown, last, iati
         self.progress = progress
+        self.agreed = agreed and not progress  # what the parties agree on (plan/agreed.py)
 
     def __repr__(self) -> str:
         return f"Spec({self.label!r}, kind={self.kind!r})"

@@ -257,9 +257,10 @@ class Repo:
         meta = raw.get("plan") if isinstance(raw, dict) else None
         return (meta.get("status") if isinstance(meta, dict) else None), None
 
-    def validate(self, today: dt.date | None = None) -> list[Problem]:
+    def validate(self, today: dt.date | None = None, explain=None) -> list[Problem]:
         """Returns every problem of every plan file and of the stakeholders file; with `today`,
-        a history entry dated after it is one too."""
+        a history entry dated after it is one too. `explain(path, plan)` may say, per digest of
+        an approval of an earlier text, what changed since (git/agreement.py)."""
         problems: list[Problem] = []
         ids = None
         try:
@@ -278,4 +279,7 @@ class Repo:
                 problems += _load().future_problems(
                     plan, self.read(path), display_path(path), today
                 )
+            problems += _load().agreement_problems(
+                plan, self.read(path), display_path(path), explain(path, plan) if explain else None
+            )
         return problems

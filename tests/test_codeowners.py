@@ -1,0 +1,96 @@
+"""`workplan codeowners` (output/codeowners.py): the block from the parties' reviewer handles."""
+
+from __future__ import annotations
+
+import pytest
+
+PEOPLE_WITH_REVIEWERS = (
+    ("short_name: MICDE\n", "short_name: MICDE\n    reviewers: ['@ke-micde/digital-policy']\n"),
+    (
+        "short_name: BMDV\n",
+        "short_name: BMDV\n    reviewers: ['@bmdv-user', '@de-bmdv/dialogue']\n",
+    ),
+)
+
+
+def _reviewers(repo, pairs=PEOPLE_WITH_REVIEWERS) -> None:
+    path = repo / "data" / "stakeholders.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in pairs:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_the_block_names_every_party_reviewer(git_repo, cli):
+    _reviewers(git_repo)
+    out = cli("codeowners").stdout
+    owners = "@ke-micde/digital-policy @bmdv-user @de-bmdv/dialogue"
+    assert f"/data/workplan-*.yaml {owners}\n" in out
+    assert f"/data/stakeholders.yaml {owners}\n" in out
+    assert out.startswith("# BEGIN workplan codeowners\n") and out.endswith(
+        "# END workplan codeowners\n"
+    )
+
+
+def test_write_keeps_the_other_lines_and_replaces_its_block(git_repo, cli):
+    _reviewers(git_repo)
+    target = git_repo / ".github" / "CODEOWNERS"
+    target.parent.mkdir()
+    target.write_text("* @someone\n")
+    cli("codeowners", "--write")
+    first = target.read_text()
+    assert first.startswith("* @someone\n\n# BEGIN workplan codeowners\n")
+    _reviewers(git_repo, [("'@bmdv-user', ", "")])
+    cli("codeowners", "--write")
+    second = target.read_text()
+    assert second.count("# BEGIN workplan") == 1 and "@bmdv-user" not in second
+    assert second.startswith("* @someone\n")
+
+
+def test_a_party_without_reviewers_is_warned_about_and_none_at_all_is_an_error(git_repo, cli):
+    out = cli("codeowners", code=1)
+    assert "no party of the plan has reviewers" in out.stderr
+    _reviewers(git_repo, PEOPLE_WITH_REVIEWERS[:1])
+    out = cli("codeowners")
+    assert "Warning: bmdv has no reviewers in stakeholders.yaml" in out.stderr
+    assert "/data/workplan-*.yaml @ke-micde/digital-policy\n" in out.stdout
+
+
+@pytest.mark.parametrize(
+    "handle",
+    ["@a b", "@a\n* @evil", "@", "org/team", "@a/b/c", "@-x", "@a;rm", "@a/ b", "x@example.org"],
+)
+def test_hostile_handles_are_refused_with_their_place(git_repo, cli, handle):
+    path = git_repo / "data" / "stakeholders.yaml"
+    text = path.read_text(encoding="utf-8")
+    quoted = '"' + handle.replace("\n", "\\n") + '"'
+    path.write_text(
+        text.replace("short_name: MICDE\n", f"short_name: MICDE\n    reviewers: [{quoted}]\n", 1)
+    )
+    out = cli("codeowners", code=1)
+    assert "data/stakeholders.yaml:" in out.stderr and "reviewers[0]" in out.stderr
+    assert "is not a forge handle" in out.stderr
+    assert "@evil" not in out.stdout
+
+
+def test_a_repository_without_git_uses_the_plan_folder(repo, cli):
+    _reviewers(repo)
+    assert "/data/workplan-*.yaml @ke-micde" in cli("codeowners").stdout
+
+
+def test_the_shipped_data_invents_no_handles():
+    from tests.conftest import DATA
+
+    assert "reviewers" not in (DATA / "stakeholders.yaml").read_text()
+
+
+def test_merged_refuses_a_file_with_one_marker_and_adds_to_an_empty_one():
+    from workplan_cli.errors import WorkplanError
+    from workplan_cli.output import codeowners
+
+    block = f"{codeowners.BEGIN}\n/data/x @a\n{codeowners.END}\n"
+    assert codeowners.merged(None, block) == block
+    assert codeowners.merged("* @b", block) == "* @b\n\n" + block
+    with pytest.raises(WorkplanError, match="only one of workplan's two marker lines"):
+        codeowners.merged(f"{codeowners.BEGIN}\n* @b\n", block)
