@@ -15,6 +15,7 @@ ONLY = {
     "ruamel": ("yamlio/",),
     "subprocess": ("git/gitio.py", "output/sandbox.py"),  # sandbox: the bounded template child
     "jinja2": ("output/report.py",),
+    "babel": ("output/i18n.py",),  # the report's languages: catalogs, dates, numbers
     "typer": ("cli/",),
     "click": ("cli/",),
     "rich": ("cli/",),
