@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from tests.reportplans import add_history
-from workplan_cli.output.reportdata import build_context, plan_as_of, status_on
+from workplan_cli.output.reportdata import build_context, link, plan_as_of, status_on
 from workplan_cli.plan.query import Filters
 from workplan_cli.plan.store import find_repo
 from workplan_cli.plan.vocab import Status
@@ -81,10 +81,9 @@ def test_context_counts_and_latest_history(loaded):
     assert [h["date"] for h in activity["history"]] == ["2024-11-20", "2024-09-30", "2024-06-15"]
     assert activity["history_total"] == 4
     assert activity["evidence"] == ["test evidence A", "test evidence B"]
-    assert (
-        activity["lead"][0]
-        == "Ministry of Information, Communications and the Digital Economy (MICDE)"
-    )
+    assert activity["lead"] == ["MICDE", "BMDV"]  # short names; the full ones in the list
+    micde = context["stakeholders"][0]
+    assert micde["name"] == "Ministry of Information, Communications and the Digital Economy"
     assert context["changes"] is None
 
 
@@ -94,10 +93,61 @@ def test_context_as_of_and_filters(loaded):
         plan, stakeholders, Filters(area="1", status=Status.POSTPONED), as_of=dt.date(2024, 7, 1)
     )
     assert context["as_of"] == "2024-07-01"
-    assert context["selection"] == ["area 1", "status postponed"]
+    assert context["selection"] == ["Area: 1", "Status: Postponed"]
+    assert context["status_date_text"] == "1 July 2024"
     assert [a["id"] for a in context["areas"]] == ["1"]
     (topic,) = context["areas"][0]["topics"]
     assert [a["id"] for a in topic["activities"]] == ["1.1.1"]
     assert context["overview"]["total"] == 1
     names = [s["id"] for s in context["stakeholders"]]
     assert names == ["micde", "bmdv", "giz", "igf"]  # only those the shown activities name
+
+
+def test_context_in_german(loaded):
+    plan, stakeholders = loaded
+    context = build_context(plan, stakeholders, Filters(), lang="de", today=dt.date(2025, 3, 1))
+    assert context["lang"] == "de"
+    assert context["status_date_text"] == "1. März 2025"
+    assert [s["label"] for s in context["statuses"]][:2] == ["Geplant", "In Arbeit"]
+    activity = context["areas"][0]["topics"][0]["activities"][0]
+    assert activity["facts"][0]["label"] == "Stand"
+    assert activity["history"][0]["date_text"] == "20. November 2024"
+    assert context["plan"]["state"] == "Unterzeichnet am 13. Februar 2024"
+    assert activity["title"] == plan.areas[0].topics[0].activities[0].title  # plan text as written
+
+
+def test_the_first_page_says_what_the_plan_is(loaded):
+    plan, stakeholders = loaded
+    context = build_context(plan, stakeholders, Filters(), today=dt.date(2025, 3, 1))
+    head = context["plan"]
+    assert head["state"] == "Signed on 13 February 2024" and head["draft"] is False
+    assert head["parties_full"] == [
+        "Ministry of Information, Communications and the Digital Economy",
+        "Federal Ministry for Digital and Transport",
+    ]
+    assert context["status_date"] == "2025-03-01" and context["as_of"] is None
+    assert context["overview"]["progress"] == "6%"
+    # The slots other parts of workplan fill: empty until they do.
+    assert context["area_colours"] is None and context["overdue"] is None
+    assert context["indicators"] is None
+
+
+@pytest.mark.parametrize(
+    "text, url",
+    [
+        ("https://example.org/a?b=1#c", "https://example.org/a?b=1#c"),
+        ("http://example.org", "http://example.org"),
+        ("javascript:alert(1)", None),
+        ("JaVaScRiPt:alert(1)", None),
+        ("data:text/html,<script>alert(1)</script>", None),
+        ('https://example.org/"onmouseover="alert(1)', None),
+        ("https://example.org/a b", None),
+        ("see https://example.org", None),
+        ("file:///etc/passwd", None),
+        ("https://", None),
+        ("https://[::1", None),
+        ("//example.org/x", None),
+    ],
+)
+def test_only_whole_http_urls_are_links(text, url):
+    assert link(text) == url

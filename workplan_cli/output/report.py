@@ -16,7 +16,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from workplan_cli.errors import WorkplanError
-from workplan_cli.output import i18n, sandbox
+from workplan_cli.output import sandbox
 from workplan_cli.output.markdown import md, md_block
 
 DEFAULTS = Path(__file__).resolve().parent.parent / "templates"
@@ -147,7 +147,7 @@ def _render_child(request) -> bytes:
 
 def _render_here(request) -> str:
     choice, context, fmt, max_output = request
-    lang = context.get("lang", i18n.SOURCE_LANGUAGE) if isinstance(context, dict) else None
+    lang = context.get("lang") if isinstance(context, dict) else None
     env = _environment(choice, autoescape=fmt in ("html", "pdf"), lang=lang)
     shown = _shown(choice.path)
     try:
@@ -316,6 +316,8 @@ def _environment(
         env = _BoundedSandbox(loader=loader, **options)
     # The report's language: `_()`, `gettext`, `ngettext` and `{% trans %}` from its catalog,
     # and the filters `date`, `number` and `percent` (a share, 0.45) formatted for it.
+    from workplan_cli.output import i18n  # babel: not in the pdf's child process, which is small
+
     tr = i18n.language(lang if isinstance(lang, str) else i18n.SOURCE_LANGUAGE)
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
         tr.gettext, tr.ngettext, newstyle=True
