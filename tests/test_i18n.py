@@ -47,7 +47,9 @@ def extracted() -> Catalog:
 
 def _po_bytes(catalog: Catalog) -> bytes:
     out = io.BytesIO()
-    write_po(out, catalog, width=100, omit_header=False, sort_output=False, include_lineno=False)
+    write_po(
+        out, catalog, width=100, sort_output=False, include_lineno=False, ignore_obsolete=True
+    )
     return out.getvalue()
 
 
