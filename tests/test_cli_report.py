@@ -174,7 +174,7 @@ def test_pdf_has_the_headings_and_shows_hostile_text_literally(repo, cli):
     text = " ".join(text.split())
     for heading in (
         "Work Plan of the Kenyan-German Digital Dialogue",
-        "Overview",
+        "Summary",
         "1 Internet Governance, Data Policy and Cybersecurity",
         "2 Digital Innovation and Sustainable Growth",
         "3 Digital Public Infrastructure and Services",
@@ -183,6 +183,50 @@ def test_pdf_has_the_headings_and_shows_hostile_text_literally(repo, cli):
         assert heading in text, heading
     assert "<script>alert(1)</script> {{ 7*7 }}" in text
     assert "second line" in text
+
+
+def _pdf_pages(data: bytes):
+    import pypdf
+
+    return pypdf.PdfReader(io.BytesIO(data)).pages
+
+
+def _fonts(pages) -> set[str]:
+    found = set()
+    for page in pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for ref in fonts.values():
+            found.add(str(ref.get_object()["/BaseFont"]).split("+", 1)[-1])
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_pdf_of_a_draft_has_every_heading_in_order_and_the_mark_on_every_page(repo, cli, lang):
+    pytest.importorskip("weasyprint", exc_type=ImportError)
+    pytest.importorskip("pypdf")
+    args = ("--plan", "2025", "--since", "2024", "--lang", lang)
+    cli("report", "-f", "pdf", "-o", "draft.pdf", *args)
+    pages = _pdf_pages(Path("draft.pdf").read_bytes())
+    texts = [" ".join(page.extract_text().split()) for page in pages]
+    mark = {"en": "DRAFT, not agreed", "de": "ENTWURF, nicht vereinbart"}[lang]
+    assert len(pages) > 3 and all(mark in t for t in texts)
+    assert all(
+        re.search(r"(Page|Seite) %d (of|von) %d" % (i + 1, len(pages)), t)
+        for i, t in enumerate(texts)
+    )
+    html = cli("report", "-f", "html", *args).stdout
+    headings = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", html)]
+    headings = [
+        h.replace("&amp;", "&").replace("&#34;", '"').replace("&#39;", "'") for h in headings
+    ]
+    text, at = " ".join(texts), 0
+    for heading in headings:  # every heading of the html, in its order
+        found = text.find(heading, at)
+        assert found >= 0, heading
+        at = found + len(heading)
+    # One font family throughout: the bundled Inter, whatever the machine has installed.
+    assert {f.split("-")[0] for f in _fonts(pages)} == {"Inter"}
 
 
 def test_pdf_needs_an_output_file(repo, cli):
