@@ -212,8 +212,7 @@ def test_the_pdf_of_a_draft_has_every_heading_in_order_and_the_mark_on_every_pag
     mark = {"en": "DRAFT, not agreed", "de": "ENTWURF, nicht vereinbart"}[lang]
     assert len(pages) > 3 and all(mark in t for t in texts)
     assert all(
-        re.search(r"(Page|Seite) %d (of|von) %d" % (i + 1, len(pages)), t)
-        for i, t in enumerate(texts)
+        re.search(rf"(Page|Seite) {i + 1} (of|von) {len(pages)}", t) for i, t in enumerate(texts)
     )
     html = cli("report", "-f", "html", *args).stdout
     headings = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", html)]

@@ -47,9 +47,7 @@ def extracted() -> Catalog:
 
 def _po_bytes(catalog: Catalog) -> bytes:
     out = io.BytesIO()
-    write_po(
-        out, catalog, width=100, sort_output=False, include_lineno=False, ignore_obsolete=True
-    )
+    write_po(out, catalog, width=100, sort_output=False, include_lineno=False, ignore_obsolete=True)
     return out.getvalue()
 
 
@@ -117,5 +115,5 @@ def test_dates_numbers_and_lists_follow_the_language():
 
 
 def test_an_unknown_language_is_refused():
-    with pytest.raises(WorkplanError, match="no report language 'xx'.*de, en"):
+    with pytest.raises(WorkplanError, match=r"no report language 'xx'.*de, en"):
         i18n.language("xx")

@@ -28,7 +28,12 @@ PARTS = {
     "stakeholders": N_("Stakeholders"),
     "metadata": N_("Plan details"),
 }
-CHANGE_WORDS = {ADDED: N_("added"), REMOVED: N_("removed"), MOVED: N_("moved"), CHANGED: N_("changed")}
+CHANGE_WORDS = {
+    ADDED: N_("added"),
+    REMOVED: N_("removed"),
+    MOVED: N_("moved"),
+    CHANGED: N_("changed"),
+}
 _DATELIKE = re.compile(r"\d{4}(?:-|$)")
 
 
@@ -97,12 +102,12 @@ class _Sayer:
         kind = self.tr.gettext(what)
         title = self.quoted(e.title)
         if e.change == ADDED:
-            return [self.item(N_("New: %(kind)s %(id)s %(title)s."), kind=kind, id=e.id, title=title)]
+            return [
+                self.item(N_("New: %(kind)s %(id)s %(title)s."), kind=kind, id=e.id, title=title)
+            ]
         if e.change == REMOVED:
             return [
-                self.item(
-                    N_("%(kind)s %(id)s %(title)s removed."), kind=kind, id=e.id, title=title
-                )
+                self.item(N_("%(kind)s %(id)s %(title)s removed."), kind=kind, id=e.id, title=title)
             ]
         out = []
         if e.change == MOVED:
@@ -154,7 +159,9 @@ class _Sayer:
         old, new = self.value(kind, change.old), self.value(kind, change.new)
         if kind in (IDS, LIST) and isinstance(change.new, list) and isinstance(change.old, list):
             if kind == IDS and len(change.new) == 1 and change.removed and not change.added:
-                return self.item(N_("%(what)s now %(new)s alone (was %(old)s)."), what=what, new=new, old=old)
+                return self.item(
+                    N_("%(what)s now %(new)s alone (was %(old)s)."), what=what, new=new, old=old
+                )
             parts = []
             if change.added:
                 parts.append(
@@ -175,8 +182,12 @@ class _Sayer:
             return self.item(N_("%(what)s reworded:"), change.words, what=what)
         datelike = kind == DATE or (first and _DATELIKE.match(str(change.new)))
         if datelike:
-            return self.item(N_("%(what)s moved from %(old)s to %(new)s."), what=what, old=old, new=new)
-        return self.item(N_("%(what)s changed from %(old)s to %(new)s."), what=what, old=old, new=new)
+            return self.item(
+                N_("%(what)s moved from %(old)s to %(new)s."), what=what, old=old, new=new
+            )
+        return self.item(
+            N_("%(what)s changed from %(old)s to %(new)s."), what=what, old=old, new=new
+        )
 
     def value(self, kind: str | None, value: Any) -> str:
         tr = self.tr

@@ -44,9 +44,7 @@ def languages() -> tuple[str, ...]:
     """Returns the report languages: English and each language with a catalog, sorted."""
     found = {SOURCE_LANGUAGE}
     if LOCALE_DIR.is_dir():
-        found.update(
-            p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")
-        )
+        found.update(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
     return tuple(sorted(found))
 
 
@@ -71,7 +69,7 @@ class Language:
             return ""
         if isinstance(value, str):
             try:
-                value = dt.date.fromisoformat(value)
+                return self.date(dt.date.fromisoformat(value))
             except ValueError:
                 return value
         return format_date(value, format="long", locale=self.locale)
@@ -85,10 +83,13 @@ class Language:
             return "–"
         return format_percent(fraction, locale=self.locale)
 
-    def join(self, items: Iterable[str], style: str = "standard") -> str:
-        """Returns items as a list in words: 'MICDE and BMDV', 'MICDE und BMDV'."""
-        items = list(items)
-        return format_list(items, style=style, locale=self.locale) if items else ""
+    def join(self, items: Iterable[str], alternatives: bool = False) -> str:
+        """Returns items as a list in words: 'MICDE and BMDV', 'MICDE und BMDV' (with
+        `alternatives`: 'planned or postponed')."""
+        found = list(items)
+        if not found:
+            return ""
+        return format_list(found, style="or" if alternatives else "standard", locale=self.locale)
 
     def in_sentence(self, word: str) -> str:
         """Returns a label as it is written inside a sentence: 'Planned' -> 'planned' in

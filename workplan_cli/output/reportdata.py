@@ -11,7 +11,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from workplan_cli.output import i18n
-
 from workplan_cli.plan import fields
 from workplan_cli.plan.model import (
     STATUSES,
@@ -217,7 +216,7 @@ def _selection(filters: Filters, shown: _Shown) -> list[str]:
                 values = [shown.name(v) for v in values]
             elif key == "status":
                 values = [shown.word(v) for v in values]
-            words.append(f"{names.get(key, key)}: {tr.join(values, 'or')}")
+            words.append(f"{names.get(key, key)}: {tr.join(values, alternatives=True)}")
     return words
 
 
