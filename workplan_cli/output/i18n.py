@@ -74,6 +74,10 @@ class Language:
                 return value
         return format_date(value, format="long", locale=self.locale)
 
+    def month(self, day: dt.date) -> str:
+        """Returns a month and year, short: 'Jan 2025', 'Jan. 2025'."""
+        return format_date(day, format="MMM y", locale=self.locale)
+
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self.locale)
 

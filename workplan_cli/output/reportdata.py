@@ -129,6 +129,7 @@ def build_context(
         # Slots that other parts of workplan fill (None until they do; templates show each only
         # when it is set): a colour per area ("red", "amber", "green", "grey"), the overdue
         # activities, and the indicators on and off track.
+        "timeline": timeline(areas, shown.tr),
         "area_colours": None,
         "overdue": None,
         "indicators": None,
@@ -229,6 +230,9 @@ def _activity(a: Activity, shown: _Shown) -> dict:
     for f in fields.compared(type(a)):
         out.update(_values(f, a, shown))
     out["facts"] = [_fact(label, group, a, shown) for label, group in fields.summary(type(a))]
+    out["facts_dates"] = next(
+        (f["text"] for f in out["facts"] if f["kind"] == DATE and f["text"]), None
+    )
     return out
 
 
@@ -313,6 +317,64 @@ def _plan_header(plan: Plan, shown: _Shown) -> dict:
     out["parties_full"] = [shown.full_name(p) for p in meta.parties]
     out["facilitator_full"] = shown.full_name(meta.facilitator) if meta.facilitator else None
     return out
+
+
+TIMELINE_MAX = 60  # dated activities drawn on the first pages' timeline; more: a sentence only
+
+
+def timeline(areas: list[dict], tr: i18n.Language) -> dict | None:
+    """Returns the dated activities on one time axis (None when none has a date): `rows` [id,
+    title, status, status_label, x and w as shares of the axis (a start or an end alone is a
+    point: w 0)], `ticks` [x, label] at the months (or quarters, or years) the axis spans, and
+    `count`; past TIMELINE_MAX dated activities, `rows` is empty and only `count` is given."""
+    dated = [
+        a
+        for area in areas
+        for t in area["topics"]
+        for a in t["activities"]
+        if a.get("start") or a.get("end")
+    ]
+    if not dated:
+        return None
+    if len(dated) > TIMELINE_MAX:
+        return {"count": len(dated), "rows": [], "ticks": []}
+    days = [dt.date.fromisoformat(d) for a in dated for d in (a.get("start"), a.get("end")) if d]
+    first, last = min(days).replace(day=1), max(days)
+    last = _add_months(last.replace(day=1), 1)
+    span = (last - first).days or 1
+
+    def x(day: dt.date) -> float:
+        return round((day - first).days / span, 4)
+
+    rows = []
+    for a in dated:
+        start = dt.date.fromisoformat(a.get("start") or a["end"])
+        end = dt.date.fromisoformat(a.get("end") or a["start"])
+        rows.append(
+            {
+                "id": a["id"],
+                "title": a["title"],
+                "status": a["status"],
+                "status_label": a["status_label"],
+                "dates": a["facts_dates"],
+                "x": x(start),
+                "w": round(max(x(end + dt.timedelta(days=1)) - x(start), 0), 4)
+                if a.get("start") and a.get("end")
+                else 0,
+            }
+        )
+    months = (last.year - first.year) * 12 + last.month - first.month
+    step = 1 if months <= 6 else 3 if months <= 24 else 12  # ticks that fit their labels
+    ticks, day = [], first
+    while day < last:
+        ticks.append({"x": x(day), "label": tr.month(day)})
+        day = _add_months(day, step)
+    return {"count": len(dated), "rows": rows, "ticks": ticks}
+
+
+def _add_months(day: dt.date, n: int) -> dt.date:
+    months = day.year * 12 + day.month - 1 + n
+    return dt.date(months // 12, months % 12 + 1, 1)
 
 
 _URL = re.compile(r"https?://[^\s\"'<>\\^`{|}\x00-\x1f\x7f]+", re.IGNORECASE)
