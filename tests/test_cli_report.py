@@ -107,6 +107,29 @@ def test_evidence_links_only_for_http_and_https(repo, cli):
     assert "<li>https://example.org/&#34;onmouseover=&#34;alert(1)</li>" in html
 
 
+@pytest.mark.slow
+def test_evidence_links_in_the_pdf_only_for_http_and_https(repo, cli):
+    pytest.importorskip("weasyprint", exc_type=ImportError)
+    pytest.importorskip("pypdf")
+    edit_plan(
+        repo,
+        ACTIVITY_111,
+        ACTIVITY_111.replace(
+            "history: []",
+            'evidence: ["https://example.org/report.pdf", "javascript:alert(1)", "file:///etc/x"]\n'
+            "            history: []",
+        ),
+    )
+    cli("report", "-f", "pdf", "-o", "r.pdf", "--topic", "1.1")
+    uris = [
+        a.get_object()["/A"]["/URI"]
+        for page in _pdf_pages(Path("r.pdf").read_bytes())
+        for a in page.get("/Annots", []) or []
+        if a.get_object().get("/A", {}).get("/URI")
+    ]
+    assert uris == ["https://example.org/report.pdf"]
+
+
 def test_cards_show_only_what_there_is(repo, cli):
     out = cli("report").stdout
     assert "none recorded" not in out and "none named" not in out
