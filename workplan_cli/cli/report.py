@@ -57,7 +57,8 @@ def report(
             "--as-of",
             metavar="DATE",
             parser=_as_of,
-            help="Report the state on this date (YYYY-MM-DD), computed from the status histories.",
+            help="Report the state on this date (YYYY-MM-DD), computed from the status histories "
+            "[default: as recorded, status as of today].",
         ),
     ] = None,
     since: Annotated[
