@@ -201,7 +201,8 @@ class _Sayer:
             person = self.people.get(value)
             return value if person is None else person.label
         if kind in (STATUS, ENUM):
-            return tr.in_sentence(tr.gettext(value.replace("-", " ").capitalize()))
+            word = tr.gettext(value.replace("-", " ").capitalize())
+            return tr.in_sentence(word, adjective=kind == STATUS)
         if kind == DATE or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value)):
             return tr.date(value)
         return str(value)

@@ -95,11 +95,14 @@ class Language:
             return ""
         return format_list(found, style="or" if alternatives else "standard", locale=self.locale)
 
-    def in_sentence(self, word: str) -> str:
+    def in_sentence(self, word: str, adjective: bool = False) -> str:
         """Returns a label as it is written inside a sentence: 'Planned' -> 'planned' in
-        English; German keeps its nouns' and labels' capitals."""
-        if self.code in CAPITALISED or len(word) < 2 or not word[1].islower():
+        English; German keeps its nouns' capitals, but not an `adjective`'s (a status:
+        'geplant', 'in Arbeit')."""
+        if (self.code in CAPITALISED and not adjective) or len(word) < 2:
             return word
+        if not (word[1].islower() or word[1] == " "):
+            return word  # an abbreviation
         return word[0].lower() + word[1:]
 
     def territory(self, code: str | None) -> str:

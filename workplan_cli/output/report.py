@@ -324,6 +324,7 @@ def _environment(
     )
     env.filters.update(md=md, md_block=md_block, date=tr.date, number=tr.number)
     env.filters.update(percent=tr.percent, css_string=css_string, in_sentence=tr.in_sentence)
+    env.filters.update(status_in_sentence=lambda word: tr.in_sentence(word, adjective=True))
     if isinstance(env, _BoundedSandbox):
         env.filters = {name: _guarded(f) for name, f in env.filters.items()}
     return env
