@@ -207,6 +207,7 @@ def test_a_user_template_can_extend_the_default(tmp_path):
         "areas": [],
         "stakeholders": [],
         "overview": {"counts": [], "total": 0, "percent": None, "progress": "–"},
+        "timeline": None,
         "area_colours": None,
         "overdue": None,
         "indicators": None,
