@@ -91,3 +91,27 @@ def _compare_only(name: str, image) -> None:
     finally:
         if saved is not None:
             os.environ["UPDATE_GOLDEN"] = saved
+
+
+def test_the_pdf_needs_no_installed_font(repo, cli, tmp_path, monkeypatch):
+    # fontconfig with no font folder at all: the report's embedded Inter is all there is.
+    pytest.importorskip("weasyprint", exc_type=ImportError)
+    pypdf = pytest.importorskip("pypdf")
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        f'<?xml version="1.0"?>\n<fontconfig><cachedir>{tmp_path / "cache"}</cachedir></fontconfig>\n'
+    )
+    monkeypatch.setenv("FONTCONFIG_FILE", str(config))
+    cli("report", "-f", "pdf", "-o", "r.pdf", "--as-of", "2025-01-31")
+    reader = pypdf.PdfReader(repo / "r.pdf")
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    for heading in ("Work Plan of the Kenyan-German Digital Dialogue", "Summary", "Stakeholders"):
+        assert heading in text
+    fonts = {
+        str(ref.get_object()["/BaseFont"]).split("+", 1)[-1].split("-")[0]
+        for page in reader.pages
+        for ref in page["/Resources"].get_object().get("/Font", {}).values()
+    }
+    assert fonts == {"Inter"}
+    [first] = _pages(repo / "r.pdf", 1, 1)
+    _compare_only("page-first.en.png", first)  # the same page as with every font installed
