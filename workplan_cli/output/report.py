@@ -16,7 +16,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from workplan_cli.errors import WorkplanError
-from workplan_cli.output import sandbox
+from workplan_cli.output import reportparts, sandbox
 from workplan_cli.output.markdown import md, md_block
 
 DEFAULTS = Path(__file__).resolve().parent.parent / "templates"
@@ -254,21 +254,6 @@ def _data_url(url: str) -> dict:
     return {"string": data, "mime_type": head[len("data:") : -len(";base64")] or None}
 
 
-def css_string(value) -> str:
-    """Returns text as a quoted CSS string with every character but letters, digits and spaces
-    escaped (`\\3c ` for '<'), so that plan text in a stylesheet (the running header) can end
-    neither the string nor the style element."""
-    out = []
-    for ch in str(value):
-        if ch.isascii() and (ch.isalnum() or ch == " "):
-            out.append(ch)
-        elif ch in "\r\n\0" or not ch.isprintable():
-            out.append(" ")
-        else:
-            out.append(f"\\{ord(ch):x} ")
-    return '"' + "".join(out) + '"'
-
-
 def _setting(name: str, default: float) -> float:
     """Returns the positive number in the environment variable `name`, else the default."""
     value = os.environ.get(name, "").strip()
@@ -323,7 +308,9 @@ def _environment(
         tr.gettext, tr.ngettext, newstyle=True
     )
     env.filters.update(md=md, md_block=md_block, date=tr.date, number=tr.number)
-    env.filters.update(percent=tr.percent, css_string=css_string, in_sentence=tr.in_sentence)
+    env.filters.update(
+        percent=tr.percent, css_string=reportparts.css_string, in_sentence=tr.in_sentence
+    )
     env.filters.update(status_in_sentence=lambda word: tr.in_sentence(word, adjective=True))
     if isinstance(env, _BoundedSandbox):
         env.filters = {name: _guarded(f) for name, f in env.filters.items()}

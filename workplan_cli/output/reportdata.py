@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import replace
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from workplan_cli.output import i18n
+from workplan_cli.output import i18n, reportparts
 from workplan_cli.plan import fields
 from workplan_cli.plan.model import (
     STATUSES,
@@ -26,7 +23,6 @@ from workplan_cli.plan.query import Filters, Tally
 from workplan_cli.plan.spec import DATE, ENTRIES, ENUM, IDS, LIST, REF, STATUS
 
 LATEST_HISTORY = 3  # history entries shown per activity, newest first
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 
 
 def status_on(activity: Activity, day: dt.date) -> Status:
@@ -129,11 +125,11 @@ def build_context(
         # Slots that other parts of workplan fill (None until they do; templates show each only
         # when it is set): a colour per area ("red", "amber", "green", "grey"), the overdue
         # activities, and the indicators on and off track.
-        "timeline": timeline(areas, shown.tr),
+        "timeline": reportparts.timeline(areas, shown.tr),
         "area_colours": None,
         "overdue": None,
         "indicators": None,
-        "fonts": fonts(),
+        "fonts": reportparts.fonts(),
     }
 
 
@@ -251,7 +247,8 @@ def _values(f, model, shown: _Shown) -> dict:
         return {f.key: [_entry(e, shown) for e in latest], f"{f.key}_total": len(value)}
     if f.kind == LIST:
         items = [str(v) for v in value]
-        return {f.key: items, f"{f.key}_links": [{"text": v, "url": link(v)} for v in items]}
+        links = [{"text": v, "url": reportparts.link(v)} for v in items]
+        return {f.key: items, f"{f.key}_links": links}
     if f.kind == DATE:
         plain = f.plain(model)
         return {f.key: plain, f"{f.key}_text": shown.tr.date(plain) if plain else None}
@@ -316,103 +313,6 @@ def _plan_header(plan: Plan, shown: _Shown) -> dict:
     out["signed_text"] = tr.date(signed) if signed else None
     out["parties_full"] = [shown.full_name(p) for p in meta.parties]
     out["facilitator_full"] = shown.full_name(meta.facilitator) if meta.facilitator else None
-    return out
-
-
-TIMELINE_MAX = 60  # dated activities drawn on the first pages' timeline; more: a sentence only
-
-
-def timeline(areas: list[dict], tr: i18n.Language) -> dict | None:
-    """Returns the dated activities on one time axis (None when none has a date): `rows` [id,
-    title, status, status_label, x and w as shares of the axis (a start or an end alone is a
-    point: w 0)], `ticks` [x, label] at the months (or quarters, or years) the axis spans, and
-    `count`; past TIMELINE_MAX dated activities, `rows` is empty and only `count` is given."""
-    dated = [
-        a
-        for area in areas
-        for t in area["topics"]
-        for a in t["activities"]
-        if a.get("start") or a.get("end")
-    ]
-    if not dated:
-        return None
-    if len(dated) > TIMELINE_MAX:
-        return {"count": len(dated), "rows": [], "ticks": []}
-    days = [dt.date.fromisoformat(d) for a in dated for d in (a.get("start"), a.get("end")) if d]
-    first, last = min(days).replace(day=1), max(days)
-    last = _add_months(last.replace(day=1), 1)
-    span = (last - first).days or 1
-
-    def x(day: dt.date) -> float:
-        return round((day - first).days / span, 4)
-
-    rows = []
-    for a in dated:
-        start = dt.date.fromisoformat(a.get("start") or a["end"])
-        end = dt.date.fromisoformat(a.get("end") or a["start"])
-        rows.append(
-            {
-                "id": a["id"],
-                "title": a["title"],
-                "status": a["status"],
-                "status_label": a["status_label"],
-                "dates": a["facts_dates"],
-                "x": x(start),
-                "w": round(max(x(end + dt.timedelta(days=1)) - x(start), 0), 4)
-                if a.get("start") and a.get("end")
-                else 0,
-            }
-        )
-    months = (last.year - first.year) * 12 + last.month - first.month
-    step = 1 if months <= 6 else 3 if months <= 24 else 12  # ticks that fit their labels
-    ticks, day = [], first
-    while day < last:
-        ticks.append({"x": x(day), "label": tr.month(day)})
-        day = _add_months(day, step)
-    return {"count": len(dated), "rows": rows, "ticks": ticks}
-
-
-def _add_months(day: dt.date, n: int) -> dt.date:
-    months = day.year * 12 + day.month - 1 + n
-    return dt.date(months // 12, months % 12 + 1, 1)
-
-
-_URL = re.compile(r"https?://[^\s\"'<>\\^`{|}\x00-\x1f\x7f]+", re.IGNORECASE)
-
-
-def link(text: str) -> str | None:
-    """Returns the text as a link target when it is one whole http or https URL with a host and
-    only the characters a URL may hold unescaped; None for anything else (javascript:, data:,
-    file:, a URL with quotes or spaces, a text with a URL in it), which is shown as text."""
-    text = text.strip()
-    if not _URL.fullmatch(text):
-        return None
-    try:
-        parts = urlsplit(text)
-        host = parts.hostname
-        parts.port  # noqa: B018  # raises for a port out of range
-    except ValueError:  # a malformed host ('https://[::1')
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not host:
-        return None
-    return text
-
-
-def fonts() -> list[dict]:
-    """Returns the report's bundled font (Inter, SIL OFL 1.1: fonts/OFL.txt) as data: URLs
-    for @font-face, so that every machine and browser shows the same letters."""
-    import base64
-
-    out = []
-    for weight, name in ((400, "Inter-Regular.woff2"), (600, "Inter-SemiBold.woff2")):
-        data = (FONT_DIR / name).read_bytes()
-        out.append(
-            {
-                "family": "Inter",
-                "weight": weight,
-                "url": "data:font/woff2;base64," + base64.b64encode(data).decode("ascii"),
-            }
-        )
     return out
 
 
