@@ -135,3 +135,21 @@ def test_the_first_page_says_what_the_plan_is(loaded):
 def test_no_timeline_without_dates(loaded):
     plan, stakeholders = loaded
     assert build_context(plan, stakeholders, Filters())["timeline"] is None  # no dates in 2024
+
+
+def test_the_first_page_shows_the_slots_once_they_are_filled(loaded):
+    from workplan_cli.output.report import choose_template, render
+
+    plan, stakeholders = loaded
+    context = build_context(plan, stakeholders, Filters(), today=dt.date(2025, 3, 1))
+    context["area_colours"] = [{"area": "1", "colour": "red", "label": "Red: 2 overdue"}]
+    context["overdue"] = [{"id": "1.1.2", "title": "Expert exchange", "text": "due 2024-12-31"}]
+    context["indicators"] = [{"id": "I1", "title": "Workshops held", "label": "On track"}]
+    for fmt in ("markdown", "html"):
+        out = render(choose_template(fmt, None, None), context, fmt)
+        for text in (
+            "Red: 2 overdue",
+            "1.1.2 Expert exchange: due 2024-12-31",
+            "I1 Workshops held",
+        ):
+            assert text in out, (fmt, text)
