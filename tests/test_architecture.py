@@ -16,6 +16,7 @@ ONLY = {
     "subprocess": ("git/gitio.py", "output/sandbox.py"),  # sandbox: the bounded template child
     "jinja2": ("output/report.py",),
     "openpyxl": ("output/xlsx.py",),  # the workbook written and read back
+    "babel": ("output/i18n.py",),  # the report's languages: catalogs, dates, numbers
     "typer": ("cli/",),
     "click": ("cli/",),
     "rich": ("cli/",),

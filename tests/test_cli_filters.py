@@ -78,7 +78,7 @@ def test_json_filters_show_one_value_as_is_and_several_as_a_list(repo, cli):
 
 def test_report_names_several_values_in_words(repo, cli):
     out = cli("report", "-a", "1", "-a", "3", "--lead", "BMDV").stdout
-    assert "area 1 or 3" in out
+    assert "- **Selection:** Area: 1 or 3; Lead: BMDV\n" in out
 
 
 @pytest.mark.parametrize("command", FILTERING)

@@ -13,7 +13,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from tests.conftest import git
-from tests.reportplans import add_history, make_hostile
+from tests.reportplans import ACTIVITY_111, add_history, edit_plan, make_hostile
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "report"
 
@@ -25,26 +25,139 @@ def _golden(name: str, text: str) -> None:
     assert text == path.read_text(encoding="utf-8")
 
 
-def test_markdown_golden(repo, cli):
-    _golden("report.md", cli("report").stdout)
+# A fixed "status as of" date, so that the golden files do not change with the day they run.
+DAY = ("--as-of", "2025-01-31")
+FONT = re.compile(r"data:font/woff2;base64,[A-Za-z0-9+/=]+")
 
 
-def test_html_golden(repo, cli):
-    _golden("report.html", cli("report", "--format", "html").stdout)
+def _html(text: str) -> str:
+    # The embedded font (60 KB of base64) is checked once, not in every golden file.
+    return FONT.sub("data:font/woff2;base64,...", text)
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_markdown_golden(repo, cli, lang):
+    _golden(f"report.{lang}.md", cli("report", "--lang", lang, *DAY).stdout)
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_html_golden(repo, cli, lang):
+    _golden(f"report.{lang}.html", _html(cli("report", "-f", "html", "--lang", lang, *DAY).stdout))
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_draft_with_changes_golden(repo, cli, lang):
+    args = ("--plan", "2025", "--since", "2024", "--lang", lang, *DAY)
+    _golden(f"draft-since.{lang}.md", cli("report", *args).stdout)
+    _golden(f"draft-since.{lang}.html", _html(cli("report", "-f", "html", *args).stdout))
 
 
 def test_html_is_self_contained(repo, cli):
     html = cli("report", "-f", "html").stdout
     assert "<script" not in html
-    assert not re.search(r"""(src|href)\s*=|url\(|@import|@font-face""", html)
-    assert "Content-Security-Policy" in html
+    # The only url() is the embedded font; no src, no href (the plan has no http evidence).
+    assert re.findall(r"url\((.{23})", html) == ["data:font/woff2;base64,"] * 2
+    assert not re.search(r"""(src|href)\s*=|@import""", html)
+    assert "Content-Security-Policy" in html and "font-src data:" in html
     assert "@page { size: A4" in html
     assert "<svg" in html
 
 
+def test_the_embedded_font_is_the_bundled_one(repo, cli):
+    import base64
+
+    html = cli("report", "-f", "html").stdout
+    fonts = Path(__file__).resolve().parent.parent / "workplan_cli" / "fonts"
+    for name in ("Inter-Regular.woff2", "Inter-SemiBold.woff2"):
+        assert base64.b64encode((fonts / name).read_bytes()).decode() in html
+    assert "SIL Open Font License" in (fonts / "OFL.txt").read_text()
+
+
+def test_a_draft_is_marked_at_the_top_and_on_every_printed_page(repo, cli):
+    html = cli("report", "-f", "html", "--plan", "2025").stdout
+    body = html.split("<body>", 1)[1]
+    assert body.lstrip().startswith('<header id="title-page">\n<p class="draft-mark"')
+    assert "DRAFT, not agreed: this plan has not been signed by the parties." in body
+    assert "@bottom-left { content: " in html  # the mark in every page's margin
+    signed = cli("report", "-f", "html").stdout
+    assert "draft-mark" not in signed.split("<body>", 1)[1] and "@bottom-left" not in signed
+    assert "Signed on 13 February 2024" in signed
+
+
+def test_evidence_links_only_for_http_and_https(repo, cli):
+    edit_plan(
+        repo,
+        ACTIVITY_111,
+        ACTIVITY_111.replace(
+            "history: []",
+            "evidence:\n"
+            '              - "https://example.org/report.pdf"\n'
+            '              - "javascript:alert(1)"\n'
+            '              - "data:text/html,<script>alert(1)</script>"\n'
+            "              - 'https://example.org/\"onmouseover=\"alert(1)'\n"
+            "            history: []",
+        ),
+    )
+    html = cli("report", "-f", "html").stdout
+    assert re.findall(r"<a [^>]*>", html) == [
+        '<a href="https://example.org/report.pdf" rel="noreferrer">'
+    ]
+    assert "<li>javascript:alert(1)</li>" in html
+    assert "<li>data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;</li>" in html
+    assert "<li>https://example.org/&#34;onmouseover=&#34;alert(1)</li>" in html
+
+
+@pytest.mark.slow
+def test_evidence_links_in_the_pdf_only_for_http_and_https(repo, cli):
+    pytest.importorskip("weasyprint", exc_type=ImportError)
+    pytest.importorskip("pypdf")
+    edit_plan(
+        repo,
+        ACTIVITY_111,
+        ACTIVITY_111.replace(
+            "history: []",
+            'evidence: ["https://example.org/report.pdf", "javascript:alert(1)", "file:///etc/x"]\n'
+            "            history: []",
+        ),
+    )
+    cli("report", "-f", "pdf", "-o", "r.pdf", "--topic", "1.1")
+    uris = [
+        a.get_object()["/A"]["/URI"]
+        for page in _pdf_pages(Path("r.pdf").read_bytes())
+        for a in page.get("/Annots", []) or []
+        if a.get_object().get("/A", {}).get("/URI")
+    ]
+    assert uris == ["https://example.org/report.pdf"]
+
+
+def test_cards_show_only_what_there_is(repo, cli):
+    out = cli("report").stdout
+    assert "none recorded" not in out and "none named" not in out
+    assert "- **Lead:** MICDE, BMDV\n" in out
+    # The full names are written once, in the list of stakeholders (and the parties).
+    assert out.count("Federal Ministry for Digital and Transport") == 2
+
+
+def test_plan_text_in_the_running_header_cannot_leave_its_string(repo, cli):
+    make_hostile(repo)
+    edit_plan(
+        repo,
+        "title: Work Plan of the Kenyan-German Digital Dialogue",
+        "title: 'x\"; } </style><script>alert(1)</script> \\'",
+    )
+    html = cli("report", "-f", "html").stdout
+    style = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert "<" not in style and "}" not in style.split("@top-left { content: ", 1)[1].split(";")[0]
+
+
+def test_an_unknown_language_is_a_usage_error(repo, cli):
+    result = cli("report", "--lang", "xx", code=2)
+    assert "'xx' is not a report language: de, en" in result.stderr
+
+
 def test_markdown_tables_are_well_formed(repo, cli):
     html = MarkdownIt("commonmark").enable("table").render(cli("report").stdout)
-    assert html.count("<table>") == 3  # by status, by area, stakeholders
+    assert html.count("<table>") == 2  # by area (with the total by status), stakeholders
     assert html.count("<h4>") == 17  # every activity
 
 
@@ -58,7 +171,7 @@ def test_hostile_text_shows_literally_in_markdown(repo, cli):
     assert html.count(literal) == 6  # objective, heading, text, history by and note, evidence
     assert "49" not in html
     assert "second line" in html and "<h1># not" not in html
-    assert html.count("<table>") == 3
+    assert html.count("<table>") == 2
 
 
 def test_hostile_text_shows_literally_in_html(repo, cli):
@@ -84,7 +197,7 @@ def test_pdf_has_the_headings_and_shows_hostile_text_literally(repo, cli):
     text = " ".join(text.split())
     for heading in (
         "Work Plan of the Kenyan-German Digital Dialogue",
-        "Overview",
+        "Summary",
         "1 Internet Governance, Data Policy and Cybersecurity",
         "2 Digital Innovation and Sustainable Growth",
         "3 Digital Public Infrastructure and Services",
@@ -93,6 +206,49 @@ def test_pdf_has_the_headings_and_shows_hostile_text_literally(repo, cli):
         assert heading in text, heading
     assert "<script>alert(1)</script> {{ 7*7 }}" in text
     assert "second line" in text
+
+
+def _pdf_pages(data: bytes):
+    import pypdf
+
+    return pypdf.PdfReader(io.BytesIO(data)).pages
+
+
+def _fonts(pages) -> set[str]:
+    found = set()
+    for page in pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for ref in fonts.values():
+            found.add(str(ref.get_object()["/BaseFont"]).split("+", 1)[-1])
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_pdf_of_a_draft_has_every_heading_in_order_and_the_mark_on_every_page(repo, cli, lang):
+    pytest.importorskip("weasyprint", exc_type=ImportError)
+    pytest.importorskip("pypdf")
+    args = ("--plan", "2025", "--since", "2024", "--lang", lang)
+    cli("report", "-f", "pdf", "-o", "draft.pdf", *args)
+    pages = _pdf_pages(Path("draft.pdf").read_bytes())
+    texts = [" ".join(page.extract_text().split()) for page in pages]
+    mark = {"en": "DRAFT, not agreed", "de": "ENTWURF, nicht vereinbart"}[lang]
+    assert len(pages) > 3 and all(mark in t for t in texts)
+    assert all(
+        re.search(rf"(Page|Seite) {i + 1} (of|von) {len(pages)}", t) for i, t in enumerate(texts)
+    )
+    html = cli("report", "-f", "html", *args).stdout
+    headings = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", html)]
+    headings = [
+        h.replace("&amp;", "&").replace("&#34;", '"').replace("&#39;", "'") for h in headings
+    ]
+    text, at = " ".join(texts), 0
+    for heading in headings:  # every heading of the html, in its order
+        found = text.find(heading, at)
+        assert found >= 0, heading
+        at = found + len(heading)
+    # One font family throughout: the bundled Inter, whatever the machine has installed.
+    assert {f.split("-")[0] for f in _fonts(pages)} == {"Inter"}
 
 
 def test_pdf_needs_an_output_file(repo, cli):
@@ -127,10 +283,10 @@ def test_filters_narrow_the_report(repo, cli):
     out = cli("report", "--area", "2", "--topic", "2.2").stdout
     assert "## 2 Digital Innovation" in out
     assert "### 2.2 " in out and "### 2.1 " not in out and "## 1 " not in out
-    assert "- **Selection:** area 2; topic 2.2" in out
+    assert "- **Selection:** Area: 2; Topic: 2.2" in out
     out = cli("report", "--stakeholder", "igf").stdout
     assert re.findall(r"^#### (\S+)", out, re.M) == ["1.1.1"]
-    assert "- **Selection:** stakeholder Internet Governance Forum (IGF)" in out
+    assert "- **Selection:** Stakeholder: IGF" in out
     assert "No activity matches the selection." in cli("report", "--status", "completed").stdout
 
 
@@ -144,14 +300,14 @@ def test_as_of_reports_the_state_on_that_date(repo, cli):
     now = cli("report", "--topic", "1.1").stdout
     assert "- **Status:** Completed" in now
     then = cli("report", "--topic", "1.1", "--as-of", "2024-07-01").stdout
-    assert "- **State shown:** as of 2024-07-01, from the status histories" in then
+    assert "- **Status as of:** 1 July 2024 (from the status histories)" in then
     assert "- **Status:** Postponed" in then and "- **Status:** Completed" not in then
-    assert "(2 of 2 entries, newest first)" in then
-    assert "- 2024-06-15: In progress → Postponed: test entry two" in then
+    assert "**History (newest first)**" in then
+    assert "- 15 June 2024: In progress → Postponed: test entry two" in then
     assert "test evidence B" not in then  # recorded by a later entry
-    assert "| Postponed | 1 |" in then
+    assert "3 activities: 2 planned; 1 postponed." in then
     before = cli("report", "--as-of", "2024-01-01", "--status", "planned").stdout
-    assert "| **Total** | **17** |" in before
+    assert "| **All areas shown** | 17 | 0 | 0 | 0 | 0 | 17 | 0% |" in before
 
 
 def test_as_of_must_be_a_date(repo, cli):
@@ -190,17 +346,18 @@ def test_usage_errors_of_any_command_exit_2(repo, cli):
 def test_since_adds_what_changed(repo, cli):
     out = cli("report", "--plan", "2025", "--since", "2024").stdout
     section = out.split("## Changes since 2024\n", 1)[1].split("\n## 1 ", 1)[0]
+    assert "Compared with 2024 (data/workplan-2024.yaml)." in section
+    assert "- Activities: 1 added, 1 removed, 4 moved, 6 changed\n" in section
     assert (
-        "Comparing 2024 (data/workplan-2024.yaml) with 2025 (data/workplan-2025.yaml)." in section
+        "- Activity 2.2.3 “International conference on data-driven urban development” is now "
+        "2.2.2.\n" in section
     )
-    assert "| Activities | 1 | 1 | 4 | 6 |" in section
-    assert (
-        "    - *moved:* 2.2.2 International conference on data-driven urban development "
-        "(renumbered from 2.2.3)" in section
-    )
-    assert "      - *changed:* status: planned → postponed" in section
+    assert "- Status of 1.3.2 changed from planned to postponed.\n" in section
+    assert "- Lead of 1.1.2 now MICDE alone (was MICDE and BMDV).\n" in section
+    assert "- Review moved from 2024-Q4 to 2025-Q4.\n" in section
+    assert "Changed" not in section and "review.due" not in section and "-bmdv" not in section
     html = MarkdownIt("commonmark").enable("table").render(section)
-    assert "<h" not in html.split("<table>")[1]  # nothing in the outline became a heading
+    assert html.count("<h3>") == 4  # the plan, areas 1, 2 and 3; nothing else became a heading
     assert "<del>" not in html and "<s>" not in html  # ~~ is GFM; commonmark leaves it as text
 
 
@@ -210,17 +367,14 @@ def test_since_a_git_revision_in_html(git_repo, cli):
     out = cli("report", "-f", "html", "--since", "HEAD~1:2024", "--area", "1").stdout
     section = out.split('<section id="changes">', 1)[1].split("</section>", 1)[0]
     assert "<h2>Changes since HEAD~1:2024</h2>" in section
-    assert ", only area 1." in section
-    assert (
-        '<span class="change change-changed">changed</span> status: planned → completed' in section
-    )
-    assert section.count('<li class="depth-') == 10  # area, topic, activity, 3 fields, 4 entries
+    assert "<li>Status of 1.1.1 changed from planned to completed.</li>" in section
+    assert "<li>History of 1.1.1 changed.</li>" in section
 
 
 def test_since_the_same_plan_shows_no_differences(repo, cli):
     out = cli("report", "--since", "2024").stdout
-    assert "## Changes since 2024\n\nComparing 2024 (data/workplan-2024.yaml) with 2024" in out
-    assert "\nNo differences.\n" in out
+    assert "## Changes since 2024\n\nCompared with 2024 (data/workplan-2024.yaml).\n" in out
+    assert "\nNothing has changed.\n" in out
 
 
 def test_since_an_unknown_revision_is_an_error(git_repo, cli):
@@ -432,7 +586,8 @@ def test_the_pdf_of_html_too_large_is_refused_at_once(repo, cli, monkeypatch):
     pytest.importorskip("weasyprint", exc_type=ImportError)
     monkeypatch.setenv("WORKPLAN_PDF_HTML_MB", "0.01")
     result = cli("report", "-f", "pdf", "-o", "report.pdf", code=1)
-    assert result.stderr.startswith("Error: the report is 0.0")  # shipped report: 25 KB
+    # shipped report: 110 KB, of which the embedded font is 60 KB
+    assert result.stderr.startswith("Error: the report is 0.1 MB of html")
     assert (
         "too large to typeset as pdf (at most 0.01 MB, WORKPLAN_PDF_HTML_MB); use --format html"
         in result.stderr

@@ -19,7 +19,7 @@ import pytest
 from tests.conftest import DATA, STAKEHOLDER_IDS
 from workplan_cli.diff.plans import diff_plans
 from workplan_cli.edit import sheet
-from workplan_cli.output import diffrender, exports, ics, reportdata, views
+from workplan_cli.output import diffrender, exports, i18n, ics, reportdata, views
 from workplan_cli.output.report import choose_template, render
 from workplan_cli.plan import fields, load, schemas, snapshot
 from workplan_cli.plan.model import (
@@ -107,7 +107,7 @@ def _markers(value) -> list[str]:
     if isinstance(value, Enum):
         return [value.value, reportdata.status_label(value.value)]
     if isinstance(value, dt.date):
-        return [value.isoformat()]
+        return [value.isoformat(), i18n.language("en").date(value)]  # the report's date
     if dataclasses.is_dataclass(value):
         return [m for f in dataclasses.fields(value) for m in _markers(getattr(value, f.name))]
     return [] if value is None else [str(value)]

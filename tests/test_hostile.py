@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -239,6 +240,7 @@ def test_template_syntax_in_plan_text_is_printed_as_written(repo, cli):
     assert "#### 1.1.1 \\{\\{ 7\\*7 \\}\\} \\{% for x in y %\\} \\{# c\n" in markdown  # escaped
     html = cli("report", "--format", "html").stdout
     assert literal in html
+    html = re.sub(r"base64,[A-Za-z0-9+/=]+", "", html)  # the embedded font's bytes
     assert "49" not in markdown + html
     assert literal in cli("show", "1.1.1").stdout
     assert json.loads(cli("show", "1.1.1", "-f", "json").stdout)["activity"]["title"] == literal

@@ -188,8 +188,12 @@ def test_a_user_template_can_extend_the_default(tmp_path):
             "dialogue": "D",
             "version": "1",
             "status_label": "Signed",
+            "draft": False,
+            "state": "Signed",
             "parties": [],
+            "parties_full": [],
             "facilitator": None,
+            "facilitator_full": None,
             "signed": None,
             "validity": None,
             "review": None,
@@ -197,11 +201,16 @@ def test_a_user_template_can_extend_the_default(tmp_path):
             "note": None,
         },
         "as_of": None,
+        "status_date_text": "1 May 2025",
         "selection": [],
         "statuses": [],
         "areas": [],
         "stakeholders": [],
-        "overview": {"counts": [], "total": 0, "percent": None},
+        "overview": {"counts": [], "total": 0, "percent": None, "progress": "–"},
+        "timeline": None,
+        "area_colours": None,
+        "overdue": None,
+        "indicators": None,
     }
     out = report.render(choice, context, "markdown")
     assert out.startswith("# T\n") and "\nX" in out and "No activity matches" in out
@@ -254,7 +263,16 @@ NU_KNOWN = ("CSS: “print-color-adjust”", 'CSS: "print-color-adjust"', "CSS: 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("args", [(), ("--area", "2")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        (),
+        ("--area", "2"),
+        ("--lang", "de"),
+        ("--plan", "2025", "--since", "2024"),
+        ("--plan", "2025", "--since", "2024", "--lang", "de"),
+    ],
+)
 def test_the_html_report_passes_the_nu_html_checker(cli, repo, tmp_path, args):
     import json
     import shutil

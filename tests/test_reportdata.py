@@ -81,10 +81,9 @@ def test_context_counts_and_latest_history(loaded):
     assert [h["date"] for h in activity["history"]] == ["2024-11-20", "2024-09-30", "2024-06-15"]
     assert activity["history_total"] == 4
     assert activity["evidence"] == ["test evidence A", "test evidence B"]
-    assert (
-        activity["lead"][0]
-        == "Ministry of Information, Communications and the Digital Economy (MICDE)"
-    )
+    assert activity["lead"] == ["MICDE", "BMDV"]  # short names; the full ones in the list
+    micde = context["stakeholders"][0]
+    assert micde["name"] == "Ministry of Information, Communications and the Digital Economy"
     assert context["changes"] is None
 
 
@@ -94,10 +93,63 @@ def test_context_as_of_and_filters(loaded):
         plan, stakeholders, Filters(area="1", status=Status.POSTPONED), as_of=dt.date(2024, 7, 1)
     )
     assert context["as_of"] == "2024-07-01"
-    assert context["selection"] == ["area 1", "status postponed"]
+    assert context["selection"] == ["Area: 1", "Status: Postponed"]
+    assert context["status_date_text"] == "1 July 2024"
     assert [a["id"] for a in context["areas"]] == ["1"]
     (topic,) = context["areas"][0]["topics"]
     assert [a["id"] for a in topic["activities"]] == ["1.1.1"]
     assert context["overview"]["total"] == 1
     names = [s["id"] for s in context["stakeholders"]]
     assert names == ["micde", "bmdv", "giz", "igf"]  # only those the shown activities name
+
+
+def test_context_in_german(loaded):
+    plan, stakeholders = loaded
+    context = build_context(plan, stakeholders, Filters(), lang="de", today=dt.date(2025, 3, 1))
+    assert context["lang"] == "de"
+    assert context["status_date_text"] == "1. März 2025"
+    assert [s["label"] for s in context["statuses"]][:2] == ["Geplant", "In Arbeit"]
+    activity = context["areas"][0]["topics"][0]["activities"][0]
+    assert activity["facts"][0]["label"] == "Stand"
+    assert activity["history"][0]["date_text"] == "20. November 2024"
+    assert context["plan"]["state"] == "Unterzeichnet am 13. Februar 2024"
+    assert activity["title"] == plan.areas[0].topics[0].activities[0].title  # plan text as written
+
+
+def test_the_first_page_says_what_the_plan_is(loaded):
+    plan, stakeholders = loaded
+    context = build_context(plan, stakeholders, Filters(), today=dt.date(2025, 3, 1))
+    head = context["plan"]
+    assert head["state"] == "Signed on 13 February 2024" and head["draft"] is False
+    assert head["parties_full"] == [
+        "Ministry of Information, Communications and the Digital Economy",
+        "Federal Ministry for Digital and Transport",
+    ]
+    assert context["status_date"] == "2025-03-01" and context["as_of"] is None
+    assert context["overview"]["progress"] == "6%"
+    # The slots other parts of workplan fill: empty until they do.
+    assert context["area_colours"] is None and context["overdue"] is None
+    assert context["indicators"] is None
+
+
+def test_no_timeline_without_dates(loaded):
+    plan, stakeholders = loaded
+    assert build_context(plan, stakeholders, Filters())["timeline"] is None  # no dates in 2024
+
+
+def test_the_first_page_shows_the_slots_once_they_are_filled(loaded):
+    from workplan_cli.output.report import choose_template, render
+
+    plan, stakeholders = loaded
+    context = build_context(plan, stakeholders, Filters(), today=dt.date(2025, 3, 1))
+    context["area_colours"] = [{"area": "1", "colour": "red", "label": "Red: 2 overdue"}]
+    context["overdue"] = [{"id": "1.1.2", "title": "Expert exchange", "text": "due 2024-12-31"}]
+    context["indicators"] = [{"id": "I1", "title": "Workshops held", "label": "On track"}]
+    for fmt in ("markdown", "html"):
+        out = render(choose_template(fmt, None, None), context, fmt)
+        for text in (
+            "Red: 2 overdue",
+            "1.1.2 Expert exchange: due 2024-12-31",
+            "I1 Workshops held",
+        ):
+            assert text in out, (fmt, text)

@@ -57,7 +57,8 @@ def report(
             "--as-of",
             metavar="DATE",
             parser=_as_of,
-            help="Report the state on this date (YYYY-MM-DD), computed from the status histories.",
+            help="Report the state on this date (YYYY-MM-DD), computed from the status histories "
+            "[default: as recorded, status as of today].",
         ),
     ] = None,
     since: Annotated[
@@ -91,6 +92,15 @@ def report(
             show_default=False,
         ),
     ] = None,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            metavar="LANG",
+            help="The report's language: en or de (labels, status words, dates, numbers; plan "
+            "texts stay as written).",
+        ),
+    ] = "en",
     repo: RepoOption = None,
 ) -> None:
     """Render a report of the plan and its progress for people who never open a terminal.
@@ -105,20 +115,26 @@ def report(
     format = choose_format(format, output, REPORT_SUFFIXES, ReportFormat.MARKDOWN)
     if format is ReportFormat.PDF and output is None:
         raise typer.BadParameter("pdf output needs a file: add -o report.pdf", param_hint="-o")
-    from workplan_cli.output import report, reportdata
+    from workplan_cli.output import i18n, report, reportdata
     from workplan_cli.plan import query
+
+    if lang not in i18n.languages():
+        raise typer.BadParameter(
+            f"{lang!r} is not a report language: {', '.join(i18n.languages())}",
+            param_hint="--lang",
+        )
 
     store = open_repo(repo)
     the_plan = store.load_plan(plan)
     stakeholders = store.load_stakeholders()
     filters = query.resolve_filters(filters, the_plan, stakeholders)
     changes = (
-        _changes(store, since, plan or the_plan.version, filters.area, filters.topic)
+        _changes(store, since, plan or the_plan.version, filters.area, filters.topic, lang)
         if since
         else None
     )
     context = reportdata.build_context(
-        the_plan, stakeholders, filters, as_of=as_of, changes=changes
+        the_plan, stakeholders, filters, as_of=as_of, changes=changes, lang=lang
     )
     choice = report.choose_template(format.value, store.root, template)
     text = report.render(choice, context, format.value)
@@ -134,7 +150,7 @@ def report(
     write_output(output, data, store)
 
 
-def _changes(store, since: str, current: str, area, topic) -> dict:
+def _changes(store, since: str, current: str, area, topic, lang: str = "en") -> dict:
     """Returns the "changes since" data: the diff of the reported plan against `since`."""
     from workplan_cli.diff.plans import diff_plans, narrow
     from workplan_cli.git.sides import load_side
@@ -142,4 +158,4 @@ def _changes(store, since: str, current: str, area, topic) -> dict:
 
     old, new = load_side(store, since), load_side(store, current)
     result = diff_plans(old.plan, new.plan, old.stakeholders, new.stakeholders)
-    return reportdata.changes_context(narrow(result, area, topic), old, new)
+    return reportdata.changes_context(narrow(result, area, topic), old, new, lang)

@@ -16,7 +16,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from workplan_cli.errors import WorkplanError
-from workplan_cli.output import sandbox
+from workplan_cli.output import reportparts, sandbox
 from workplan_cli.output.markdown import md, md_block
 
 DEFAULTS = Path(__file__).resolve().parent.parent / "templates"
@@ -147,7 +147,8 @@ def _render_child(request) -> bytes:
 
 def _render_here(request) -> str:
     choice, context, fmt, max_output = request
-    env = _environment(choice, autoescape=fmt in ("html", "pdf"))
+    lang = context.get("lang") if isinstance(context, dict) else None
+    env = _environment(choice, autoescape=fmt in ("html", "pdf"), lang=lang)
     shown = _shown(choice.path)
     try:
         template = env.get_template(_top_name(choice))
@@ -225,10 +226,32 @@ def _pdf_child(html: str) -> bytes:
         raise WorkplanError(_NO_WEASYPRINT.format(reason=e)) from None
 
     def refuse(url: str, *args, **kwargs):
-        # The report is self-contained; nothing may be fetched while typesetting it.
+        # The report is self-contained; nothing may be fetched while typesetting it. Its own
+        # data: URLs (the embedded font) are decoded here, without any fetch.
+        if url.startswith("data:"):
+            return _data_url(url)
         raise ValueError(f"not fetching {url}: reports are self-contained")
 
-    return weasyprint.HTML(string=html, url_fetcher=refuse).write_pdf()
+    fetcher: Any = refuse
+    if hasattr(weasyprint, "urls") and hasattr(weasyprint.urls, "URLFetcher"):
+        # WeasyPrint 68 and later: a fetcher object; only data: URLs, read by urllib.
+        fetcher = weasyprint.urls.URLFetcher(allowed_protocols=["data"])
+    return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
+
+
+def _data_url(url: str) -> dict:
+    """Returns a base64 data: URL's bytes and type as WeasyPrint's url_fetcher gives them."""
+    import base64
+    import binascii
+
+    head, comma, payload = url.partition(",")
+    if not comma or not head.endswith(";base64"):
+        raise ValueError("only base64 data: URLs are read")
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("a data: URL that is not base64") from None
+    return {"string": data, "mime_type": head[len("data:") : -len(";base64")] or None}
 
 
 def _setting(name: str, default: float) -> float:
@@ -252,7 +275,9 @@ def _output_limit() -> int:
 # --- Environments and filters --------------------------------------------------------------
 
 
-def _environment(choice: TemplateChoice, autoescape: bool) -> jinja2.Environment:
+def _environment(
+    choice: TemplateChoice, autoescape: bool, lang: str | None = None
+) -> jinja2.Environment:
     # Autoescaping follows the output format, not the file name: select_autoescape() does not
     # match `report.html.j2` (RELIABILITY.md), and a `--template` may be named anything.
     options: dict[str, Any] = {
@@ -261,6 +286,7 @@ def _environment(choice: TemplateChoice, autoescape: bool) -> jinja2.Environment
         "keep_trailing_newline": True,
         "trim_blocks": True,
         "lstrip_blocks": True,
+        "extensions": ["jinja2.ext.i18n"],
     }
     if choice.default:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(DEFAULTS), **options)
@@ -273,7 +299,19 @@ def _environment(choice: TemplateChoice, autoescape: bool) -> jinja2.Environment
             ]
         )
         env = _BoundedSandbox(loader=loader, **options)
-    env.filters.update(md=md, md_block=md_block)
+    # The report's language: `_()`, `gettext`, `ngettext` and `{% trans %}` from its catalog,
+    # and the filters `date`, `number` and `percent` (a share, 0.45) formatted for it.
+    from workplan_cli.output import i18n  # babel: not in the pdf's child process, which is small
+
+    tr = i18n.language(lang if isinstance(lang, str) else i18n.SOURCE_LANGUAGE)
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
+        tr.gettext, tr.ngettext, newstyle=True
+    )
+    env.filters.update(md=md, md_block=md_block, date=tr.date, number=tr.number)
+    env.filters.update(
+        percent=tr.percent, css_string=reportparts.css_string, in_sentence=tr.in_sentence
+    )
+    env.filters.update(status_in_sentence=lambda word: tr.in_sentence(word, adjective=True))
     if isinstance(env, _BoundedSandbox):
         env.filters = {name: _guarded(f) for name, f in env.filters.items()}
     return env

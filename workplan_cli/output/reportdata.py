@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from enum import StrEnum
 from typing import Any
 
+from workplan_cli.output import i18n, reportparts
+from workplan_cli.output.i18n import N_
 from workplan_cli.plan import fields
 from workplan_cli.plan.model import (
     STATUSES,
@@ -18,7 +21,7 @@ from workplan_cli.plan.model import (
 )
 from workplan_cli.plan.query import Filters, Tally
 from workplan_cli.plan.schedule import status_on
-from workplan_cli.plan.spec import ENTRIES, ENUM, IDS, REF, STATUS
+from workplan_cli.plan.spec import DATE, ENTRIES, ENUM, IDS, LIST, REF, STATUS
 
 LATEST_HISTORY = 3  # history entries shown per activity, newest first
 
@@ -48,36 +51,103 @@ def status_label(status: str) -> str:
     return status.replace("-", " ").capitalize()
 
 
+def vocabulary_messages() -> list[str]:
+    """Returns the texts of the report that come from declarations rather than from a literal
+    in code or a template: every field's label and group, every vocabulary value as a word.
+    The catalogs (`messages.pot`) hold them beside the extracted ones."""
+    from workplan_cli.plan import vocab
+
+    found: dict[str, None] = {}
+    for cls in fields.MODELS:
+        for f in fields.declared(cls):
+            found[f.label] = None
+            if f.spec.group:
+                found[f.spec.group] = None
+    for enum in vars(vocab).values():
+        if isinstance(enum, type) and issubclass(enum, StrEnum) and enum is not StrEnum:
+            found.update((status_label(v.value), None) for v in enum)
+    return list(found)
+
+
 def build_context(
     plan: Plan,
     stakeholders: StakeholderFile,
     filters: Filters,
     as_of: dt.date | None = None,
     changes: dict | None = None,
+    lang: str = i18n.SOURCE_LANGUAGE,
+    today: dt.date | None = None,
 ) -> dict:
     """Returns everything a report template may use, as plain data (str, int, list, dict).
 
-    `plan` is the plan as recorded; with `as_of` the statuses are those on that date.
-    `changes` is reserved for a "what changed" section; templates show it only when given.
+    `plan` is the plan as recorded; with `as_of` the statuses are those on that date (without
+    it, as recorded, and the report says "status as of" `today`). `changes` is the "changes
+    since" data (`changes_context`); templates show it only when given. Labels, status words
+    and dates are in the language `lang`; plan texts stay as written.
     """
+    tr = i18n.language(lang)
     if as_of is not None:
         plan = plan_as_of(plan, as_of)
     people = stakeholders.by_id()
-    areas, total, named = _areas(plan, filters, people)
+    shown = _Shown(tr, people)
+    areas, total, named = _areas(plan, filters, shown)
+    day = as_of or today or dt.date.today()
     return {
-        "plan": _plan_header(plan, people),
+        "lang": tr.code,
+        "plan": _plan_header(plan, shown),
         "filters": filters.as_dict(),
-        "selection": _selection(filters, people),
+        "selection": _selection(filters, shown),
         "as_of": as_of.isoformat() if as_of else None,
-        "statuses": [{"id": s, "label": status_label(s)} for s in STATUSES],
-        "overview": _tally(total),
+        "status_date": day.isoformat(),
+        "status_date_text": tr.date(day),
+        "statuses": [{"id": s, "label": shown.word(s)} for s in STATUSES],
+        "overview": shown.tally(total),
         "areas": areas,
-        "stakeholders": [_person(people[i]) for i in people if i in named],
+        "stakeholders": [_person(people[i], shown) for i in people if i in named],
         "changes": changes,
+        # Slots that other parts of workplan fill (None until they do; templates show each only
+        # when it is set): a colour per area ("red", "amber", "green", "grey"), the overdue
+        # activities, and the indicators on and off track.
+        "timeline": reportparts.timeline(areas, shown.tr),
+        "area_colours": None,
+        "overdue": None,
+        "indicators": None,
+        "fonts": reportparts.fonts(),
     }
 
 
-def _areas(plan: Plan, filters: Filters, people: dict) -> tuple[list[dict], Tally, set[str]]:
+class _Shown:
+    """How values are shown in one report: words and dates in its language, people by name."""
+
+    def __init__(self, tr: i18n.Language, people: dict) -> None:
+        self.tr, self.people = tr, people
+
+    def word(self, value: str) -> str:
+        """A vocabulary value as a word in the language: 'in-progress' -> 'In Bearbeitung'."""
+        return self.tr.gettext(status_label(value))
+
+    def name(self, ident: str) -> str:
+        """A stakeholder by its short name (its full name is in the report's list)."""
+        person = self.people.get(ident)
+        return ident if person is None else person.label
+
+    def full_name(self, ident: str) -> str:
+        person = self.people.get(ident)
+        return ident if person is None else person.name
+
+    def tally(self, tally: Tally) -> dict:
+        progress = tally.progress
+        return {
+            "counts": [
+                {"status": s, "label": self.word(s), "count": tally.counts[s]} for s in STATUSES
+            ],
+            "total": tally.total,
+            "percent": None if progress is None else round(progress * 100),
+            "progress": self.tr.percent(None if progress is None else round(progress, 2)),
+        }
+
+
+def _areas(plan: Plan, filters: Filters, shown: _Shown) -> tuple[list[dict], Tally, set[str]]:
     total, named = Tally(), set[str]()
     areas = []
     for area in plan.areas:
@@ -90,7 +160,7 @@ def _areas(plan: Plan, filters: Filters, people: dict) -> tuple[list[dict], Tall
                 for tally in (topic_tally, area_tally, total):
                     tally.add(a.status)
                 named.update(*(f.value(a) for f in fields.of_kind(type(a), IDS)))
-                activities.append(_activity(a, people))
+                activities.append(_activity(a, shown))
             if activities or filters.shows_empty(area.id, topic.id):
                 topics.append(
                     {
@@ -98,84 +168,107 @@ def _areas(plan: Plan, filters: Filters, people: dict) -> tuple[list[dict], Tall
                         "title": topic.title,
                         "objectives": list(topic.objectives),
                         "activities": activities,
-                        **_tally(topic_tally),
+                        **shown.tally(topic_tally),
                     }
                 )
         if topics:
             areas.append(
-                {"id": area.id, "title": area.title, "topics": topics, **_tally(area_tally)}
+                {"id": area.id, "title": area.title, "topics": topics, **shown.tally(area_tally)}
             )
     return areas, total, named
 
 
-def _selection(filters: Filters, people: dict) -> list[str]:
-    """Returns the filters in words, e.g. ['area 2', 'status planned or postponed']."""
+def _selection(filters: Filters, shown: _Shown) -> list[str]:
+    """Returns the filters in words, e.g. ['Area: 2', 'Status: Planned or Postponed']."""
+    tr = shown.tr
+    names = {
+        "area": tr.gettext("Area"),
+        "topic": tr.gettext("Topic"),
+        "status": tr.gettext("Status"),
+        "lead": tr.gettext("Lead"),
+        "stakeholder": tr.gettext("Stakeholder"),
+    }
     words = []
     for key, value in filters.as_dict().items():
         if value is not None:
             values = value if isinstance(value, list) else [value]
             if key in ("lead", "stakeholder"):
-                values = [_name(people, v) for v in values]
-            words.append(f"{key} {' or '.join(values)}")
+                values = [shown.name(v) for v in values]
+            elif key == "status":
+                values = [shown.word(v) for v in values]
+            words.append(f"{names.get(key, key)}: {tr.join(values, alternatives=True)}")
     return words
 
 
-def _tally(tally: Tally) -> dict:
-    progress = tally.progress
-    return {
-        "counts": [
-            {"status": s, "label": status_label(s), "count": tally.counts[s]} for s in STATUSES
-        ],
-        "total": tally.total,
-        "percent": None if progress is None else round(progress * 100),
-    }
-
-
-def _activity(a: Activity, people: dict) -> dict:
-    """Returns an activity for templates: every declared field (ids as names, vocabulary values
-    with a `_label`, the latest history entries newest first and `history_total`), and `facts`:
-    the summary lines (label, and `text` or `names`) in their order."""
+def _activity(a: Activity, shown: _Shown) -> dict:
+    """Returns an activity for templates: every declared field (ids as short names, vocabulary
+    values with a `_label`, dates as ISO text with a `_text`, the latest history entries newest
+    first and `history_total`), and `facts`: the summary lines (label, and `text` or `names`)
+    in their order."""
     out: dict[str, Any] = {"id": a.id, "title": a.title}
     for f in fields.compared(type(a)):
-        out.update(_values(f, a, people))
-    out["facts"] = [_fact(label, group, a, people) for label, group in fields.summary(type(a))]
+        out.update(_values(f, a, shown))
+    out["facts"] = [_fact(label, group, a, shown) for label, group in fields.summary(type(a))]
+    out["facts_dates"] = next(
+        (f["text"] for f in out["facts"] if f["kind"] == DATE and f["text"]), None
+    )
     return out
 
 
-def _values(f, model, people: dict) -> dict:
+def _values(f, model, shown: _Shown) -> dict:
     """Returns one field's keys in a template's context."""
     value = f.shown(model)
     if f.kind in (STATUS, ENUM):
         plain = None if value is None else value.value
-        return {f.key: plain, f"{f.key}_label": None if plain is None else status_label(plain)}
+        return {f.key: plain, f"{f.key}_label": None if plain is None else shown.word(plain)}
     if f.kind == IDS:
-        return {f.key: [_name(people, i) for i in value]}
+        return {f.key: [shown.name(i) for i in value]}
     if f.kind == REF:
-        return {f.key: _name(people, value) if value else None}
+        return {f.key: shown.name(value) if value else None}
     if f.kind == ENTRIES:
         latest = list(reversed(value))[:LATEST_HISTORY]
-        return {f.key: [_entry(e, people) for e in latest], f"{f.key}_total": len(value)}
+        return {f.key: [_entry(e, shown) for e in latest], f"{f.key}_total": len(value)}
+    if f.kind == LIST:
+        items = [str(v) for v in value]
+        links = [{"text": v, "url": reportparts.link(v)} for v in items]
+        return {f.key: items, f"{f.key}_links": links}
+    if f.kind == DATE:
+        plain = f.plain(model)
+        return {f.key: plain, f"{f.key}_text": shown.tr.date(plain) if plain else None}
     return {f.key: f.plain(model)}
 
 
-def _entry(entry, people: dict) -> dict:
+def _entry(entry, shown: _Shown) -> dict:
     out: dict = {}
     for f in fields.declared(type(entry)):
-        out.update(_values(f, entry, people))
+        out.update(_values(f, entry, shown))
     return out
 
 
-def _fact(label: str, group, model, people: dict) -> dict:
-    """Returns one summary line: `names` for ids (names), else `text` (None: nothing to show;
-    a group's dates as 'start to end', '?' for one not known)."""
-    fact = {"label": label, "kind": group[0].kind, "text": None, "names": None}
+def _fact(label: str, group, model, shown: _Shown) -> dict:
+    """Returns one summary line: `names` for ids (short names), else `text` (None: nothing to
+    show; a group's dates as 'start to end', 'until end' or 'from start')."""
+    fact = {"label": shown.tr.gettext(label), "kind": group[0].kind, "text": None, "names": None}
     if len(group) == 1 and group[0].kind == IDS:
-        fact["names"] = [_name(people, i) for i in group[0].value(model)]
+        fact["names"] = [shown.name(i) for i in group[0].value(model)]
         return fact
-    shown = [_values(f, model, people) for f in group]
-    texts = [v.get(f"{f.key}_label", v[f.key]) for f, v in zip(group, shown, strict=True)]
+    values = [_values(f, model, shown) for f in group]
+    texts = [
+        v.get(f"{f.key}_label", v.get(f"{f.key}_text", v[f.key]))
+        for f, v in zip(group, values, strict=True)
+    ]
     if any(t not in (None, []) for t in texts):
-        fact["text"] = " to ".join("?" if t is None else _text(t) for t in texts)
+        parts = [None if t in (None, []) else _text(t) for t in texts]
+        if len(parts) == 2:  # a span: either end may be unknown
+            start, end = parts
+            said = (
+                N_("%(start)s to %(end)s")
+                if start and end
+                else (N_("until %(end)s") if end else N_("from %(start)s"))
+            )
+            fact["text"] = shown.tr.gettext(said) % {"start": start, "end": end}
+        else:
+            fact["text"] = " – ".join(p for p in parts if p)
     return fact
 
 
@@ -183,65 +276,69 @@ def _text(value) -> str:
     return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
-def _name(people: dict, ident: str) -> str:
-    person = people.get(ident)
-    if person is None:
-        return ident
-    if person.short_name and person.short_name not in person.name:
-        return f"{person.name} ({person.short_name})"
-    return person.name
-
-
-def _person(s) -> dict:
+def _person(s: Stakeholder, shown: _Shown) -> dict:
     out = {}
     for f in fields.declared(Stakeholder):
-        out.update(_values(f, s, {}))
-    return {**out, "label": s.label}
+        out.update(_values(f, s, shown))
+    return {**out, "label": s.label, "country_name": shown.tr.territory(s.country)}
 
 
-def _plan_header(plan: Plan, people: dict) -> dict:
-    out = {}
+def _plan_header(plan: Plan, shown: _Shown) -> dict:
+    tr = shown.tr
+    meta = plan.plan
+    out: dict[str, Any] = {}
     for f in fields.declared(PlanMeta):
-        out.update(_values(f, plan.plan, people))
+        out.update(_values(f, meta, shown))
+    signed = meta.signed.date if meta.signed else None
+    if meta.status.value == "draft":
+        state = tr.gettext("Draft, not agreed")
+    elif signed is not None:
+        state = tr.gettext("Signed on %(date)s") % {"date": tr.date(signed)}
+    else:
+        state = shown.word(meta.status.value)
+    out["state"] = state
+    out["draft"] = meta.status.value == "draft"
+    out["signed_text"] = tr.date(signed) if signed else None
+    out["parties_full"] = [shown.full_name(p) for p in meta.parties]
+    out["facilitator_full"] = shown.full_name(meta.facilitator) if meta.facilitator else None
     return out
 
 
-def changes_context(diff, old, new) -> dict:
+def changes_context(diff, old, new, lang: str = i18n.SOURCE_LANGUAGE) -> dict:
     """Returns what changed between two plans (a `diff.PlanDiff` and its two sides) as plain data
-    for a report's "changes" section: a summary and the diff's outline as indented rows."""
-    from workplan_cli.output import diffrender
+    for a report's "changes since" section: a summary line per kind of entry and the changes in
+    plain sentences, grouped by area (output/changetext.py)."""
+    from workplan_cli.output import changetext
 
-    rows: list[dict] = []
-
-    def walk(node, depth: int) -> None:
-        words = diffrender.shorten(node.words) if node.words else None
-        rows.append(
-            {
-                "depth": depth,
-                "change": diffrender.WORDS_OF_MARKS.get(node.mark),
-                "label": node.label,
-                "words": [{"op": w.op, "text": w.text} for w in words] if words else None,
-            }
-        )
-        for child in node.children:
-            walk(child, depth + 1)
-
-    for node in diffrender.outline(diff):
-        walk(node, 0)
-    summary = [
-        {"level": level, "counts": [{"change": c, "count": n} for c, n in counts.items()]}
-        for level, counts in diff.counts().items()
-        if any(counts.values())
-    ]
+    tr = i18n.language(lang)
+    people = {**old.stakeholders.by_id(), **new.stakeholders.by_id()}
     return {
         "old": _side(old),
         "new": _side(new),
-        "heading": diffrender.heading(diff, old, new),
         "identical": diff.empty,
-        "kinds": list(diffrender.MARKS),
-        "summary": summary,
-        "rows": rows,
+        "summary": changetext.summary(diff, tr),
+        "groups": [
+            {
+                "heading": g["heading"],
+                "items": [
+                    {
+                        "text": item["text"],
+                        "words": _words(item["words"]),
+                    }
+                    for item in g["items"]
+                ],
+            }
+            for g in changetext.sentences(diff, tr, people)
+        ],
     }
+
+
+def _words(words) -> list[dict] | None:
+    from workplan_cli.output import diffrender
+
+    if not words:
+        return None
+    return [{"op": w.op, "text": w.text} for w in diffrender.shorten(words)]
 
 
 def _side(side) -> dict:
