@@ -173,15 +173,26 @@ def _root(choice: TemplateChoice) -> Path:
     return choice.root or choice.path.resolve().parent
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Returns the html report typeset as PDF by WeasyPrint (an optional extra).
+ENGINES = ("weasyprint", "chromium", "auto")
 
-    WeasyPrint runs in a child process with limits on memory and time; html larger than
-    PDF_MAX_HTML is refused at once (its time grows with the size: see the report's figures).
+
+def html_to_pdf(html: str, engine: str = "weasyprint") -> bytes:
+    """Returns the html report typeset as PDF by WeasyPrint (an optional extra) or Chromium.
+
+    `engine` is "weasyprint" (the default, wherever pango is), "chromium" (headless Chromium
+    when it is installed: output/chromium.py) or "auto" (Chromium if installed, else
+    WeasyPrint). Either runs in a child process with limits on memory and time; html larger
+    than PDF_MAX_HTML is refused at once (its time grows with the size: see the report's figures).
     """
     import importlib.util
 
-    if importlib.util.find_spec("weasyprint") is None:
+    from workplan_cli.output import chromium
+
+    if engine not in ENGINES:
+        raise WorkplanError(f"{engine!r}: not a pdf engine (one of {', '.join(ENGINES)})")
+    if engine == "auto":
+        engine = "chromium" if chromium.find() is not None else "weasyprint"
+    if engine == "weasyprint" and importlib.util.find_spec("weasyprint") is None:
         raise WorkplanError(_NO_WEASYPRINT.format(reason="No module named 'weasyprint'"))
     size = len(html.encode("utf-8", "surrogatepass"))
     largest = _setting("WORKPLAN_PDF_HTML_MB", PDF_MAX_HTML / 1e6) * 1e6
@@ -201,6 +212,8 @@ def html_to_pdf(html: str) -> bytes:
     env = dict(_CHILD_ENV)
     env.update((k, v) for k, v in os.environ.items() if k in _PDF_ENV_NAMES or k.startswith("XDG_"))
     try:
+        if engine == "chromium":
+            return chromium.html_to_pdf(html, limits)
         return sandbox.run(
             "workplan_cli.output.report:_pdf_child", html, limits, "typesetting the pdf", env
         )
