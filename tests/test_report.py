@@ -254,7 +254,7 @@ NU_KNOWN = ("CSS: “print-color-adjust”", 'CSS: "print-color-adjust"', "CSS: 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("args", [(), ("--area", "2")])
+@pytest.mark.parametrize("args", [(), ("--area", "2"), ("--plan", "2025", "--since", "2024")])
 def test_the_html_report_passes_the_nu_html_checker(cli, repo, tmp_path, args):
     import json
     import shutil
