@@ -55,6 +55,7 @@ def test_the_command_line_keeps_chromium_offline(tmp_path):
     assert args[0] == "/usr/bin/chromium" and "--headless" in args
     assert "--host-resolver-rules=MAP * ~NOTFOUND" in args
     assert "--proxy-server=127.0.0.1:9" in args and "--proxy-bypass-list=<-loopback>" in args
+    assert "--no-pdf-header-footer" in args and "--disable-pdf-tagging" in args
     assert f"--user-data-dir={tmp_path / 'profile'}" in args
     assert args[-1] == (tmp_path / "r.html").as_uri()
     assert ("--no-sandbox" in args) == (os.geteuid() == 0)

@@ -87,7 +87,10 @@ def arguments(program: Path, folder: Path, page: Path, pdf: Path) -> list[str]:
         "--proxy-server=127.0.0.1:9",
         "--proxy-bypass-list=<-loopback>",
         f"--user-data-dir={folder / 'profile'}",
-        "--no-pdf-header-footer",
+        "--no-pdf-header-footer",  # the page's own @page footer, not Chromium's
+        # An untagged pdf, as WeasyPrint's: tagging (the structure tree for screen readers)
+        # takes Chromium 1.7 times as long and half as much memory again on 2,000 activities.
+        "--disable-pdf-tagging",
         f"--print-to-pdf={pdf}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
