@@ -65,14 +65,14 @@ axe.run(document, {resultTypes: ["violations"]}).then(function (result) {
 }, function (error) { report({error: String(error)}); });
 </script>
 """
-_POLICY = re.compile(r"<meta http-equiv=\"Content-Security-Policy\"[^>]*>")
+_POLICY = re.compile(r"<meta\b[^>]*\bhttp-equiv=[\"']?Content-Security-Policy\b[^>]*>", re.I)
 
 
 def violations(page: Path, work: Path) -> list[dict]:
     """Returns axe-core's violations in the html page, as Chromium shows it."""
-    text = page.read_text(encoding="utf-8")
-    assert _POLICY.search(text), "the report has its policy"
-    checked = _POLICY.sub("", text).replace("</body>", f"{_RUNNER}</body>")
+    text = _POLICY.sub("", page.read_text(encoding="utf-8"))  # it forbids the runner
+    head, end, tail = text.rpartition("</body>")
+    checked = f"{head}{_RUNNER}{end}{tail}" if end else f"{text}{_RUNNER}"
     (work / "axe.html").write_text(checked, encoding="utf-8")
     shutil.copyfile(AXE, work / "axe.min.js")
     done = subprocess.run(
@@ -137,7 +137,7 @@ def test_axe_finds_a_violation_when_there_is_one(repo, cli, tmp_path):
     cli("report", "-f", "html", "-o", "report.html")
     page = repo / "report.html"
     text = page.read_text(encoding="utf-8")
-    page.write_text(text.replace("<main>", '<main><img src="data:,">', 1), encoding="utf-8")
+    page.write_text(text.replace("</body>", '<img src="data:,"></body>'), encoding="utf-8")
     found = violations(page, tmp_path)
     assert "image-alt" in {v["id"] for v in found}
     assert "image-alt (critical): Images must have alternative text" in _shown(found)
