@@ -232,6 +232,12 @@ _NO_WEASYPRINT = (
 
 def _pdf_child(html: str) -> bytes:
     """Returns the pdf of the html (called in the child process)."""
+    import gc
+
+    # WeasyPrint keeps millions of objects until the pdf is written: the cyclic collector's
+    # passes over them cost a fifth of its time, for 2% more memory without them (the address
+    # space of this process is bounded).
+    gc.disable()
     try:
         import weasyprint
     except (ImportError, OSError) as e:
