@@ -35,11 +35,16 @@ def test_the_policy_goes_first_after_the_doctype():
     assert chromium.guarded("<p>x</p>").startswith('<meta http-equiv="Content-Security-Policy"')
 
 
-def test_the_shipped_pages_own_policy_is_allowed():
-    page = (
-        '<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src \'none\'">'
-    )
-    assert chromium.guarded(page).endswith(page[len("<!doctype html>") :])
+@pytest.mark.parametrize(
+    "meta",
+    [
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'">',
+        '<meta http-equiv="content-type" content="text/html; charset=utf-8">',
+        "<meta http-equiv=Content-Language content=de>",
+    ],
+)
+def test_harmless_pragmas_are_allowed(meta):
+    assert chromium.guarded(f"<!doctype html>{meta}<p>x</p>").endswith(f"{meta}<p>x</p>")
 
 
 @pytest.mark.parametrize(
@@ -48,11 +53,12 @@ def test_the_shipped_pages_own_policy_is_allowed():
         '<meta http-equiv="refresh" content="0;url=file:///etc/passwd">',
         "<meta HTTP-EQUIV=Refresh content='0;url=file:///etc/passwd'>",
         '<meta http-equiv = "&#114;efresh" content="0;url=file:///etc/passwd">',
+        '<meta http-equiv="content&#45;type&#x20;refresh" content="0;url=file:///etc/passwd">',
         '<meta http-equiv="set-cookie" content="a=b">',
     ],
 )
 def test_a_page_that_sends_elsewhere_is_refused(meta):
-    with pytest.raises(WorkplanError, match="only a Content-Security-Policy is allowed"):
+    with pytest.raises(WorkplanError, match="may have only content-security-policy, content-type"):
         chromium.guarded(f"<!DOCTYPE html>{meta}<p>x</p>")
 
 

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+from html import unescape
 from pathlib import Path
 
 from workplan_cli.errors import WorkplanError
@@ -29,6 +30,8 @@ _ENV_NAMES = ("HOME", "PATH", "LANG", "TMPDIR", "FONTCONFIG_FILE", "FONTCONFIG_P
 _DOCTYPE = re.compile(r"\A\ufeff?\s*<!doctype[^>]*>", re.IGNORECASE)
 # An attribute name cannot be written with character references, so every http-equiv is here.
 _HTTP_EQUIV = re.compile(r"http-equiv\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]*)", re.IGNORECASE)
+# The pragmas a page may have: none of them fetches or goes anywhere (a refresh does).
+HARMLESS = ("content-security-policy", "content-type", "content-language", "default-style")
 
 
 class NoChromiumError(WorkplanError):
@@ -53,10 +56,10 @@ def find() -> Path | None:
 def guarded(html: str) -> str:
     """Returns the html with the no-fetch policy first in it; refuses a page that redirects."""
     for value in _HTTP_EQUIV.findall(html):
-        if value.strip("\"'").strip().lower() != "content-security-policy":
+        if unescape(value.strip("\"'")).strip().lower() not in HARMLESS:
             raise WorkplanError(
-                f"the report's html has <meta http-equiv={value}>: only a "
-                "Content-Security-Policy is allowed in a report printed by Chromium"
+                f"the report's html has <meta http-equiv={value}>: a report printed by Chromium "
+                f"may have only {', '.join(HARMLESS)}"
             )
     meta = f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">'
     doctype = _DOCTYPE.match(html)
