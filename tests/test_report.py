@@ -295,3 +295,22 @@ def test_weasyprint_runs_without_the_cyclic_collector(monkeypatch):
     finally:
         gc.enable()
     assert seen == {"html": "<p>x</p>", "collecting": False}
+
+
+_PNG = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9"
+    "awAAAABJRU5ErkJggg=="
+)
+
+
+@pytest.mark.slow
+def test_the_pdf_shows_data_urls_and_fetches_nothing_else(tmp_path):
+    pytest.importorskip("weasyprint", exc_type=ImportError)
+    picture = tmp_path / "picture.png"
+    picture.write_bytes(b"not fetched")
+    inline = report.html_to_pdf(f'<p>x<img src="{_PNG}" alt="dot"></p>')
+    assert b"/Subtype /Image" in inline
+    # A URL of any other scheme is left out: no error, no internal error, nothing read.
+    for url in (picture.as_uri(), "http://192.0.2.1/x.png", "ftp://192.0.2.1/x.png"):
+        data = report.html_to_pdf(f'<p>x<img src="{url}" alt="dot"></p>')
+        assert data.startswith(b"%PDF-") and b"/Subtype /Image" not in data

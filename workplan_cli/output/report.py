@@ -243,11 +243,26 @@ def _pdf_child(html: str) -> bytes:
     except (ImportError, OSError) as e:
         raise WorkplanError(_NO_WEASYPRINT.format(reason=e)) from None
 
-    def refuse(url: str, *args, **kwargs):
-        # The report is self-contained; nothing may be fetched while typesetting it.
+    return weasyprint.HTML(string=html, url_fetcher=_no_fetching(weasyprint)).write_pdf()
+
+
+def _no_fetching(weasyprint):
+    """Returns WeasyPrint's url fetcher that reads data: URLs only (inline images and fonts).
+
+    The report is self-contained: nothing may be fetched while typesetting it. WeasyPrint 68 and
+    later take a URLFetcher (a plain function fails there on the first URL of a page); earlier
+    ones take a function.
+    """
+    fetcher = getattr(weasyprint, "URLFetcher", None)
+    if fetcher is not None:
+        return fetcher(allowed_protocols=("data",))
+
+    def data_only(url: str, *args, **kwargs):
+        if url.lower().startswith("data:"):
+            return weasyprint.default_url_fetcher(url, *args, **kwargs)
         raise ValueError(f"not fetching {url}: reports are self-contained")
 
-    return weasyprint.HTML(string=html, url_fetcher=refuse).write_pdf()
+    return data_only
 
 
 def _setting(name: str, default: float) -> float:
