@@ -1,7 +1,7 @@
 """Runs every speed measurement of the "Fast at every size" issue and prints figure, ratio, target.
 
     python benchmarks/run.py [--runs 7] [--sizes 2000,10000] [--diff-sizes 500,10000]
-                             [--commits 500] [--only NAME...]
+                             [--commits 500] [--pdf-size 2000] [--only NAME...]
 
 Each ratio compares two commands run side by side, alternating, in this one run: it is the median
 of the ratios of the pairs (each pair's two runs back to back, so that they share the speed of this
@@ -30,6 +30,7 @@ sys.path.insert(0, str(HERE))
 from hostile import bench_hostile  # noqa: E402
 from log_history import make_history  # noqa: E402
 from make_plan import make_repo  # noqa: E402
+from pdf import bench_pdf  # noqa: E402
 
 PY = sys.executable
 WORKPLAN = [PY, "-m", "workplan_cli"]
@@ -262,7 +263,8 @@ def main() -> None:
     parser.add_argument("--commits", type=int, default=500)
     parser.add_argument("--diff-sizes", default="500,10000")
     parser.add_argument("--indicators", type=int, default=0, help="size: indicators per objective")
-    parser.add_argument(
+    parser.add_argument("--pdf-size", type=int, default=2000)
+    parser.add_argument(  # pdf (minutes) only when asked: --only pdf
         "--only", nargs="*", default=["startup", "size", "schedule", "diff", "log", "hostile"]
     )
     args = parser.parse_args()
@@ -287,6 +289,10 @@ def main() -> None:
             bench_log(args.runs, work, args.commits)
         if "hostile" in args.only:
             bench_hostile(work)  # benchmarks/hostile.py: the hostile-input bounds
+        if "pdf" in args.only:
+            # benchmarks/pdf.py: WeasyPrint, Chromium and bare Chromium side by side (slow:
+            # about 2 minutes a run on 2 cores); at most 5 runs unless --runs says fewer
+            bench_pdf(min(args.runs, 5), work, args.pdf_size, WORKPLAN)
 
 
 if __name__ == "__main__":

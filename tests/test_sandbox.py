@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -71,3 +72,56 @@ def test_the_output_limit():
 def test_a_bug_in_the_child_is_a_bug():
     with pytest.raises(RuntimeError, match=r"the sandbox process failed \(exit 1\): KeyError: 3"):
         _run("_bug", 3)
+
+
+def test_a_program_ends_with_its_code_and_stderr(tmp_path):
+    done = sandbox.run_program(
+        ["/bin/sh", "-c", "echo out; echo oops >&2; exit 3"], LIMITS, "the program", {}
+    )
+    assert done == sandbox.Finished(3, b"oops\n")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_a_program_and_everything_it_started_are_killed_at_the_timeout(tmp_path):
+    pid_file = tmp_path / "pid"
+    script = f"sleep 60 & echo $! > {pid_file}; wait"
+    limits = sandbox.Limits(memory_mb=256, seconds=0.5, output_bytes=1000)
+    with pytest.raises(sandbox.LimitError, match=r"^the program took more than 1.5 seconds"):
+        sandbox.run_program(["/bin/sh", "-c", script], limits, "the program", {})
+    assert not _alive(int(pid_file.read_text()))
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process is still alive a moment after it was killed: SIGKILL is delivered
+    asynchronously, so it is given up to 5 s to die."""
+    import time
+
+    for _ in range(100):
+        if not _running(pid):
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _running(pid: int) -> bool:
+    # Killed, it is gone or a zombie (its parent was killed too, and PID 1 may not reap it).
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+def test_a_program_gets_the_data_limit():
+    code = "import resource; print(resource.getrlimit(resource.RLIMIT_DATA)[0] >> 20)"
+    out = sandbox.run_program(
+        ["/bin/sh", "-c", f"{sys.executable} -c '{code}' >&2"], LIMITS, "the program", {}
+    )
+    assert out.stderr == b"256\n"
+
+
+def test_a_program_that_is_not_there():
+    done = sandbox.run_program(["/nonexistent/program"], LIMITS, "the program", {})
+    assert done == sandbox.Finished(
+        1, b"cannot run /nonexistent/program: No such file or directory\n"
+    )

@@ -29,6 +29,12 @@ class ReportFormat(StrEnum):
     PDF = "pdf"
 
 
+class PdfEngine(StrEnum):
+    WEASYPRINT = "weasyprint"
+    CHROMIUM = "chromium"
+    AUTO = "auto"
+
+
 REPORT_SUFFIXES = {
     ".md": ReportFormat.MARKDOWN,
     ".markdown": ReportFormat.MARKDOWN,
@@ -84,6 +90,16 @@ def report(
         Optional[Path],
         typer.Option("--output", "-o", help="Write the report to this file (pdf needs it)."),
     ] = None,
+    engine: Annotated[
+        Optional[PdfEngine],
+        typer.Option(
+            "--engine",
+            help="What typesets a pdf: weasyprint (works everywhere), chromium (headless "
+            "Chromium, several times faster on large plans, when installed) or auto (chromium "
+            "if installed, else weasyprint) [default: weasyprint].",
+            show_default=False,
+        ),
+    ] = None,
     template: Annotated[
         Optional[Path],
         typer.Option(
@@ -115,6 +131,8 @@ def report(
     format = choose_format(format, output, REPORT_SUFFIXES, ReportFormat.MARKDOWN)
     if format is ReportFormat.PDF and output is None:
         raise typer.BadParameter("pdf output needs a file: add -o report.pdf", param_hint="-o")
+    if engine is not None and format is not ReportFormat.PDF:
+        raise typer.BadParameter("only a pdf has an engine: add -f pdf", param_hint="--engine")
     from workplan_cli.output import i18n, report, reportdata
     from workplan_cli.plan import query
 
@@ -138,7 +156,11 @@ def report(
     )
     choice = report.choose_template(format.value, store.root, template)
     text = report.render(choice, context, format.value)
-    data = report.html_to_pdf(text) if format is ReportFormat.PDF else text.encode()
+    data = (
+        report.html_to_pdf(text, (engine or PdfEngine.WEASYPRINT).value)
+        if format is ReportFormat.PDF
+        else text.encode()
+    )
     if output is None:
         from workplan_cli.cli.output import write
 

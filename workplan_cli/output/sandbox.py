@@ -1,4 +1,4 @@
-"""Running untrusted work (a repository's report template, WeasyPrint) in a bounded child process.
+"""Running untrusted work (a repository's report template, WeasyPrint, Chromium) in a bounded child.
 
 The child is a fresh Python (`-I`: no PYTHON* variables, no user site, not the current folder on
 sys.path) with only the environment variables it is given. Before it does anything else it sets
@@ -6,10 +6,15 @@ hard limits on its own address space and CPU time (`resource.setrlimit`, Linux a
 where `resource` or a limit is missing it runs without that limit). The parent adds a wall-clock
 timeout and a cap on the bytes it accepts back. What the child sends back is bytes, never a
 pickle: the parent trusts nothing that the child says beyond the text of an error message.
+
+`run_program` runs another program (Chromium) the same way: a fresh Python sets the limits and
+then becomes the program (`os.execv`), in a session of its own so that the program and every
+process it starts are killed together at the timeout.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import pickle
@@ -154,3 +159,70 @@ def _limit_self(limits: Limits) -> None:
             resource.setrlimit(which, value)
         except (ValueError, OSError):  # e.g. macOS refuses some RLIMIT_AS values
             pass
+
+
+@dataclass(frozen=True)
+class Finished:
+    """How a program run by `run_program` ended: its exit code (negative: the signal) and stderr."""
+
+    code: int
+    stderr: bytes
+
+
+# A program's address space is not limited (a browser reserves far more than it uses); its data
+# (what it writes to: the heap) is, per process, and so is each process's CPU time.
+_EXEC = (
+    "import os, resource, sys\n"
+    "for which, value in ((getattr(resource, 'RLIMIT_DATA', None), {data}),"
+    " (getattr(resource, 'RLIMIT_CPU', None), {cpu})):\n"
+    "    try:\n"
+    "        which is None or resource.setrlimit(which, (value, value))\n"
+    "    except (ValueError, OSError):\n"
+    "        pass\n"
+    "try:\n"
+    "    os.execv(sys.argv[1], sys.argv[1:])\n"
+    "except OSError as e:\n"
+    "    sys.exit(f'cannot run {{sys.argv[1]}}: {{e.strerror}}')\n"
+)
+
+
+def run_program(argv: list[str], limits: Limits, what: str, env: dict[str, str]) -> Finished:
+    """Runs the program `argv` (argv[0] a path) with limits; returns its exit code and stderr.
+
+    Each of its processes gets `limits.memory_mb` of data and `limits.seconds` of CPU time; all
+    of them are killed at `limits.seconds` × WALL_FACTOR of wall clock (LimitError) and when the
+    program ends. Its stdout is thrown away; stderr is kept up to `limits.output_bytes`.
+    """
+    code = _EXEC.format(data=int(limits.memory_mb * 1024 * 1024), cpu=_cpu_seconds(limits))
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-I", "-c", code, *argv],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=env,
+            start_new_session=True,  # its own process group: killed together
+        )
+    except OSError as e:
+        raise LimitError(f"{what}: cannot start {argv[0]} ({e})") from None
+    try:
+        _, err = proc.communicate(timeout=limits.seconds * WALL_FACTOR)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc.pid)
+        proc.communicate()
+        setting = f"{limits.seconds_setting} × {WALL_FACTOR}" if limits.seconds_setting else ""
+        raise LimitError(
+            f"{what} took more than {limits.seconds * WALL_FACTOR:g} seconds{_named(setting)}; "
+            "stopped"
+        ) from None
+    finally:
+        _kill_group(proc.pid)  # whatever it left behind
+    return Finished(proc.returncode, err[-limits.output_bytes :])
+
+
+def _kill_group(pid: int) -> None:
+    killpg = getattr(os, "killpg", None)
+    if killpg is None:  # not POSIX
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        killpg(pid, signal.SIGKILL)
