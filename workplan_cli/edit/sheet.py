@@ -74,6 +74,9 @@ def _last(f: fields.Field, key: str) -> Callable[[ActivityRef], Any]:
     return get
 
 
+PLANNED_DATES = ("start", "end")  # editable: the import makes the edits `schedule` makes
+COLOUR = "colour"  # the activity's colour (plan/schedule.py) on the export's day; not read back
+
 # The hook for a computed column (schedule, issue 16b: the activity's red/amber/green colour):
 # (key, label, function of the activity). It goes after the row's fields.
 EXTRA_COLUMNS: list[tuple[str, str, Callable[[ActivityRef], str | None]]] = []
@@ -92,8 +95,10 @@ def columns(model: type = Activity) -> tuple[Column, ...]:
         Column("title", by_kind[TITLE].label, TITLE, _width(TITLE), value=_of(by_kind[TITLE])),
     ]
     for f in fields.row(model):
-        editable = f.spec.progress and f.kind == STATUS
+        # the status (progress) and the planned dates (agreed content: an amendment once signed)
+        editable = (f.spec.progress and f.kind == STATUS) or f.key in PLANNED_DATES
         out.append(Column(f.key, f.label, f.kind, _width(f.kind), editable, _of(f)))
+    out.append(Column(COLOUR, "Colour", COLOUR, 9, value=None))  # filled by the writer
     out += [Column(key, label, "text", 10, value=get) for key, label, get in EXTRA_COLUMNS]
     rest = [f for f in fields.compared(model) if f.kind != TITLE and not f.spec.row]
     for f in sorted(rest, key=lambda f: not f.spec.last):
@@ -130,9 +135,11 @@ def activity_digest(activity: Activity) -> str:
 
 
 def check_value(version: str, activity: Activity) -> str:
-    """Returns the check cell of an activity's row: `VERSION:DIGEST:STATUS` as exported (the
-    status tells a status the partner changed from one changed in the plan meanwhile)."""
-    return f"{version}:{activity_digest(activity)}:{activity.status.value}"
+    """Returns the check cell of an activity's row: `VERSION:DIGEST:STATUS:START:END` as
+    exported (the status and planned dates tell a value the partner changed from one changed in
+    the plan meanwhile; a date the activity lacks is empty)."""
+    dates = ":".join(d.isoformat() if d else "" for d in (activity.start, activity.end))
+    return f"{version}:{activity_digest(activity)}:{activity.status.value}:{dates}"
 
 
 @dataclass(frozen=True)
@@ -140,14 +147,27 @@ class Check:
     version: str
     digest: str
     status: Status
+    dates: tuple[dt.date | None, dt.date | None] | None = None  # None: a check without them
+
+
+_CHECK = re.compile(
+    r"([0-9]{4}(?:-[a-z0-9]+)*):([0-9a-f]{16}):([a-z-]+)"
+    r"(?::([0-9]{4}-[0-9]{2}-[0-9]{2})?:([0-9]{4}-[0-9]{2}-[0-9]{2})?)?"
+)
 
 
 def parse_check(text: str) -> Check | None:
     """Returns what a check cell says, or None when it is not one."""
-    match = re.fullmatch(r"([0-9]{4}(?:-[a-z0-9]+)*):([0-9a-f]{16}):([a-z-]+)", text.strip())
+    match = _CHECK.fullmatch(text.strip())
     if not match or match[3] not in STATUSES:
         return None
-    return Check(match[1], match[2], Status(match[3]))
+    dates = None
+    if match[0].count(":") == 4:
+        try:
+            dates = tuple(dt.date.fromisoformat(d) if d else None for d in (match[4], match[5]))
+        except ValueError:
+            return None
+    return Check(match[1], match[2], Status(match[3]), dates)  # type: ignore[arg-type]
 
 
 def file_digest(data: bytes) -> str:
@@ -186,6 +206,7 @@ class Table:
     sheet: str | None  # None for a CSV file
     rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)  # the workbook's provenance
+    more: dict[str, Table] = field(default_factory=dict)  # other sheets read back (Indicators)
 
     def where(self, row: int, column: int) -> str:
         """Returns a cell's address for messages: `plan.xlsx:Activities!D7`."""
