@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -67,7 +69,7 @@ def test_the_workbook_has_an_indicators_sheet_with_editable_actual_columns(cli, 
     assert header[:8] == [
         "Id", "Topic", "Objective", "Indicator", "Measure", "Unit", "Baseline", "Baseline date"
     ]  # fmt: skip
-    assert ["Target 2025", "Target 2025-Q2", "Target 2025-Q4"] == header[8:11]
+    assert header[8:11] == ["Target 2025", "Target 2025-Q2", "Target 2025-Q4"]
     row = {h: c.value for h, c in zip(header, ws[3], strict=True)}  # 1.1-b
     assert row["Id"] == "1.1-b" and row["Target 2025"] == 2 and row["Colour"] == "grey"
     period = header.index(NEW + "Period")
@@ -99,7 +101,7 @@ def test_round_trip_of_an_actual_a_planned_date_and_a_status(cli, repo):
     )
     got = cli("import", filled.name, "--by", "Coordinator")
     assert "3 updates written to data/workplan-2025.yaml" in got.stdout
-    assert "start set to 2025-03-01" in got.stdout or "2025-03-01" in got.stdout
+    assert "start moved from 2025-01-01 to 2025-03-01; end moved from" in got.stdout
     assert "1 for 2025 (2025-06-02): Submitted to the IGF" in got.stdout
     assert "amendment" not in got.stderr  # a draft: no amendment
     after = DRAFT.read_bytes()
@@ -126,7 +128,7 @@ def test_moving_a_planned_date_of_the_signed_plan_says_it_is_an_amendment(cli, g
     assert "changes agreed content of the signed 2024 plan" in got.stderr
     assert "workplan approve 2024" in got.stderr
     message = git(git_repo, "log", "-1", "--format=%B")
-    assert "1.1.1: end set to 2024-12-15" in message or "1.1.1: end" in message
+    assert message == "import filled.xlsx: 1 update\n\n1.1.1: end set to 2024-12-15\n\n"
     assert 'end: "2024-12-15"' in SIGNED.read_text()
 
 
@@ -282,7 +284,42 @@ def test_the_dry_run_names_the_actual_and_the_dates(cli, repo):
         {"Indicators": {"1.1-a": ACTUAL}, "Activities": {"1.1.1": {"End": dt.date(2025, 9, 30)}}},
     )
     got = cli("import", "filled.xlsx", "--dry-run")
-    assert "1.1-a      1 for 2025 (2025-06-02)" in got.stdout or "1.1-a" in got.stdout
+    assert "1.1-a      1 for 2025 (2025-06-02): Submitted to the IGF" in got.stdout
     assert '+            end: "2025-09-30"' in got.stdout
     assert "2 updates to data/workplan-2025.yaml (dry run: nothing written)" in got.stdout
     assert DRAFT.read_bytes() == before
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
+def test_a_workbook_saved_again_by_libreoffice_imports_the_same(cli, repo, tmp_path):
+    before = DRAFT.read_bytes()
+    filled = fill(
+        export(cli, repo, "--plan", "2025"),
+        {
+            "Activities": {
+                "1.1.1": {"Start": dt.date(2025, 3, 1), "End": "2025-09-30"},
+                "1.1.2": {"Status": "in-progress", "Update: Date": dt.date(2025, 4, 1)},
+            },
+            "Indicators": {"1.1-a": {**ACTUAL, NEW + "By": "Focal point"}},
+        },
+    )
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(tmp_path / "out"),
+            str(filled),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    resaved = repo / "resaved.xlsx"
+    shutil.copy(tmp_path / "out" / "filled.xlsx", resaved)
+    cli("import", resaved.name, "--plan", "2025", "--by", "Coordinator")
+    check_golden("import-sheets-round-trip.diff", _diff(before, DRAFT.read_bytes()).encode())
