@@ -158,6 +158,7 @@ def test_every_bad_cell_of_both_sheets_is_named_and_nothing_is_written(cli, repo
             "Activities": {
                 "1.1.1": {"Start": dt.date(2025, 9, 1), "End": dt.date(2025, 3, 1)},
                 "1.1.2": {"End": "soon"},
+                "1.1.3": {"Start": "=TODAY()"},
             },
             "Indicators": {
                 "1.1-a": {NEW + "Period": "2025", NEW + "Value": 101},
@@ -171,6 +172,7 @@ def test_every_bad_cell_of_both_sheets_is_named_and_nothing_is_written(cli, repo
     assert "cells cannot be imported; nothing was written:" in err
     assert "filled.xlsx:Activities!J2: --end 2025-03-01 is before the start 2025-09-01" in err
     assert "filled.xlsx:Activities!J3: 'soon' is not a date" in err
+    assert "filled.xlsx:Activities!I4: is a formula ('=TODAY()'); type the value itself" in err
     assert "filled.xlsx:Indicators!" in err
     assert "101 is not a percentage: the measure is percent, 0 to 100" in err
     assert "1.1-b is measured as number: 'abc' is not a number" in err

@@ -31,6 +31,34 @@ LIST_SEPARATOR = "; "  # between ids in one cell (as in the CSV export)
 CHECK_LABEL = "Check"  # the hidden column: plan version, activity digest and status at export
 UPDATE_PREFIX = "Update: "  # the columns of the history entry a partner adds
 
+# The workbook's last sheet: how to fill it in (output/xlsx.py writes it).
+HOW_TO = [
+    "How to fill in this workbook",
+    "",
+    "Only the yellow columns can be changed; the others are locked (Review > Unprotect Sheet "
+    "lifts the lock, but changes there are not read back).",
+    "Activities sheet:",
+    "Status: pick the activity's new status from the list (planned, in-progress, completed, "
+    "postponed, cancelled).",
+    "Start, End: the planned dates, as dates (e.g. 2024-10-12); empty a cell to remove the date. "
+    "They are agreed content: moving them in a signed plan is an amendment both parties approve.",
+    "Update: Date: the day it happened, as a date (e.g. 2024-10-12); empty means the day the "
+    "update is imported.",
+    "Update: Note: what happened, in a sentence or two.",
+    "Update: By: who reports it (empty: the person who imports the workbook).",
+    "Update: Evidence: outputs or documents that show it, one a line (links or references).",
+    "A row with a new status, a note or evidence becomes one dated entry of the activity's "
+    "history; rows left as they were change nothing.",
+    "Indicators sheet (when the plan has indicators): to record a value measured, fill in "
+    "New actual: Value (a number, or a narrative for a qualitative indicator), Period (from "
+    "the list), Date (empty: the day of the import), and Note, By, Evidence if you like.",
+    "Do not add, remove or reorder rows' ids, and keep the hidden Check columns: they tell "
+    "workplan which state of the plan each row was made from.",
+    "Send the workbook back as it is (.xlsx). Saved as CSV, only the Activities sheet comes "
+    "back (in UTF-8); new actuals need the workbook.",
+    "The coordinator runs: workplan import THIS-FILE.xlsx --dry-run, then without --dry-run.",
+]
+
 # Bounds of what is read (a workbook is a zip of XML; both are checked before it is opened).
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_MEMBERS = 500

@@ -324,29 +324,8 @@ def _stakeholders(ws: Any, people: StakeholderFile) -> None:
     _protect(ws)
 
 
-HOW_TO = [
-    "How to fill in this workbook",
-    "",
-    "Only the yellow columns of the Activities sheet can be changed; the others are locked "
-    "(Review > Unprotect Sheet lifts the lock, but changes there are not read back).",
-    "Status: pick the activity's new status from the list (planned, in-progress, completed, "
-    "postponed, cancelled).",
-    "Update: Date: the day it happened, as a date (e.g. 2024-10-12); empty means the day the "
-    "update is imported.",
-    "Update: Note: what happened, in a sentence or two.",
-    "Update: By: who reports it (empty: the person who imports the workbook).",
-    "Update: Evidence: outputs or documents that show it, one a line (links or references).",
-    "A row with a new status, a note or evidence becomes one dated entry of the activity's "
-    "history; rows left as they were change nothing.",
-    "Do not add, remove or reorder rows' ids, and keep the hidden Check column: it tells "
-    "workplan which state of the plan each row was made from.",
-    "Send the workbook back as it is (.xlsx), or save the Activities sheet as CSV in UTF-8.",
-    "The coordinator runs: workplan import THIS-FILE.xlsx --dry-run, then without --dry-run.",
-]
-
-
 def _how_to(ws: Any) -> None:
-    for r, line in enumerate(HOW_TO, start=1):
+    for r, line in enumerate(sheet.HOW_TO, start=1):
         cell = ws.cell(row=r, column=1)
         _text(cell, line)
         cell.alignment = WRAP
