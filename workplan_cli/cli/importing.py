@@ -49,7 +49,9 @@ def import_updates(
     repo: RepoOption = None,
 ) -> None:
     """Import partners' updates from a workbook or CSV: each row with a new status, a note or
-    evidence becomes the history entry set-status would add, all in one write.
+    evidence becomes the history entry set-status would add, moved planned dates what schedule
+    would make, and each new actual of the Indicators sheet what record would add; all in one
+    write.
 
     Rows whose activity changed in the plan since the workbook was made are conflicts: nothing
     is written unless --force. Every bad cell is named (file:Sheet!D7).

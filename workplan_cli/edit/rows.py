@@ -36,7 +36,9 @@ class Change:
 
     @property
     def activity_id(self) -> str:
-        return self.request.activity_id if self.request else self.dates.activity_id  # type: ignore[union-attr]
+        made = self.request or self.dates
+        assert made is not None  # a change asks for one or the other
+        return made.activity_id
 
 
 @dataclass(frozen=True)
