@@ -101,6 +101,7 @@ def make_plan(activities: int, seed: int = 1, dates: bool = False, indicators: i
         "  signed:",
         "    date: 2024-02-13",
         "    occasion: synthetic signing",
+        "    recorded_in: the synthetic signing (benchmarks only)",
         *(["  monitoring:", '    periods: ["2024", "2025", "2024-Q4"]'] if indicators else []),
         "",
         "areas:",

@@ -86,7 +86,7 @@ def test_dry_run_prints_the_changes_and_the_diff_and_writes_nothing(cli, repo):
     before = PLAN.read_bytes()
     fill(export(cli, repo), {"1.1.1": UPDATES["1.1.1"]})
     got = cli("import", "filled.xlsx", "--dry-run", "--by", "x")
-    assert "1.1.1  planned -> completed  2024-11-05  Held" in got.stdout
+    assert "2  1.1.1  2024-11-05  planned -> completed: Held" in got.stdout
     assert "-            status: planned\n+            status: completed" in got.stdout
     assert "(dry run: nothing written)" in got.stdout
     assert PLAN.read_bytes() == before
@@ -107,8 +107,8 @@ def test_bad_cells_are_all_named_and_nothing_is_written(cli, repo):
     lines = got.stderr.splitlines()
     assert lines[1].strip() == "4 cells cannot be imported; nothing was written:"
     assert f"filled.xlsx:Activities!E2: 'complted' {STATUS_ERROR}" in got.stderr
-    assert "filled.xlsx:Activities!O3: 'next week' is not a date" in got.stderr
-    assert "filled.xlsx:Activities!P4: is a formula ('=1+1'); type the value itself" in got.stderr
+    assert "filled.xlsx:Activities!P3: 'next week' is not a date" in got.stderr
+    assert "filled.xlsx:Activities!Q4: is a formula ('=1+1'); type the value itself" in got.stderr
     assert "an update without a new status, a note or evidence" in got.stderr
     assert PLAN.read_bytes() == before
 
@@ -211,7 +211,7 @@ def test_the_activities_sheet_saved_as_csv_imports_the_same(cli, repo, tmp_path)
 def test_a_csv_cell_made_inert_by_the_csv_export_gets_its_text_back():
     table = Table("u.csv", None, [(1, [Cell("Id")]), (2, [Cell("'=1+1"), Cell("'x"), Cell("'-")])])
     header = {"id": 0, "update_note": 1, "update_by": 2}
-    cells = rows._Cells(table, 2, table.rows[1][1], header)
+    cells = rows.Cells(table, 2, table.rows[1][1], header)
     assert (cells.text("id"), cells.text("update_note"), cells.text("update_by")) == (
         "=1+1",
         "'x",

@@ -55,8 +55,10 @@ def test_the_check_names_the_version_and_changes_with_the_activity():
     activity = plan.find("1.1.1").activity
     check = sheet.check_value("2024", activity)
     assert sheet.parse_check(check) == sheet.Check(
-        "2024", sheet.activity_digest(activity), activity.status
+        "2024", sheet.activity_digest(activity), activity.status, (None, None)
     )
+    old = sheet.parse_check(check.rsplit(":", 2)[0])  # a check written before the dates
+    assert old is not None and old.dates is None
     other = plan.find("1.1.2").activity
     assert sheet.activity_digest(other) != sheet.activity_digest(activity)
     assert sheet.parse_check("2024:nothex") is None

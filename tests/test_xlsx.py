@@ -85,12 +85,18 @@ def test_the_sheet_is_ready_to_fill_in(cli, dated):
     assert ws.column_dimensions[letter["check"]].hidden
     assert ws.column_dimensions[letter["title"]].width == 40
     editable = {c.key for c in cols if c.editable}
-    assert editable == {"status", "update_date", "update_note", "update_by", "update_evidence"}
+    assert editable == {"status", "start", "end"} | {
+        "update_date",
+        "update_note",
+        "update_by",
+        "update_evidence",
+    }
     for c in cols:
         cell = ws[f"{letter[c.key]}2"]
         assert cell.protection.locked is (c.key not in editable), c.key
         marked = cell.fill.fgColor.rgb.endswith("FFF2CC")
         assert marked is (c.key in editable), c.key
+    assert ws[f"{letter['colour']}2"].value in ("red", "amber", "green", "grey")
     rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
     status = rules[f"{letter['status']}2:{letter['status']}{ws.max_row}"]
     assert status.type == "list" and status.formula1 == '"' + ",".join(STATUSES) + '"'

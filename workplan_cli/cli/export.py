@@ -85,7 +85,7 @@ def export(
             parser=_as_of,  # the same dates as report's --as-of
             help="iati: the reference date (default: today); no actual date after it is "
             "written, and history entries dated after it are left out. csv --indicators: "
-            "the day indicators are judged.",
+            "the day indicators are judged. xlsx: the day colours are judged (default: today).",
             show_default=False,
         ),
     ] = None,
@@ -126,7 +126,8 @@ def export(
     if format is ExportFormat.XLSX:
         if output is None or str(output) == "-":
             raise typer.BadParameter("an xlsx workbook is written to a file: add -o FILE.xlsx")
-        _write(_workbook(store, plan, the_plan, people, refs, filters), output, store)
+        day = as_of or dt.date.today()
+        _write(_workbook(store, plan, the_plan, people, refs, filters, day), output, store)
         return
     data = _render(format, the_plan, people, refs, filters, reporting_org, iati_ref, as_of)
     if format is ExportFormat.ICS:
@@ -143,7 +144,7 @@ def export(
     _write(data, output, store)
 
 
-def _workbook(store, plan, the_plan, people, refs, filters) -> bytes:
+def _workbook(store, plan, the_plan, people, refs, filters, as_of) -> bytes:
     from workplan_cli.edit.sheet import Provenance, file_digest
     from workplan_cli.output.xlsx import xlsx_export
 
@@ -153,7 +154,7 @@ def _workbook(store, plan, the_plan, people, refs, filters) -> bytes:
     except ValueError:
         file = path.name
     source = Provenance(file, the_plan.version, file_digest(store.read(path)))
-    return xlsx_export(the_plan, people, refs, filters, source)
+    return xlsx_export(the_plan, people, refs, filters, source, as_of)
 
 
 def _render(format, plan, people, refs, filters, reporting_org, iati_ref, as_of) -> bytes:

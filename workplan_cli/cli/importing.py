@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from workplan_cli.cli.common import PlanOption, RepoOption, open_repo
-from workplan_cli.cli.output import Column, echo, print_table, write
+from workplan_cli.cli.output import Column, echo, echo_plain, print_table, write
 
 
 def import_updates(
@@ -49,7 +49,9 @@ def import_updates(
     repo: RepoOption = None,
 ) -> None:
     """Import partners' updates from a workbook or CSV: each row with a new status, a note or
-    evidence becomes the history entry set-status would add, all in one write.
+    evidence becomes the history entry set-status would add, moved planned dates what schedule
+    would make, and each new actual of the Indicators sheet what record would add; all in one
+    write.
 
     Rows whose activity changed in the plan since the workbook was made are conflicts: nothing
     is written unless --force. Every bad cell is named (file:Sheet!D7).
@@ -78,31 +80,41 @@ def import_updates(
     if batch.conflicts:
         echo("Skipped (--force):")
         _conflicts(batch.conflicts)
-    if not batch.changes:
+    if not batch.size():
         echo(f"Nothing to import: no row of {name} changes {outcome.name}.")
         return
-    print_table(
-        [Column("Row", right=True), Column("Id"), Column("Status"), Column("Date"), Column("Note")],
-        [
+    if batch.changes:
+        print_table(
+            [Column("Row", right=True), Column("Id"), Column("Date"), Column("Change")],
             [
-                str(c.row),
-                c.request.activity_id,
-                f"{c.from_.value} -> {c.request.status.value}",
-                c.request.on.isoformat(),
-                " ".join((c.request.note or "").split()),
-            ]
-            for c in batch.changes
-        ],
-    )
-    n = len(batch.changes)
+                [
+                    str(c.row),
+                    c.activity_id,
+                    c.request.on.isoformat() if c.request else "",
+                    importing.describe(c),
+                ]
+                for c in batch.changes
+            ],
+        )
+    if batch.actuals:
+        print_table(
+            [Column("Row", right=True), Column("Indicator"), Column("New actual")],
+            [
+                [str(a.row), a.request.indicator_id, importing.actual_words(a)]
+                for a in batch.actuals
+            ],
+        )
+    n = batch.size()
     updates = f"{n} update{'s' * (n != 1)}"
     if dry_run:
         write(outcome.diff())
         echo(f"{updates} to {outcome.name} (dry run: nothing written)")
-        return
-    echo(f"{updates} written to {outcome.name}")
-    if outcome.commit:
-        echo(f"committed {outcome.commit[:12]}")
+    else:
+        echo(f"{updates} written to {outcome.name}")
+        if outcome.commit:
+            echo(f"committed {outcome.commit[:12]}")
+    if outcome.notice:
+        echo_plain(f"Note: {outcome.notice}", err=True)
 
 
 def _read(data: bytes, name: str):

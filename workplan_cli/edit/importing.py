@@ -11,18 +11,21 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from workplan_cli import fileio, yamlio
-from workplan_cli.edit import progress, sheet
+from workplan_cli.edit import indicatorsheet, progress, schedule, sheet, sign
+from workplan_cli.edit import record as recording
 from workplan_cli.edit import status as edit
+from workplan_cli.edit.indicatorsheet import New
 from workplan_cli.edit.rows import Batch, Change, ConflictError, changes, errors_message, header
 from workplan_cli.edit.sheet import Table
 from workplan_cli.errors import WorkplanError
 from workplan_cli.git import gitio
 from workplan_cli.plan import load
-from workplan_cli.plan.model import Activity, HistoryEntry, Plan
+from workplan_cli.plan.model import Activity, HistoryEntry, Indicator, IndicatorRef, Plan
 from workplan_cli.plan.store import Repo, display_path, parse_plan, read_bytes
 from workplan_cli.plan.vocab import Status
 
@@ -30,10 +33,17 @@ __all__ = ["Batch", "Change", "ConflictError", "Outcome", "apply", "record", "ta
 
 
 def apply(
-    data: bytes, name: str, plan: Plan, batch: list[Change], ids=None, parse=load.parse_plan
+    data: bytes,
+    name: str,
+    plan: Plan,
+    batch: list[Change],
+    ids=None,
+    parse=load.parse_plan,
+    news: Sequence[New] = (),
 ) -> bytes:
-    """Returns the plan file with every change made in one splice, checked to hold exactly the
-    intended plan and to validate."""
+    """Returns the plan file with every change made in one splice (statuses and history
+    entries, planned dates, new actuals), checked to hold exactly the intended plan and to
+    validate."""
     locations = {
         activity.id: ("areas", a, "topics", t, "activities", i)
         for a, area in enumerate(plan.areas)
@@ -43,47 +53,83 @@ def apply(
     index = {ref.activity.id: ref.activity for ref in plan.activities()}
     edits: list[yamlio.TextEdit] = []
     changed: dict[str, Activity] = {}
+    text = load.decode(data, name)
     for change in batch:
-        request, activity = change.request, index[change.request.activity_id]
+        activity = index[change.activity_id]
         loc = locations[activity.id]
-        if request.status != activity.status:
-            edits.append(yamlio.SetScalar((*loc, "status"), request.status.value))
-        edits.append(yamlio.AppendItem((*loc, "history"), edit.history_entry(activity, request)))
-        entry = HistoryEntry(
-            date=request.on,
-            from_=activity.status,
-            to=request.status,
-            note=request.note or None,
-            by=request.by or None,
-            evidence=list(request.evidence),
-        )
-        changed[activity.id] = replace(
-            activity, status=request.status, history=[*activity.history, entry]
-        )
+        new = activity
+        if change.dates is not None:
+            dates = schedule.wanted(activity, change.dates)
+            edits += yamlio.under(loc, _date_edits(text, activity, dates))
+            new = replace(new, start=dates["start"], end=dates["end"])
+        request = change.request
+        if request is not None:
+            if request.status != activity.status:
+                edits.append(yamlio.SetScalar((*loc, "status"), request.status.value))
+            entry = edit.history_entry(activity, request)
+            edits.append(yamlio.AppendItem((*loc, "history"), entry))
+            made = HistoryEntry(
+                date=request.on,
+                from_=activity.status,
+                to=request.status,
+                note=request.note or None,
+                by=request.by or None,
+                evidence=list(request.evidence),
+            )
+            new = replace(new, status=request.status, history=[*activity.history, made])
+        changed[activity.id] = new
+    measured: dict[str, Indicator] = {}
+    where = {
+        ref.indicator.id: ("areas", a, "topics", t, "indicators", i)
+        for a, area in enumerate(plan.areas)
+        for t, topic in enumerate(area.topics)
+        for i, ref in enumerate(IndicatorRef(area, topic, x) for x in topic.indicators)
+    }
+    by_id = {ref.indicator.id: ref.indicator for ref in plan.indicators()}
+    for item in news:
+        indicator = by_id[item.request.indicator_id]
+        path = (*where[indicator.id], "actuals")
+        edits.append(yamlio.AppendItem(path, recording.actual_entry(item.actual)))
+        measured[indicator.id] = replace(indicator, actuals=[*indicator.actuals, item.actual])
     bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
     try:
-        text = yamlio.splice(load.decode(data, name), edits=edits)
+        spliced = yamlio.splice(text, edits=edits)
     except yamlio.SpliceError as e:
-        raise WorkplanError(f"{name}: cannot update the activities in place: {e}") from None
-    new = bom + text.encode("utf-8")
+        raise WorkplanError(f"{name}: cannot update the plan in place: {e}") from None
+    new_bytes = bom + spliced.encode("utf-8")
     try:
-        same = parse(new, name, ids) == _intended(plan, changed)
+        same = parse(new_bytes, name, ids) == _intended(plan, changed, measured)
     except WorkplanError:
         same = False
     if not same:
         raise WorkplanError(
-            f"{name}: the import would change more than the statuses and histories of the "
-            "activities; nothing was written (please report this as a bug)"
+            f"{name}: the import would change more than the statuses, histories and planned "
+            "dates of the activities and the actuals of the indicators; nothing was written "
+            "(please report this as a bug)"
         )
-    return new
+    return new_bytes
 
 
-def _intended(plan: Plan, changed: dict[str, Activity]) -> Plan:
+def _date_edits(text: str, activity: Activity, dates: dict) -> list[yamlio.TextEdit]:
+    """Returns `schedule`'s edits of an activity's dates, after the first anchor key the
+    activity's own lines have (tried on its lines alone: cheap)."""
+    for anchor in schedule.ANCHORS:
+        edits = schedule._edits(activity, dates, anchor)
+        if yamlio.splice_item(text, "activities", "id", activity.id, edits=edits) is not None:
+            return edits
+    return schedule._edits(activity, dates, schedule.ANCHORS[-1])
+
+
+def _intended(plan: Plan, changed: dict[str, Activity], measured: dict[str, Indicator]) -> Plan:
     areas = [
         replace(
             area,
             topics=[
-                replace(topic, activities=[changed.get(a.id, a) for a in topic.activities])
+                replace(
+                    topic,
+                    activities=[changed.get(a.id, a) for a in topic.activities],
+                    indicators=[measured.get(i.id, i) for i in topic.indicators],
+                )
                 for topic in area.topics
             ],
         )
@@ -92,20 +138,43 @@ def _intended(plan: Plan, changed: dict[str, Activity]) -> Plan:
     return replace(plan, areas=areas)
 
 
-def commit_message(source: str, batch: list[Change]) -> str:
+def commit_message(source: str, batch: list[Change], news: Sequence[New] = ()) -> str:
     """Returns the commit message: the file imported, then each change on its line."""
-    n = len(batch)
+    n = len(batch) + len(news)
     lines = [f"import {os.path.basename(source)}: {n} update{'s' * (n != 1)}", ""]
     for change in batch:
-        r = change.request
-        note = f": {' '.join(r.note.split())}" if r.note else ""
-        lines.append(f"{r.activity_id}: {change.from_.value} -> {r.status.value}{note}")
+        lines.append(f"{change.activity_id}: {describe(change)}")
+    for item in news:
+        r = item.request
+        lines.append(f"{r.indicator_id}: {actual_words(item)}")
     return "\n".join(lines) + "\n"
+
+
+def describe(change: Change) -> str:
+    """Returns a change in words: 'planned -> completed: Held; end moved from ... to ...'."""
+    parts = []
+    r = change.request
+    if r is not None:
+        note = f": {' '.join(r.note.split())}" if r.note else ""
+        parts.append(f"{change.from_.value} -> {r.status.value}{note}")
+    if change.dates is not None:
+        parts.append(schedule.describe(change.moved))
+    return "; ".join(parts)
+
+
+def actual_words(item: New) -> str:
+    """Returns a new actual in words: '4 for 2024 (2024-11-02)', then its note."""
+    value = item.actual.value
+    shown = " ".join((value if isinstance(value, str) else repr(value)).split())
+    shown = shown if len(shown) <= 50 else shown[:47] + "..."
+    note = f": {' '.join(item.request.note.split())}" if item.request.note else ""
+    return f"{shown} for {item.actual.period} ({item.actual.date.isoformat()}){note}"
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What an import did: the batch, the file's name, its bytes before and after, the commit."""
+    """What an import did: the batch, the file's name, its bytes before and after, the commit,
+    and the amendment notice when it moved planned dates of a signed plan."""
 
     batch: Batch
     name: str
@@ -113,6 +182,7 @@ class Outcome:
     new: bytes
     written: bool
     commit: str | None = None
+    notice: str | None = None
 
     def diff(self) -> str:
         made = edit.Edit("", self.old, self.new, Status.PLANNED, Status.PLANNED)
@@ -159,31 +229,42 @@ def record(
     def checked(data: bytes) -> tuple[Plan, Batch]:
         the_plan = parse_plan(data, name, ids)
         batch, errors = changes(table, the_plan, today, by)
+        more = table.more.get(indicatorsheet.SHEET)
+        if more is not None:
+            news, conflicts, bad = indicatorsheet.new_actuals(more, the_plan, today, by)
+            batch.actuals, errors = news, errors + bad
+            batch.conflicts += conflicts
         if errors:
             raise WorkplanError(errors_message(errors))
         if batch.conflicts and not force:
             raise ConflictError(batch)
         return the_plan, batch
 
+    def made(data: bytes, the_plan: Plan, batch: Batch) -> bytes:
+        return apply(data, name, the_plan, batch.changes, ids, parse_plan, batch.actuals)
+
     def change(data: bytes) -> tuple[bytes, Batch]:
         if commit:
             progress.check_clean(path, name)  # again on every try: the new content is HEAD's
         the_plan, batch = checked(data)
-        return apply(data, name, the_plan, batch.changes, ids, parse_plan), batch
+        return made(data, the_plan, batch), batch
 
     old = read_bytes(path)
     the_plan, batch = checked(old)
-    if dry_run or not batch.changes:
-        new = apply(old, name, the_plan, batch.changes, ids, parse_plan) if batch.changes else old
-        return Outcome(batch, name, old, new, False)
+    moved = any(c.dates is not None for c in batch.changes)
+    notice = sign.amendment_notice(the_plan) if moved else None
+    if dry_run or not batch.size():
+        new = made(old, the_plan, batch) if batch.size() else old
+        return Outcome(batch, name, old, new, False, notice=notice)
     with fileio.locked(path):
         batch, before, written = fileio.rewrite(path, change, read=read_bytes)
         assert before.data is not None  # rewrite reads the file it changes
         if not commit:
-            return Outcome(batch, name, before.data, written.data or b"", True)
+            return Outcome(batch, name, before.data, written.data or b"", True, notice=notice)
+        message = commit_message(table.name, batch.changes, batch.actuals)
         try:
-            sha = gitio.commit_file(path, commit_message(table.name, batch.changes))
+            sha = gitio.commit_file(path, message)
         except gitio.GitError as e:
             undone = progress.undo(path, before, written)
             raise WorkplanError(f"{name} was not committed ({e}); {undone}") from None
-    return Outcome(batch, name, before.data, written.data or b"", True, sha)
+    return Outcome(batch, name, before.data, written.data or b"", True, sha, notice)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from workplan_cli.edit import sheet
+from workplan_cli.edit import schedule, sheet
 from workplan_cli.edit import status as edit
 from workplan_cli.edit.sheet import Cell, Table
 from workplan_cli.errors import WorkplanError
@@ -25,11 +25,20 @@ _FORMULA_QUOTE = re.compile(r"'(?=[=+\-@\t\r\uff1d\uff0b\uff0d\uff20])")  # the 
 
 @dataclass(frozen=True)
 class Change:
-    """One row's update: the request set-status would get, from the row numbered `row`."""
+    """One row's update, from the row numbered `row`: the request set-status would get (None
+    when only the planned dates change) and the one `schedule` would get (None: dates kept)."""
 
     row: int
-    request: edit.Request
+    request: edit.Request | None
     from_: Status
+    dates: schedule.Request | None = None
+    moved: tuple[tuple[str, dt.date | None, dt.date | None], ...] = ()  # (field, old, new)
+
+    @property
+    def activity_id(self) -> str:
+        made = self.request or self.dates
+        assert made is not None  # a change asks for one or the other
+        return made.activity_id
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,11 @@ class Batch:
     changes: list[Change] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     unchanged: int = 0
+    actuals: list[Any] = field(default_factory=list)  # the Indicators sheet's (indicatorsheet.New)
+
+    def size(self) -> int:
+        """Returns how many updates the batch makes (rows of either sheet)."""
+        return len(self.changes) + len(self.actuals)
 
 
 class ConflictError(WorkplanError):
@@ -56,7 +70,7 @@ class ConflictError(WorkplanError):
         n = len(batch.conflicts)
         super().__init__(
             f"{n} row{'s' * (n != 1)} conflict with the plan; nothing was written (--force "
-            f"applies the {len(batch.changes)} other change{'s' * (len(batch.changes) != 1)})"
+            f"applies the {batch.size()} other change{'s' * (batch.size() != 1)})"
         )
 
 
@@ -86,7 +100,7 @@ def header(table: Table) -> dict[str, int]:
     return found
 
 
-class _Cells:
+class Cells:
     """One row's cells by column key, collecting what is wrong with them."""
 
     def __init__(self, table: Table, number: int, row: list[Cell], keys: dict[str, int]):
@@ -165,7 +179,7 @@ def changes(
     for number, row in table.rows[1:]:
         if all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in row):
             continue
-        cells = _Cells(table, number, row, columns)
+        cells = Cells(table, number, row, columns)
         change = _row(cells, index, plan.version, today, by, seen, batch)
         errors += cells.errors
         if change is not None and not cells.errors:
@@ -206,13 +220,20 @@ def _row(cells, index, version, today, by, seen, batch) -> Change | None:
     activity = index.get(ident)
     if status is None or exported is None or cells.errors:
         return None
+    moved = _moved(cells, activity, exported)
+    if cells.errors:
+        return None
     if status == exported.status and not note and not evidence:
         if on is not None or who is not None:
             key = "update_date" if on is not None else "update_by"
             cells.bad(key, "an update without a new status, a note or evidence")
-        else:
+            return None
+        if not moved:
             batch.unchanged += 1  # the partner left the row as it was exported
-        return None
+            return None
+        entry = False
+    else:
+        entry = True
     if activity is None:
         batch.conflicts.append(Conflict(number, ident, f"no activity {ident} in plan {version}"))
         return None
@@ -223,6 +244,9 @@ def _row(cells, index, version, today, by, seen, batch) -> Change | None:
     if exported.digest != sheet.activity_digest(activity):
         batch.conflicts.append(Conflict(number, ident, _changed(activity)))
         return None
+    dates = _dates(cells, activity, moved)
+    if not entry:
+        return None if cells.errors else Change(number, None, activity.status, dates, moved)
     on = on or today
     latest = today_anywhere()  # as set-status: the latest date anywhere on Earth
     if on > latest:
@@ -243,7 +267,41 @@ def _row(cells, index, version, today, by, seen, batch) -> Change | None:
     if cells.errors:
         return None
     request = edit.Request(ident, status, on, note, who or by, evidence, force=True)
-    return Change(number, request, activity.status)
+    return Change(number, request, activity.status, dates, moved)
+
+
+def _moved(cells: Cells, activity: Activity | None, exported: sheet.Check):
+    """Returns the planned dates the partner changed: (field, as exported, as in the row)."""
+    if exported.dates is not None:
+        before = dict(zip(schedule.FIELDS, exported.dates, strict=True))
+    elif activity is not None:  # a check without dates: compare with the plan
+        before = {name: getattr(activity, name) for name in schedule.FIELDS}
+    else:
+        return ()
+    out = []
+    for name in schedule.FIELDS:
+        if name not in cells.header:
+            continue  # a CSV without the column keeps the dates
+        new = cells.date(name)
+        if new != before[name]:
+            out.append((name, before[name], new))
+    return tuple(out)
+
+
+def _dates(cells: Cells, activity: Activity, moved) -> schedule.Request | None:
+    """Returns the request `schedule` would get for the moved dates, checked by its own rules
+    (an end before the start is named at the cell)."""
+    if not moved:
+        return None
+    given = {name: new for name, _, new in moved if new is not None}
+    clear = tuple(name for name, _, new in moved if new is None)
+    request = schedule.Request(activity.id, given.get("start"), given.get("end"), clear)
+    try:
+        schedule.wanted(activity, request)
+    except WorkplanError as e:
+        cells.bad(moved[-1][0], str(e))
+        return None
+    return request
 
 
 def _changed(activity: Activity) -> str:

@@ -31,6 +31,34 @@ LIST_SEPARATOR = "; "  # between ids in one cell (as in the CSV export)
 CHECK_LABEL = "Check"  # the hidden column: plan version, activity digest and status at export
 UPDATE_PREFIX = "Update: "  # the columns of the history entry a partner adds
 
+# The workbook's last sheet: how to fill it in (output/xlsx.py writes it).
+HOW_TO = [
+    "How to fill in this workbook",
+    "",
+    "Only the yellow columns can be changed; the others are locked (Review > Unprotect Sheet "
+    "lifts the lock, but changes there are not read back).",
+    "Activities sheet:",
+    "Status: pick the activity's new status from the list (planned, in-progress, completed, "
+    "postponed, cancelled).",
+    "Start, End: the planned dates, as dates (e.g. 2024-10-12); empty a cell to remove the date. "
+    "They are agreed content: moving them in a signed plan is an amendment both parties approve.",
+    "Update: Date: the day it happened, as a date (e.g. 2024-10-12); empty means the day the "
+    "update is imported.",
+    "Update: Note: what happened, in a sentence or two.",
+    "Update: By: who reports it (empty: the person who imports the workbook).",
+    "Update: Evidence: outputs or documents that show it, one a line (links or references).",
+    "A row with a new status, a note or evidence becomes one dated entry of the activity's "
+    "history; rows left as they were change nothing.",
+    "Indicators sheet (when the plan has indicators): to record a value measured, fill in "
+    "New actual: Value (a number, or a narrative for a qualitative indicator), Period (from "
+    "the list), Date (empty: the day of the import), and Note, By, Evidence if you like.",
+    "Do not add, remove or reorder rows' ids, and keep the hidden Check columns: they tell "
+    "workplan which state of the plan each row was made from.",
+    "Send the workbook back as it is (.xlsx). Saved as CSV, only the Activities sheet comes "
+    "back (in UTF-8); new actuals need the workbook.",
+    "The coordinator runs: workplan import THIS-FILE.xlsx --dry-run, then without --dry-run.",
+]
+
 # Bounds of what is read (a workbook is a zip of XML; both are checked before it is opened).
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_MEMBERS = 500
@@ -74,6 +102,9 @@ def _last(f: fields.Field, key: str) -> Callable[[ActivityRef], Any]:
     return get
 
 
+PLANNED_DATES = ("start", "end")  # editable: the import makes the edits `schedule` makes
+COLOUR = "colour"  # the activity's colour (plan/schedule.py) on the export's day; not read back
+
 # The hook for a computed column (schedule, issue 16b: the activity's red/amber/green colour):
 # (key, label, function of the activity). It goes after the row's fields.
 EXTRA_COLUMNS: list[tuple[str, str, Callable[[ActivityRef], str | None]]] = []
@@ -92,8 +123,10 @@ def columns(model: type = Activity) -> tuple[Column, ...]:
         Column("title", by_kind[TITLE].label, TITLE, _width(TITLE), value=_of(by_kind[TITLE])),
     ]
     for f in fields.row(model):
-        editable = f.spec.progress and f.kind == STATUS
+        # the status (progress) and the planned dates (agreed content: an amendment once signed)
+        editable = (f.spec.progress and f.kind == STATUS) or f.key in PLANNED_DATES
         out.append(Column(f.key, f.label, f.kind, _width(f.kind), editable, _of(f)))
+    out.append(Column(COLOUR, "Colour", COLOUR, 9, value=None))  # filled by the writer
     out += [Column(key, label, "text", 10, value=get) for key, label, get in EXTRA_COLUMNS]
     rest = [f for f in fields.compared(model) if f.kind != TITLE and not f.spec.row]
     for f in sorted(rest, key=lambda f: not f.spec.last):
@@ -130,9 +163,11 @@ def activity_digest(activity: Activity) -> str:
 
 
 def check_value(version: str, activity: Activity) -> str:
-    """Returns the check cell of an activity's row: `VERSION:DIGEST:STATUS` as exported (the
-    status tells a status the partner changed from one changed in the plan meanwhile)."""
-    return f"{version}:{activity_digest(activity)}:{activity.status.value}"
+    """Returns the check cell of an activity's row: `VERSION:DIGEST:STATUS:START:END` as
+    exported (the status and planned dates tell a value the partner changed from one changed in
+    the plan meanwhile; a date the activity lacks is empty)."""
+    dates = ":".join(d.isoformat() if d else "" for d in (activity.start, activity.end))
+    return f"{version}:{activity_digest(activity)}:{activity.status.value}:{dates}"
 
 
 @dataclass(frozen=True)
@@ -140,14 +175,27 @@ class Check:
     version: str
     digest: str
     status: Status
+    dates: tuple[dt.date | None, dt.date | None] | None = None  # None: a check without them
+
+
+_CHECK = re.compile(
+    r"([0-9]{4}(?:-[a-z0-9]+)*):([0-9a-f]{16}):([a-z-]+)"
+    r"(?::([0-9]{4}-[0-9]{2}-[0-9]{2})?:([0-9]{4}-[0-9]{2}-[0-9]{2})?)?"
+)
 
 
 def parse_check(text: str) -> Check | None:
     """Returns what a check cell says, or None when it is not one."""
-    match = re.fullmatch(r"([0-9]{4}(?:-[a-z0-9]+)*):([0-9a-f]{16}):([a-z-]+)", text.strip())
+    match = _CHECK.fullmatch(text.strip())
     if not match or match[3] not in STATUSES:
         return None
-    return Check(match[1], match[2], Status(match[3]))
+    dates = None
+    if match[0].count(":") == 4:
+        try:
+            dates = tuple(dt.date.fromisoformat(d) if d else None for d in (match[4], match[5]))
+        except ValueError:
+            return None
+    return Check(match[1], match[2], Status(match[3]), dates)  # type: ignore[arg-type]
 
 
 def file_digest(data: bytes) -> str:
@@ -186,6 +234,7 @@ class Table:
     sheet: str | None  # None for a CSV file
     rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)  # the workbook's provenance
+    more: dict[str, Table] = field(default_factory=dict)  # other sheets read back (Indicators)
 
     def where(self, row: int, column: int) -> str:
         """Returns a cell's address for messages: `plan.xlsx:Activities!D7`."""

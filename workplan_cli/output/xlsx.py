@@ -24,12 +24,19 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
 from workplan_cli import __version__
-from workplan_cli.edit import sheet
+from workplan_cli.edit import indicatorsheet, sheet
 from workplan_cli.edit.sheet import Cell, Table
 from workplan_cli.errors import WorkplanError
 from workplan_cli.output.plaintext import without_controls
-from workplan_cli.plan import fields, query
-from workplan_cli.plan.model import Activity, ActivityRef, Plan, Stakeholder, StakeholderFile
+from workplan_cli.plan import fields, query, schedule
+from workplan_cli.plan.model import (
+    Activity,
+    ActivityRef,
+    IndicatorRef,
+    Plan,
+    Stakeholder,
+    StakeholderFile,
+)
 from workplan_cli.plan.query import Filters
 from workplan_cli.plan.spec import DATE, IDS, LIST, STATUS
 from workplan_cli.plan.vocab import STATUSES
@@ -58,22 +65,30 @@ def xlsx_export(
     refs: list[ActivityRef],
     filters: Filters,
     source: sheet.Provenance,
+    as_of: dt.date | None = None,
 ) -> bytes:
-    """Returns the workbook: Summary, Activities (the sheet read back), Stakeholders, How to."""
+    """Returns the workbook: Summary, Activities and Indicators (when the plan has them: the
+    sheets read back), Stakeholders, How to. Colours are judged on `as_of` (the export's day;
+    default: the plan's last revision, as the workbook's dates)."""
     book = Workbook()
     stamp = _stamp(plan)
+    as_of = as_of or stamp.date()
     book.properties.creator = "workplan"
     book.properties.title = without_controls(plan.plan.title)
     book.properties.created = book.properties.modified = stamp
     meta = {**source.as_meta(), "filters": json.dumps(filters.as_dict(), sort_keys=True)}
     meta["workplan"] = __version__
+    meta["as_of"] = as_of.isoformat()
     for key, value in meta.items():
         book.custom_doc_props.append(StringProperty(name=META_PREFIX + key, value=value))
     summary = book.active
     assert summary is not None  # a new workbook has its one sheet
     summary.title = "Summary"
-    _summary(summary, plan, filters, source, stamp.date())
-    _activities(book.create_sheet(sheet.SHEET), plan, refs)
+    _summary(summary, plan, filters, source, stamp.date(), as_of)
+    _activities(book.create_sheet(sheet.SHEET), plan, refs, as_of)
+    kept = [r for r in plan.indicators() if query.keeps_indicator(filters, r)]
+    if kept:
+        _indicators(book.create_sheet(indicatorsheet.SHEET), plan, kept, as_of)
     for title, make in EXTRA_SHEETS:
         labels, rows = make(plan, refs)
         if rows:
@@ -144,54 +159,88 @@ def _header(ws: Any, labels: list[str], editable: list[bool] | None = None) -> N
     ws.freeze_panes = "A2"
 
 
-def _activities(ws: Any, plan: Plan, refs: list[ActivityRef]) -> None:
+def _activities(ws: Any, plan: Plan, refs: list[ActivityRef], as_of: dt.date) -> None:
     cols = sheet.columns(type(refs[0].activity) if refs else Activity)
-    _header(ws, [c.label for c in cols], [c.editable for c in cols])
-    ws.freeze_panes = "B2"  # the header and the id stay in view
-    unlocked = Protection(locked=False)
-    for r, ref in enumerate(refs, start=2):
+    amber = schedule.amber_days(plan)
+    rows = []
+    for ref in refs:
         values = sheet.row_values(ref, cols)
+        for i, column in enumerate(cols):
+            if column.key == "check":
+                values[i] = sheet.check_value(plan.version, ref.activity)
+            elif column.key == sheet.COLOUR:
+                values[i] = schedule.colour(ref.activity, as_of, amber)[0]
+        rows.append(values)
+    _input_sheet(ws, cols, rows, {"status": list(STATUSES)})
+    ws.freeze_panes = "B2"  # the header and the id stay in view
+
+
+def _indicators(ws: Any, plan: Plan, refs: list[IndicatorRef], as_of: dt.date) -> None:
+    cols = indicatorsheet.columns(plan)
+    periods = indicatorsheet.periods(plan)
+    _input_sheet(ws, cols, indicatorsheet.rows(plan, refs, as_of), {indicatorsheet.PERIOD: periods})
+    ws.freeze_panes = "B2"
+
+
+COLOUR_FILLS = {
+    c: PatternFill("solid", fgColor=rgb)
+    for c, rgb in (("red", "F4B6B6"), ("amber", "FFD8A8"), ("green", "C6EFCE"), ("grey", "E7E6E6"))
+}
+DATE_PROMPTS = {
+    "start": "The planned start (a change of a signed plan is an amendment)",
+    "end": "The planned end (a change of a signed plan is an amendment)",
+}
+
+
+def _input_sheet(
+    ws: Any, cols: tuple[sheet.Column, ...], rows: list[list], lists: dict[str, list[str]]
+) -> None:
+    """Writes a sheet that is read back: the header, the rows (input columns unlocked and
+    yellow, the check hidden, colours as words on their fill), drop-down lists (`lists`: column
+    key -> choices), date rules, the auto-filter and the lock."""
+    _header(ws, [c.label for c in cols], [c.editable for c in cols])
+    unlocked = Protection(locked=False)
+    for r, values in enumerate(rows, start=2):
         for i, (column, value) in enumerate(zip(cols, values, strict=True), start=1):
             cell = ws.cell(row=r, column=i)
-            if column.key == "check":
-                _text(cell, sheet.check_value(plan.version, ref.activity))
-            else:
-                _put(cell, value, column.kind)
+            _put(cell, value, column.kind)
             if column.kind == DATE:
                 cell.number_format = DATE_FORMAT
             cell.alignment = WRAP if column.kind in (LIST, "prose", "title", "text") else TOP
             if column.editable:
                 cell.protection = unlocked
                 cell.fill = EDITABLE_FILL
-    last_row = max(len(refs) + 1, 2)
+            elif column.key == sheet.COLOUR and value in COLOUR_FILLS:
+                cell.fill = COLOUR_FILLS[value]
+    last_row = max(len(rows) + 1, 2)
     for i, column in enumerate(cols, start=1):
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = column.width
         if column.key == "check":
             ws.column_dimensions[letter].hidden = True
-        if column.kind == STATUS and column.editable:
-            _status_list(ws, f"{letter}2:{letter}{last_row}")
+        if column.key in lists and column.editable and lists[column.key]:
+            _list_rule(ws, f"{letter}2:{letter}{last_row}", column.label, lists[column.key])
         if column.kind == DATE and column.editable:
-            _date_rule(ws, f"{letter}2:{letter}{last_row}")
+            _date_rule(ws, f"{letter}2:{letter}{last_row}", DATE_PROMPTS.get(column.key))
     ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{last_row}"
     _protect(ws)
 
 
-def _status_list(ws: Any, cells: str) -> None:
-    rule = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=False)
-    rule.error = "Choose one of: " + ", ".join(STATUSES)
-    rule.errorTitle = "Not a status"
-    rule.prompt = "Pick the activity's status from the list"
-    rule.promptTitle = "Status"
+def _list_rule(ws: Any, cells: str, label: str, choices: list[str]) -> None:
+    rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
+    rule.error = "Choose one of: " + ", ".join(choices)
+    rule.errorTitle = "Not one of the choices"
+    rule.prompt = "Pick one from the list"
+    rule.promptTitle = label
     ws.add_data_validation(rule)
     rule.add(cells)
 
 
-def _date_rule(ws: Any, cells: str) -> None:
+def _date_rule(ws: Any, cells: str, prompt: str | None = None) -> None:
     rule = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
     rule.error = "Type a date, e.g. 2024-10-12"
     rule.errorTitle = "Not a date"
-    rule.prompt = "The day it happened (empty: the day of the import)"
+    rule.prompt = prompt or "The day it happened (empty: the day of the import)"
     rule.promptTitle = "Date"
     ws.add_data_validation(rule)
     rule.add(cells)
@@ -207,7 +256,9 @@ def _protect(ws: Any) -> None:
     ws.protection.formatRows = False
 
 
-def _summary(ws: Any, plan: Plan, filters: Filters, source: sheet.Provenance, day) -> None:
+def _summary(
+    ws: Any, plan: Plan, filters: Filters, source: sheet.Provenance, day, as_of: dt.date
+) -> None:
     meta = plan.plan
     lines: list[tuple[str, Any]] = [
         ("Plan", meta.title),
@@ -215,6 +266,7 @@ def _summary(ws: Any, plan: Plan, filters: Filters, source: sheet.Provenance, da
         ("Version", meta.version),
         ("Status", meta.status.value),
         ("Data as of", day),
+        ("Colours as of", as_of),
         ("Made from", source.file),
         ("Content digest", source.digest),
         ("Filters", json.dumps(filters.as_dict(), sort_keys=True)),
@@ -272,29 +324,8 @@ def _stakeholders(ws: Any, people: StakeholderFile) -> None:
     _protect(ws)
 
 
-HOW_TO = [
-    "How to fill in this workbook",
-    "",
-    "Only the yellow columns of the Activities sheet can be changed; the others are locked "
-    "(Review > Unprotect Sheet lifts the lock, but changes there are not read back).",
-    "Status: pick the activity's new status from the list (planned, in-progress, completed, "
-    "postponed, cancelled).",
-    "Update: Date: the day it happened, as a date (e.g. 2024-10-12); empty means the day the "
-    "update is imported.",
-    "Update: Note: what happened, in a sentence or two.",
-    "Update: By: who reports it (empty: the person who imports the workbook).",
-    "Update: Evidence: outputs or documents that show it, one a line (links or references).",
-    "A row with a new status, a note or evidence becomes one dated entry of the activity's "
-    "history; rows left as they were change nothing.",
-    "Do not add, remove or reorder rows' ids, and keep the hidden Check column: it tells "
-    "workplan which state of the plan each row was made from.",
-    "Send the workbook back as it is (.xlsx), or save the Activities sheet as CSV in UTF-8.",
-    "The coordinator runs: workplan import THIS-FILE.xlsx --dry-run, then without --dry-run.",
-]
-
-
 def _how_to(ws: Any) -> None:
-    for r, line in enumerate(HOW_TO, start=1):
+    for r, line in enumerate(sheet.HOW_TO, start=1):
         cell = ws.cell(row=r, column=1)
         _text(cell, line)
         cell.alignment = WRAP
@@ -337,16 +368,23 @@ def _rows(book: Any, name: str) -> Table:
         for p in book.custom_doc_props
         if p.name.startswith(META_PREFIX) and p.value is not None
     }
-    table = Table(name, sheet.SHEET, meta=meta)
-    ws = book[sheet.SHEET]
-    # Only the header's columns are read (the import finds its columns by their headers).
+    table = _sheet(book, Table(name, sheet.SHEET, meta=meta))
+    if indicatorsheet.SHEET in book.sheetnames:
+        table.more[indicatorsheet.SHEET] = _sheet(book, Table(name, indicatorsheet.SHEET))
+    return table
+
+
+def _sheet(book: Any, table: Table) -> Table:
+    """Returns `table` with its sheet's rows, bounded; only the header's columns are read (the
+    import finds its columns by their headers)."""
+    ws = book[table.sheet]
     head = next(ws.iter_rows(max_row=1, max_col=sheet.MAX_COLUMNS), ())
     width = max((i + 1 for i, c in enumerate(head) if c.value is not None), default=1)
     for number, cells in enumerate(
         ws.iter_rows(max_row=sheet.MAX_ROWS + 1, max_col=width), start=1
     ):
         if number > sheet.MAX_ROWS:
-            raise WorkplanError(f"{name}: more than {sheet.MAX_ROWS:,} rows in {sheet.SHEET}")
+            raise WorkplanError(f"{table.name}: more than {sheet.MAX_ROWS:,} rows in {table.sheet}")
         row = [_cell(c) for c in cells]
         while row and row[-1].value is None:
             row.pop()
