@@ -33,12 +33,6 @@ def test_columns_follow_the_field_declarations():
     assert keys[-1] == "check"
 
 
-def test_an_added_computed_column_takes_its_place(monkeypatch):
-    monkeypatch.setattr(sheet, "EXTRA_COLUMNS", [("colour", "Colour", lambda ref: "green")])
-    keys = [c.key for c in sheet.columns()]
-    assert keys.index("colour") == keys.index("end") + 1
-
-
 def test_column_letters():
     assert [sheet.column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == [
         "A",

@@ -199,20 +199,6 @@ def test_libreoffice_opens_the_workbook_with_its_values(cli, dated, tmp_path):
             assert cell == str(shown)
 
 
-def test_a_sheet_added_through_the_hook_follows_activities(cli, dated, monkeypatch):
-    from workplan_cli.output import xlsx
-
-    def indicators(plan, refs):
-        return ["Id", "Baseline", "Due"], [["1.3.2-a", 3, dt.date(2024, 12, 31)]]
-
-    monkeypatch.setattr(xlsx, "EXTRA_SHEETS", [("Indicators", indicators)])
-    book = openpyxl.load_workbook(export(cli, dated))
-    assert book.sheetnames[:3] == ["Summary", "Activities", "Indicators"]
-    rows = list(book["Indicators"].iter_rows(values_only=True))
-    assert rows == [("Id", "Baseline", "Due"), ("1.3.2-a", 3, dt.datetime(2024, 12, 31))]
-    assert book["Indicators"].protection.sheet
-
-
 def test_a_text_longer_than_a_cell_holds_is_cut_and_says_so(cli, repo):
     path = repo / "data" / "workplan-2024.yaml"
     text = path.read_text(encoding="utf-8")

@@ -105,10 +105,6 @@ def _last(f: fields.Field, key: str) -> Callable[[ActivityRef], Any]:
 PLANNED_DATES = ("start", "end")  # editable: the import makes the edits `schedule` makes
 COLOUR = "colour"  # the activity's colour (plan/schedule.py) on the export's day; not read back
 
-# The hook for a computed column (schedule, issue 16b: the activity's red/amber/green colour):
-# (key, label, function of the activity). It goes after the row's fields.
-EXTRA_COLUMNS: list[tuple[str, str, Callable[[ActivityRef], str | None]]] = []
-
 
 def columns(model: type = Activity) -> tuple[Column, ...]:
     """Returns the Activities sheet's columns, from the field declarations of `model`: the id,
@@ -127,7 +123,6 @@ def columns(model: type = Activity) -> tuple[Column, ...]:
         editable = (f.spec.progress and f.kind == STATUS) or f.key in PLANNED_DATES
         out.append(Column(f.key, f.label, f.kind, _width(f.kind), editable, _of(f)))
     out.append(Column(COLOUR, "Colour", COLOUR, 9, value=None))  # filled by the writer
-    out += [Column(key, label, "text", 10, value=get) for key, label, get in EXTRA_COLUMNS]
     rest = [f for f in fields.compared(model) if f.kind != TITLE and not f.spec.row]
     for f in sorted(rest, key=lambda f: not f.spec.last):
         if f.spec.last:

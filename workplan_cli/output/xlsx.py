@@ -13,7 +13,6 @@ import datetime as dt
 import io
 import json
 import zipfile
-from collections.abc import Callable
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
@@ -52,13 +51,6 @@ DATE_FORMAT = "yyyy-mm-dd"
 EARLIEST = dt.datetime(1980, 1, 1)  # a zip cannot record an earlier time
 
 
-# The hook for more sheets (results, issue 16a: the plan's indicators, when it has them): (sheet
-# name, function of the plan and the kept activities giving its header and rows of plain values:
-# text, numbers, dates), written after Activities as a locked table. No sheet when it gives no rows.
-EXTRA_SHEETS: list[tuple[str, Callable[[Plan, list[ActivityRef]], tuple[list[str], list[list]]]]]
-EXTRA_SHEETS = []
-
-
 def xlsx_export(
     plan: Plan,
     people: StakeholderFile,
@@ -89,10 +81,6 @@ def xlsx_export(
     kept = [r for r in plan.indicators() if query.keeps_indicator(filters, r)]
     if kept:
         _indicators(book.create_sheet(indicatorsheet.SHEET), plan, kept, as_of)
-    for title, make in EXTRA_SHEETS:
-        labels, rows = make(plan, refs)
-        if rows:
-            _table(book.create_sheet(title), labels, rows)
     _stakeholders(book.create_sheet("Stakeholders"), people)
     _how_to(book.create_sheet("How to fill in"))
     book.active = 1  # opens on the Activities sheet
@@ -298,17 +286,6 @@ def _summary(
             progress.number_format = "0%"
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 60
-    _protect(ws)
-
-
-def _table(ws: Any, labels: list[str], rows: list[list]) -> None:
-    _header(ws, labels)
-    for r, values in enumerate(rows, start=2):
-        for i, value in enumerate(values, start=1):
-            _put(ws.cell(row=r, column=i), value, DATE if isinstance(value, dt.date) else "text")
-    for i in range(1, len(labels) + 1):
-        ws.column_dimensions[get_column_letter(i)].width = 20
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(labels))}{len(rows) + 1}"
     _protect(ws)
 
 
