@@ -211,6 +211,7 @@ def test_a_user_template_can_extend_the_default(tmp_path):
         "area_colours": None,
         "overdue": None,
         "indicators": None,
+        "indicator_summary": None,
     }
     out = report.render(choice, context, "markdown")
     assert out.startswith("# T\n") and "\nX" in out and "No activity matches" in out

@@ -93,7 +93,7 @@ def build_context(
     shown = _Shown(tr, people)
     areas, total, named = _areas(plan, filters, shown)
     day = as_of or today or dt.date.today()
-    found = reportresults.first_page(plan, filters, day, tr)
+    found = reportresults.first_page(plan, filters, day, tr, shown.name)
     _add_results(areas, plan, found, day, tr)
     return {
         "lang": tr.code,

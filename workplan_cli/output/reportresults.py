@@ -10,6 +10,7 @@ always named in text too ("Red: 1 overdue"), so that it reads without colour vis
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from workplan_cli.output.i18n import N_
@@ -48,11 +49,18 @@ def has_results(plan: Plan) -> bool:
     return schedule.has_dates(plan) or any(True for _ in plan.indicators())
 
 
-def first_page(plan: Plan, filters: Filters, day: dt.date, tr: i18n.Language) -> dict:
+def first_page(
+    plan: Plan,
+    filters: Filters,
+    day: dt.date,
+    tr: i18n.Language,
+    name: Callable[[str], str] = str,
+) -> dict:
     """Returns the first page's slots for `plan` (its statuses those on `day`, from
     reportdata.plan_as_of): `area_colours`, `overdue`, `indicators` and `indicator_summary`
     (each None when there is nothing to show), and `activity_colours` (id -> {colour, label})
-    for the cards. A plan without dates and indicators gets none of them."""
+    for the cards. A plan without dates and indicators gets none of them. `name` gives a
+    stakeholder's short name (an overdue activity's lead)."""
     empty: dict = {
         "area_colours": None,
         "overdue": None,
@@ -99,7 +107,7 @@ def first_page(plan: Plan, filters: Filters, day: dt.date, tr: i18n.Language) ->
     overdue, _soon = schedule.due(plan, refs, day)
     return {
         "area_colours": area_colours or None,
-        "overdue": [_overdue(d, tr) for d in overdue] or None,
+        "overdue": [_overdue(d, tr, name) for d in overdue] or None,
         "indicators": [_indicator(ref, found, tr) for ref, found in standings] or None,
         "indicator_summary": _indicator_summary([f for _, f in standings], tr),
         "activity_colours": activity_colours,
@@ -156,11 +164,14 @@ def _area_label(colour: str, rollup: schedule.Rollup, own: list[str], tr: i18n.L
     return f"{word}: {'; '.join(parts)}"
 
 
-def _overdue(d: schedule.Due, tr: i18n.Language) -> dict:
+def _overdue(d: schedule.Due, tr: i18n.Language, name: Callable[[str], str]) -> dict:
     a = d.ref.activity
     n = -(d.judgement.days_left or 0)
     late = tr.ngettext("%(num)s day overdue", "%(num)s days overdue", n) % {"num": n}
     text = tr.gettext("due %(date)s, %(late)s") % {"date": tr.date(a.end), "late": late}
+    if a.lead:
+        lead = tr.join(name(i) for i in a.lead)
+        text += tr.gettext("; lead: %(lead)s") % {"lead": lead}
     return {"id": a.id, "title": a.title, "text": text, "end": a.end.isoformat() if a.end else None}
 
 

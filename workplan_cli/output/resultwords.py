@@ -196,15 +196,14 @@ def _entries(what: str, old: list[dict], new: list[dict], words: Words) -> list[
         a, b = o.get("value"), e.get("value")
         if a != b:
             both = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b))
-            message = (
-                (
+            message = N_("%(where)s changed from %(old)s to %(new)s")
+            if both:
+                raised = b > a  # type: ignore[operator]  # numbers: both checked
+                message = (
                     N_("%(where)s raised from %(old)s to %(new)s")
-                    if b > a
+                    if raised
                     else N_("%(where)s lowered from %(old)s to %(new)s")
-                )  # type: ignore[operator]  # numbers: both checked
-                if both
-                else N_("%(where)s changed from %(old)s to %(new)s")
-            )
+                )
             out.append(
                 ("~", _say(words, message, where=where, old=value(a, words), new=value(b, words)))
             )
