@@ -111,7 +111,7 @@ def build_context(
         # The schedule and results (output/reportresults.py; None for a plan without dates
         # and indicators): a colour per area ("red", "amber", "green", "grey") with its word,
         # the overdue activities, and the indicators on and off track.
-        "timeline": reportparts.timeline(areas, shown.tr),
+        "timeline": reportparts.timeline(areas, shown.tr, day),
         "area_colours": found["area_colours"],
         "overdue": found["overdue"],
         "indicators": found["indicators"],
