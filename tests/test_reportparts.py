@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -60,6 +61,10 @@ def test_a_timeline_of_the_dated_activities():
     assert (first["x"], first["w"]) == (0.0, 1.0)
     assert second["w"] == 0 and 0.49 < second["x"] < 0.5
     assert [t["label"] for t in found["ticks"]] == ["Jan 2025", "Apr 2025", "Jul 2025", "Oct 2025"]
+    assert found["today"] is None  # no day given
+    marked = timeline(areas, i18n.language("en"), dt.date(2025, 7, 1))["today"]
+    assert marked["label"] == "1 July 2025" and 0.49 < marked["x"] < 0.5
+    assert timeline(areas, i18n.language("en"), dt.date(2027, 1, 1))["today"] is None  # off axis
     many = [
         {
             "topics": [
@@ -71,6 +76,7 @@ def test_a_timeline_of_the_dated_activities():
         "count": TIMELINE_MAX + 1,
         "rows": [],
         "ticks": [],
+        "today": None,
     }
 
 

@@ -13,10 +13,11 @@ import typing
 from typing import Any
 
 from workplan_cli.diff.plans import ADDED, CHANGED, MOVED, REMOVED, FieldChange, PlanDiff
+from workplan_cli.output import resultwords
 from workplan_cli.output.i18n import N_, Language
 from workplan_cli.plan import fields
 from workplan_cli.plan.model import Activity, Area, PlanMeta, Stakeholder, Topic
-from workplan_cli.plan.spec import DATE, ENTRIES, ENUM, IDS, LIST, PROSE, REF, STATUS
+from workplan_cli.plan.spec import BLOCK, DATE, ENTRIES, ENUM, IDS, LIST, PROSE, REF, STATUS
 
 LEVELS = {"area": Area, "topic": Topic, "activity": Activity}
 # The kinds of entry, as the summary names them (gettext messages, extracted from here).
@@ -58,7 +59,7 @@ def sentences(diff: PlanDiff, tr: Language, people: dict[str, Stakeholder]) -> l
     word diff of a reworded text ([{op, text}], op '=', '-' or '+'), else None."""
     say = _Sayer(tr, people)
     groups: list[dict] = []
-    meta = [say.field(PlanMeta, c, None) for c in diff.metadata]
+    meta = [item for c in diff.metadata for item in say.metadata(c)]
     if meta:
         groups.append({"heading": tr.gettext("The plan"), "items": meta})
     by_area: dict[str, list[dict]] = {}
@@ -67,6 +68,8 @@ def sentences(diff: PlanDiff, tr: Language, people: dict[str, Stakeholder]) -> l
             by_area.setdefault(e.area or e.id, []).extend(say.entry(level, e))
     for e in diff.activities:
         by_area.setdefault(e.area or "", []).extend(say.entry("activity", e))
+    for e in diff.indicators:
+        by_area.setdefault(e.area or "", []).extend(say.indicator(e))
     for area, items in sorted(by_area.items(), key=lambda pair: _natural(pair[0])):
         title = diff.titles.get(area)
         heading = f"{area} {title}" if title else tr.gettext("Area %(id)s") % {"id": area}
@@ -145,6 +148,141 @@ class _Sayer:
                 out.append(self.item(N_("An objective of %(id)s reworded:"), o.words, id=e.id))
         return out
 
+    def indicator(self, e) -> list[dict]:
+        """Returns an indicator's change: added or removed as an entry, then what changed of
+        it (or what an added one holds) in resultwords' words, one sentence each."""
+        kind = self.tr.gettext(N_("Indicator"))
+        title = self.quoted(e.title)
+        if e.change == REMOVED:
+            return [
+                self.item(N_("%(kind)s %(id)s %(title)s removed."), kind=kind, id=e.id, title=title)
+            ]
+        if e.change == ADDED:
+            lines = [
+                text
+                for c in e.fields
+                if c.field in _INDICATOR_HOLDS
+                for _, text in resultwords.added_lines([c], self.tr)
+            ]
+            said = self.tr.gettext(N_("New: %(kind)s %(id)s %(title)s.")) % {
+                "kind": kind,
+                "id": e.id,
+                "title": title,
+            }
+            if lines:
+                said = f"{said[:-1]}; {'; '.join(lines)}".rstrip(".") + "."
+            return [{"text": said, "words": None}]
+        out = []
+        if e.change == MOVED:
+            out.append(
+                self.item(
+                    N_("%(kind)s %(old)s %(title)s is now %(id)s."),
+                    kind=kind,
+                    old=e.old_id,
+                    id=e.id,
+                    title=title,
+                )
+            )
+        for _, text in resultwords.entry_lines(e.change, e.fields, self.tr):
+            said = self.tr.gettext(N_("%(kind)s %(id)s: %(change)s.")) % {
+                "kind": kind,
+                "id": e.id,
+                "change": text,
+            }
+            out.append({"text": said, "words": None})
+        return out
+
+    def metadata(self, change: FieldChange) -> list[dict]:
+        """Returns the sentences for one changed field of the plan's details: signing and
+        approvals as events, a block set or removed as its fields, no digest's value."""
+        head, _, rest = change.field.partition(".")
+        if head in _EVENTS:
+            return _EVENTS[head](self, change)
+        f, _labels, _first = _declared(PlanMeta, head)
+        if f is not None and f.kind == BLOCK and not rest:
+            old = change.old if isinstance(change.old, dict) else {}
+            new = change.new if isinstance(change.new, dict) else {}
+            inner = [
+                FieldChange(f"{head}.{k}", old.get(k), new.get(k))
+                for k in [*new, *(k for k in old if k not in new)]
+                if old.get(k) != new.get(k) and (old.get(k), new.get(k)) != (None, [])
+            ]
+            return [item for c in inner for item in self.metadata(c)]
+        message = _BLOCK_FIELDS.get(change.field)
+        if message is not None:
+            was, now, changed = message
+            values = {
+                "old": self.value(LIST, change.old),
+                "new": self.value(LIST, change.new),
+            }
+            if change.old is None:
+                return [self.item(now, **values)]
+            if change.new is None:
+                return [self.item(was, **values)]
+            return [self.item(changed, **values)]
+        if rest.endswith("digest") or head.endswith("digest"):
+            return [self.item(N_("%(what)s changed."), what=self._what(PlanMeta, change.field))]
+        return [self.field(PlanMeta, change, None)]
+
+    def signed(self, change: FieldChange) -> list[dict]:
+        """Signing as an event: 'Signed on 13 February 2024 by MICDE and BMDV.'"""
+        old = change.old if isinstance(change.old, dict) else None
+        new = change.new if isinstance(change.new, dict) else None
+        if "." in change.field:  # one detail of a signing that both sides have
+            key = change.field.partition(".")[2]
+            if key == "digest":
+                return [self.item(N_("The signed text was signed again (its digest changed)."))]
+            return [self.field(PlanMeta, change, None)]
+        out = []
+        if old is not None:
+            out.append(
+                self.item(
+                    N_("No longer signed (was signed on %(date)s by %(parties)s)."),
+                    **self._signing(old),
+                )
+            )
+        if new is not None:
+            out.append(self.item(N_("Signed on %(date)s by %(parties)s."), **self._signing(new)))
+        return out
+
+    def _signing(self, entry: dict) -> dict:
+        parties = [p for p in entry.get("by") or []]
+        return {
+            "date": self.tr.date(entry.get("date")),
+            "parties": self.value(IDS, parties) if parties else self.tr.gettext(N_("the parties")),
+        }
+
+    def approvals(self, change: FieldChange) -> list[dict]:
+        """Approvals as events: 'Approved by MICDE on 20 November 2024 (who).'; withdrawn ones
+        ('Approval by MICDE of 20 November 2024 withdrawn.'). Digests are never shown."""
+        old = change.old if isinstance(change.old, list) else []
+        new = change.new if isinstance(change.new, list) else []
+        out = []
+        for a in old:
+            if a not in new:
+                out.append(
+                    self.item(
+                        N_("Approval by %(party)s of %(date)s withdrawn."),
+                        party=self.value(REF, a.get("party")),
+                        date=self.tr.date(a.get("date")),
+                    )
+                )
+        for a in new:
+            if a not in old:
+                out.append(
+                    self.item(
+                        N_("Approved by %(party)s on %(date)s (%(by)s)."),
+                        party=self.value(REF, a.get("party")),
+                        date=self.tr.date(a.get("date")),
+                        by=" ".join(str(a.get("by") or "").split()),
+                    )
+                )
+        return out
+
+    def _what(self, cls: type, key: str) -> str:
+        _f, labels, _first = _declared(cls, key)
+        return ": ".join(self.tr.gettext(label) for label in labels)
+
     def field(self, cls: type, change: FieldChange, owner: str | None) -> dict:
         """Returns the sentence for one changed field of `owner` (an id or a name; None: the
         plan itself), from the field's label and kind."""
@@ -207,6 +345,28 @@ class _Sayer:
         if kind == DATE or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value)):
             return tr.date(value)
         return str(value)
+
+
+# Events of the agreement, said as such (signing, approvals); the fields of the monitoring block
+# whose label alone does not make a sentence: (removed, set, changed) messages.
+_EVENTS = {"signed": _Sayer.signed, "approvals": _Sayer.approvals}
+_BLOCK_FIELDS = {
+    "monitoring.periods": (
+        N_("Reporting periods removed (were %(old)s)."),
+        N_("Reporting periods set to %(new)s."),
+        N_("Reporting periods changed from %(old)s to %(new)s."),
+    ),
+    "monitoring.amber_days": (
+        N_("Amber warning removed (was %(old)s days before the end)."),
+        N_("An activity not yet in progress turns amber %(new)s days before its end."),
+        N_(
+            "An activity not yet in progress now turns amber %(new)s days before its end "
+            "(was %(old)s)."
+        ),
+    ),
+}
+# What an added indicator's sentence lists beside its text: its baseline, targets and actuals.
+_INDICATOR_HOLDS = ("baseline", "targets", "actuals")
 
 
 def _declared(cls: type, key: str) -> tuple[Any, list[str], bool]:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from enum import StrEnum
 from typing import Any
 
-from workplan_cli.output import i18n, reportparts
+from workplan_cli.output import i18n, reportparts, reportresults, resultwords
 from workplan_cli.output.i18n import N_
 from workplan_cli.plan import fields
 from workplan_cli.plan.model import (
@@ -66,6 +66,7 @@ def vocabulary_messages() -> list[str]:
     for enum in vars(vocab).values():
         if isinstance(enum, type) and issubclass(enum, StrEnum) and enum is not StrEnum:
             found.update((status_label(v.value), None) for v in enum)
+    found.update((w, None) for w in resultwords.labels())
     return list(found)
 
 
@@ -92,6 +93,8 @@ def build_context(
     shown = _Shown(tr, people)
     areas, total, named = _areas(plan, filters, shown)
     day = as_of or today or dt.date.today()
+    found = reportresults.first_page(plan, filters, day, tr, shown.name)
+    _add_results(areas, plan, found, day, tr)
     return {
         "lang": tr.code,
         "plan": _plan_header(plan, shown),
@@ -105,15 +108,29 @@ def build_context(
         "areas": areas,
         "stakeholders": [_person(people[i], shown) for i in people if i in named],
         "changes": changes,
-        # Slots that other parts of workplan fill (None until they do; templates show each only
-        # when it is set): a colour per area ("red", "amber", "green", "grey"), the overdue
-        # activities, and the indicators on and off track.
-        "timeline": reportparts.timeline(areas, shown.tr),
-        "area_colours": None,
-        "overdue": None,
-        "indicators": None,
+        # The schedule and results (output/reportresults.py; None for a plan without dates
+        # and indicators): a colour per area ("red", "amber", "green", "grey") with its word,
+        # the overdue activities, and the indicators on and off track.
+        "timeline": reportparts.timeline(areas, shown.tr, day),
+        "area_colours": found["area_colours"],
+        "overdue": found["overdue"],
+        "indicators": found["indicators"],
+        "indicator_summary": found["indicator_summary"],
         "fonts": reportparts.fonts(),
     }
+
+
+def _add_results(areas: list[dict], plan: Plan, found: dict, day: dt.date, tr) -> None:
+    """Gives each topic its indicator tables (`indicator_objectives`, [] without indicators)
+    and each activity its `colour` ({colour, label}, or None when it has nothing to judge)."""
+    topics = {t["id"] for area in areas for t in area["topics"]}
+    tables = reportresults.indicator_tables(plan, topics, day, tr) if topics else {}
+    colours = found["activity_colours"]
+    for area in areas:
+        for topic in area["topics"]:
+            topic["indicator_objectives"] = tables.get(topic["id"], [])
+            for a in topic["activities"]:
+                a["colour"] = colours.get(a["id"])
 
 
 class _Shown:

@@ -18,11 +18,13 @@ FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 TIMELINE_MAX = 60  # dated activities drawn on the first pages' timeline; more: a sentence only
 
 
-def timeline(areas: list[dict], tr: i18n.Language) -> dict | None:
+def timeline(areas: list[dict], tr: i18n.Language, as_of: dt.date | None = None) -> dict | None:
     """Returns the dated activities on one time axis (None when none has a date): `rows` [id,
     title, status, status_label, x and w as shares of the axis (a start or an end alone is a
     point: w 0)], `ticks` [x, label] at the months (or quarters, or years) the axis spans, and
-    `count`; past TIMELINE_MAX dated activities, `rows` is empty and only `count` is given."""
+    `count`; past TIMELINE_MAX dated activities, `rows` is empty and only `count` is given.
+    `today` is {x, label} of `as_of` (the report's "status as of") when it falls on the axis,
+    else None."""
     dated = [
         a
         for area in areas
@@ -33,7 +35,7 @@ def timeline(areas: list[dict], tr: i18n.Language) -> dict | None:
     if not dated:
         return None
     if len(dated) > TIMELINE_MAX:
-        return {"count": len(dated), "rows": [], "ticks": []}
+        return {"count": len(dated), "rows": [], "ticks": [], "today": None}
     days = [dt.date.fromisoformat(d) for a in dated for d in (a.get("start"), a.get("end")) if d]
     first, last = min(days).replace(day=1), max(days)
     last = _add_months(last.replace(day=1), 1)
@@ -65,7 +67,10 @@ def timeline(areas: list[dict], tr: i18n.Language) -> dict | None:
     while day < last:
         ticks.append({"x": x(day), "label": tr.month(day)})
         day = _add_months(day, step)
-    return {"count": len(dated), "rows": rows, "ticks": ticks}
+    today = None
+    if as_of is not None and first <= as_of < last:
+        today = {"x": x(as_of), "label": tr.date(as_of)}
+    return {"count": len(dated), "rows": rows, "ticks": ticks, "today": today}
 
 
 def _add_months(day: dt.date, n: int) -> dt.date:
