@@ -45,11 +45,14 @@ def _compared(review: Review) -> str:
 
 
 def _validation(review: Review) -> list[str]:
+    waiting = [f"- {md(str(p))}" for p in review.awaiting]
+    if waiting:
+        waiting = ["", "⏳ Awaiting the parties' approval:", "", *waiting]
     if review.valid:
-        return [f"✅ The new state is valid ({review.checked} files checked)."]
-    n = len(review.problems)
+        return [f"✅ The new state is valid ({review.checked} files checked).", *waiting]
+    n = len(review.invalid)
     out = [f"❌ The new state does not validate ({n} problem{'s' * (n != 1)}):", ""]
-    return out + [f"- {md(str(p))}" for p in review.problems]
+    return out + [f"- {md(str(p))}" for p in review.invalid] + waiting
 
 
 def agreement_lines(review: Review) -> list[str]:
@@ -163,7 +166,8 @@ def to_json(review: Review) -> dict:
         "valid": review.valid,
         "agreed": review.agreed,
         "checked": review.checked,
-        "problems": [p.as_dict() for p in review.problems],
+        "problems": [p.as_dict() for p in review.invalid],
+        "awaiting_approval": [p.as_dict() for p in review.awaiting],
         "status_changes": [
             {
                 "version": s.version,

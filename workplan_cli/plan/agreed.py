@@ -184,7 +184,14 @@ def findings(plan: Plan, explain: dict[str, str] | None = None) -> list[Finding]
     approval of an earlier text, and a signed plan whose agreed content differs from what was
     signed unless every party approved the amendment. `explain` may say, per approved digest,
     what changed since (from the history: "2.2.3, plan.title")."""
-    out = _signed_by_hand(plan)
+    return signed_by_hand(plan) + awaiting(plan, explain)
+
+
+def awaiting(plan: Plan, explain: dict[str, str] | None = None) -> list[Finding]:
+    """Returns the findings of `findings` that say only that agreed content awaits approval
+    (an approval of an earlier text, an amendment not yet approved by every party): the plan
+    is otherwise sound, and `review` tells them apart (exit 5, not 1)."""
+    out: list[Finding] = []
     if not pins(plan):
         return out  # nothing pins a digest: nothing to compute (a large plan takes a while)
     s = standing(plan)
@@ -217,7 +224,7 @@ def findings(plan: Plan, explain: dict[str, str] | None = None) -> list[Finding]
     return out
 
 
-def _signed_by_hand(plan: Plan) -> list[Finding]:
+def signed_by_hand(plan: Plan) -> list[Finding]:
     """A plan marked signed (or superseded) needs `workplan sign`'s record (a digest, every
     party's approval), or to say that its signature predates workplan's (signed.recorded_in)."""
     meta = plan.plan

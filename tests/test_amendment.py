@@ -1,0 +1,65 @@
+"""Commands that change agreed content of a signed plan make an amendment, which `validate` and
+`review` track until every party approved it (issues 16 and 17 joined): `workplan schedule`
+on the signed 2024 plan, on a temporary git repository."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import git
+from tests.gitplans import plan
+
+NOTICE = (
+    "Warning: this changes agreed content of the signed 2024 plan: as an amendment it needs the "
+    "approval of micde and bmdv"
+)
+
+
+def _schedule(cli, *more: str):
+    return cli("schedule", "1.3.2", "--end", "2024-09-30", "--plan", "2024", *more)
+
+
+def test_schedule_on_a_signed_plan_says_it_is_an_amendment(repo, cli):
+    dry = _schedule(cli, "--dry-run")
+    assert dry.stderr.startswith(NOTICE)
+    assert "+" in dry.stdout and b"2024-09-30" not in plan(repo).read_bytes()
+    done = _schedule(cli)
+    assert done.stderr.startswith(NOTICE)
+    assert "workplan approve 2024 --party PARTY --by NAME" in done.stderr
+    assert done.stdout.startswith("1.3.2: ")
+    assert b'end: "2024-09-30"' in plan(repo).read_bytes()
+    out = cli("validate", code=1).stderr
+    assert "the agreed content of the signed plan 2024 differs from what was signed" in out
+
+
+def test_schedule_on_a_draft_says_nothing_of_agreement(repo, cli):
+    done = cli("schedule", "1.3.2", "--end", "2025-09-30", "--plan", "2025")
+    assert done.stderr == ""
+
+
+def test_review_tracks_the_amendment_until_both_parties_approved(git_repo, cli):
+    git(git_repo, "checkout", "-q", "-b", "amend")
+    _schedule(cli, "--commit")
+    out = cli("review", "main", code=5).stdout
+    assert "✅ The new state is valid" in out
+    assert "⏳ Awaiting the parties' approval:" in out
+    assert "differs from what was signed: as an amendment it needs the approval of micde" in out
+    assert "- 2024: ❌ needs agreement of MICDE and BMDV: 1 change\n" in out
+    assert "  - agreed content changed: 1.3.2\n" in out
+    data = json.loads(cli("review", "main", "--format", "json", code=5).stdout)
+    assert data["valid"] is True and data["agreed"] is False and data["problems"] == []
+    [waiting] = data["awaiting_approval"]
+    assert waiting["path"] == "plan.signed.digest"
+
+    cli("approve", "2024", "--party", "micde", "--by", "M", "--on", "2024-11-20", "--commit")
+    out = cli("review", "main", code=5).stdout
+    assert "- 2024: ❌ needs agreement of MICDE and BMDV: 1 change (approved by: MICDE)\n" in out
+    assert "approval of bmdv (approved by: micde)" in out
+    cli("validate", code=1)
+
+    cli("approve", "2024", "--party", "bmdv", "--by", "B", "--on", "2024-11-21", "--commit")
+    out = cli("review", "main").stdout
+    assert "- 2024: ✅ agreed by MICDE and BMDV: 1 change\n" in out
+    assert "Awaiting" not in out
+    cli("validate")
+
