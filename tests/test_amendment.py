@@ -5,9 +5,12 @@ on the signed 2024 plan, on a temporary git repository."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
 
 from tests.conftest import git
-from tests.gitplans import plan
+from tests.gitplans import commit, plan
 
 NOTICE = (
     "Warning: this changes agreed content of the signed 2024 plan: as an amendment it needs the "
@@ -63,3 +66,46 @@ def test_review_tracks_the_amendment_until_both_parties_approved(git_repo, cli):
     assert "Awaiting" not in out
     cli("validate")
 
+
+
+# --- review: an indicator's actuals are progress, its targets agreed content ---------------------
+
+RESULTS = Path(__file__).parent / "golden" / "results" / "plan.yaml"
+
+
+@pytest.fixture
+def results_repo(repo):
+    """A git repository whose only plan is the results fixture (a draft, as 2024)."""
+    for other in (repo / "data").glob("workplan-*.yaml"):
+        other.unlink()
+    plan(repo).write_bytes(RESULTS.read_bytes())
+    git(repo, "init", "-q", "-b", "main")
+    commit(repo, "results fixture")
+    git(repo, "checkout", "-q", "-b", "change")
+    return repo
+
+
+def test_review_counts_recorded_actuals_as_progress(results_repo, cli):
+    cli("record", "1.1-a", "3", "--period", "2024", "--on", "2024-10-01", "--by", "X", "--commit")
+    out = cli("review", "main").stdout
+    assert "- 2024: progress: 1 actual recorded\n" in out
+    assert "needs agreement" not in out and "agreed content changed" not in out
+    [f] = json.loads(cli("review", "main", "-f", "json").stdout)["files"]
+    assert f["agreement"]["actuals_recorded"] == 1 and f["agreement"]["changes"] == []
+    assert f["agreement"]["commits"][0]["progress"] is True
+
+
+def test_review_counts_targets_and_dates_as_agreed_content(results_repo, cli):
+    cli("record", "1.1-a", "3", "--period", "2024", "--on", "2024-10-01", "--by", "X")
+    path = plan(results_repo)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("value: 8\n", "value: 9\n", 1), encoding="utf-8")
+    commit(results_repo, "a target and an actual")
+    cli("schedule", "1.1.1", "--end", "2024-12-31", "--commit")
+    out = cli("review", "main", code=5).stdout
+    assert "- 2024: ❌ needs agreement of MICDE and BMDV: 2 changes\n" in out
+    assert "  - agreed content changed: 1.1.1, 1.1-a\n" in out
+    assert "- 2024: progress: 1 actual recorded\n" in out
+    lines = [x for x in out.splitlines() if x.startswith("  - ") and ": agreed content (" in x]
+    assert lines[0].endswith("Test Author: agreed content (1.1-a); progress")
+    assert lines[1].endswith(": agreed content (1.1.1)")

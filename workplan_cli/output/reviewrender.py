@@ -80,12 +80,14 @@ def agreement_lines(review: Review) -> list[str]:
                 text = f"✅ agreed by {md_escape(named(a.parties))}: {what}"
             out.append(f"- {head} {text}")
             out.append(f"  - agreed content changed: {md_escape(', '.join(a.changes))}")
-        if a.progress:
+        if a.progress or a.actuals:
             n, other = a.status_updates, a.progress - a.status_updates
-            text = f"progress: {n} status update{'s' * (n != 1)}"
+            parts = [f"{n} status update{'s' * (n != 1)}"] if a.progress else []
             if other:
-                text += f", {other} other update{'s' * (other != 1)}"
-            out.append(f"- {head} {text}")
+                parts.append(f"{other} other update{'s' * (other != 1)}")
+            if a.actuals:
+                parts.append(f"{a.actuals} actual{'s' * (a.actuals != 1)} recorded")
+            out.append(f"- {head} progress: {', '.join(parts)}")
         for approval in a.approvals:
             who = md_escape(f"{names.get(approval.party, approval.party)} ({approval.by}")
             out.append(f"- {head} approved by {who}, {approval.date})")
@@ -222,6 +224,7 @@ def _agreement(a) -> dict:
         "pending": list(a.pending),
         "status_updates": a.status_updates,
         "progress_updates": a.progress,
+        "actuals_recorded": a.actuals,
         "approvals": [
             {"party": x.party, "by": x.by, "date": x.date.isoformat(), "digest": x.digest}
             for x in a.approvals

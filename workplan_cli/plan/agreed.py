@@ -100,7 +100,7 @@ def short(value: str) -> str:
 
 def changed_parts(old: Plan, new: Plan) -> list[str]:
     """Returns what differs in the agreed content of two plans, in the new plan's order: the
-    metadata fields by key (plan.title), then area, topic and activity ids."""
+    metadata fields by key (plan.title), then area, topic, activity and indicator ids."""
     a, b = agreed_plain(old), agreed_plain(new)
     out = [f"plan.{k}" for k in _keys(a.get("plan", {}), b.get("plan", {}))]
     out += [k for k in _keys(a, b) if k not in ("plan", "areas")]
@@ -114,14 +114,17 @@ def _keys(a: dict, b: dict) -> list[str]:
 
 
 def _entries(plain: dict) -> dict[str, Any]:
-    """Returns each area, topic and activity by id, without the level below it."""
+    """Returns each area, topic, activity and indicator by id, without the level below it."""
     out: dict[str, Any] = {}
     for area in plain.get("areas", []):
         out[area["id"]] = {k: v for k, v in area.items() if k != "topics"}
         for topic in area.get("topics", []):
-            out[topic["id"]] = {k: v for k, v in topic.items() if k != "activities"}
+            below = ("activities", "indicators")
+            out[topic["id"]] = {k: v for k, v in topic.items() if k not in below}
             for activity in topic.get("activities", []):
                 out[activity["id"]] = activity
+            for indicator in topic.get("indicators", []):
+                out[indicator["id"]] = indicator
     return out
 
 
