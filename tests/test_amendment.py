@@ -67,7 +67,6 @@ def test_review_tracks_the_amendment_until_both_parties_approved(git_repo, cli):
     cli("validate")
 
 
-
 # --- review: an indicator's actuals are progress, its targets agreed content ---------------------
 
 RESULTS = Path(__file__).parent / "golden" / "results" / "plan.yaml"
