@@ -108,3 +108,47 @@ def test_review_counts_targets_and_dates_as_agreed_content(results_repo, cli):
     lines = [x for x in out.splitlines() if x.startswith("  - ") and ": agreed content (" in x]
     assert lines[0].endswith("Test Author: agreed content (1.1-a); progress")
     assert lines[1].endswith(": agreed content (1.1.1)")
+
+
+# --- log: the plan's approvals and signing as events of an activity's life -----------------------
+
+
+def test_log_shows_approvals_and_the_signing_as_events(git_repo, cli):
+    cli(
+        "approve", "2025", "--party", "bmdv", "--by", "B. Beamter", "--on", "2024-11-21", "--commit"
+    )
+    cli("sign", "2025", "--on", "2024-11-25", "--commit")
+    text = cli("log", "1.1.1", "--plan", "2025").stdout
+    lines = [x for x in text.splitlines() if "  agreement  " in x]
+    assert lines[0].startswith("2024-11-20  agreement  approved by MICDE (Illustrative only: ")
+    assert lines[0].endswith(
+        "on 2024-11-20: Illustrative, not a real approval: MICDE has not approved this draft."
+    )
+    assert lines[1] == "2024-11-21  agreement  approved by BMDV (B. Beamter) on 2024-11-21"
+    assert lines[2] == "2024-11-25  agreement  signed 2024-11-25 by MICDE and BMDV"
+    md = cli("log", "1.1.1", "--plan", "2025", "-f", "markdown").stdout
+    assert "- 2024-11-25 agreement: signed 2024-11-25 by MICDE and BMDV\n" in md
+    events = json.loads(cli("log", "1.1.1", "--plan", "2025", "-f", "json").stdout)["events"]
+    signed = next(e for e in events if e["kind"] == "signed")
+    assert signed["entry"]["by"] == ["micde", "bmdv"] and signed["entry"]["current"] is True
+    assert signed["entry"]["digest"].startswith("sha256:")  # complete, as the file has it
+    [_, bmdv] = [e for e in events if e["kind"] == "approval"]
+    assert bmdv["entry"]["party"] == "bmdv" and bmdv["text"].startswith("approved by BMDV")
+    # An approval of an earlier text says so.
+    path = plan(git_repo, "2025")
+    open_ = b"title: Expert exchange on open internet governance\n"
+    assert open_ in path.read_bytes()
+    path.write_bytes(path.read_bytes().replace(open_, open_[:-1] + b" and the IGF\n", 1))
+    text = cli("log", "1.1.1", "--plan", "2025").stdout
+    assert "approved by BMDV (B. Beamter) on 2024-11-21 (of an earlier text)\n" in text
+    assert "signed 2024-11-25 by MICDE and BMDV (its agreed content changed since)\n" in text
+
+
+def test_log_of_the_signed_2024_plan_names_its_signing(git_repo, cli):
+    text = cli("log", "1.3.2").stdout
+    assert (
+        "2024-02-13  agreement  signed 2024-02-13 by MICDE and BMDV at the first Stakeholder "
+        "Meeting of the Kenyan-German Digital Dialogue\n"
+    ) in text
+    cli("schedule", "1.3.2", "--end", "2024-09-30")
+    assert "(its agreed content changed since)" in cli("log", "1.3.2").stdout

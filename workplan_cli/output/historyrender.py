@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from workplan_cli.git.history import (
+    APPROVAL,
     COMMIT,
     CREATED,
     MOVED_TOPIC,
     RENAMED,
     RENUMBERED,
+    SIGNED,
     ActivityLog,
     Event,
 )
@@ -41,6 +43,30 @@ def _status_text(event: Event) -> str:
     return diffrender.entry_text(event.entry or {})
 
 
+def agreement_text(event: Event) -> str:
+    """Returns the signing or an approval in words: "signed 2024-02-13 by MICDE and BMDV",
+    "approved by MICDE (Jane Doe) on 2024-11-20: note"."""
+    from workplan_cli.plan.agreed import and_list
+
+    entry = event.entry or {}
+    earlier = "" if entry.get("current", True) else " (of an earlier text)"
+    if event.kind == SIGNED:
+        text = f"signed {entry.get('date')}"
+        if entry.get("names"):
+            text += f" by {and_list(entry['names'])}"
+        if entry.get("occasion"):
+            text += f" at the {entry['occasion']}"
+        if entry.get("status") == "superseded":
+            text += ", since superseded"
+        current = entry.get("current", True)
+        return text + ("" if current else " (its agreed content changed since)")
+    text = f"approved by {entry.get('name')}"
+    if entry.get("by"):
+        text += f" ({entry['by']})"
+    text += f" on {entry.get('date')}{earlier}"
+    return text + (f": {entry['note']}" if entry.get("note") else "")
+
+
 def _plain_lines(node, depth: int) -> list[str]:
     lines = ["    " + "  " * depth + diffrender.plain_label(node)]
     for child in node.children:
@@ -62,6 +88,8 @@ def to_text(log: ActivityLog) -> str:
             lines.append(f"    {one_line(_what(event))}")
             for f in event.fields:
                 lines += _plain_lines(field_node(f), 0)
+        elif event.kind in (SIGNED, APPROVAL):
+            lines.append(one_line(f"{event.date}  agreement  {agreement_text(event)}"))
         else:
             lines.append(one_line(f"{event.date}  status  {_status_text(event)}"))
     return "\n".join(lines) + "\n"
@@ -83,6 +111,8 @@ def to_markdown(log: ActivityLog) -> str:
                 "  " + line
                 for line in diffrender.markdown_list([field_node(f) for f in event.fields])
             ]
+        elif event.kind in (SIGNED, APPROVAL):
+            lines.append(f"- {event.date} agreement: {md_escape(agreement_text(event))}")
         else:
             lines.append(f"- {event.date} status: {md_escape(_status_text(event))}")
     return "\n".join(lines) + "\n"
@@ -102,6 +132,14 @@ def to_json(log: ActivityLog) -> dict:
 
 
 def _event(event: Event) -> dict:
+    if event.kind in (SIGNED, APPROVAL):
+        return {
+            "kind": event.kind,
+            "date": event.date,
+            "id": event.id,
+            "entry": event.entry,
+            "text": agreement_text(event),
+        }
     if event.kind != COMMIT:
         return {"kind": event.kind, "date": event.date, "id": event.id, "entry": event.entry}
     return {
