@@ -152,3 +152,25 @@ def test_log_of_the_signed_2024_plan_names_its_signing(git_repo, cli):
     ) in text
     cli("schedule", "1.3.2", "--end", "2024-09-30")
     assert "(its agreed content changed since)" in cli("log", "1.3.2").stdout
+
+
+# --- diff: the signing and approvals as events, the JSON complete --------------------------------
+
+
+def test_diff_shows_the_signing_and_approvals_as_events(repo, cli):
+    text = cli("diff", "2024", "2025").stdout
+    assert (
+        "  ~ signed: 2024-02-13 by micde and bmdv at the first Stakeholder Meeting of the "
+        "Kenyan-German Digital Dialogue (agreed content 272c5d177c57) → (none)\n"
+    ) in text
+    assert "    + approved by micde (Illustrative only: nobody has approved this draft) on " in text
+    assert "sha256:" not in text and "recorded_in" not in text
+    md = cli("diff", "2024", "2025", "-f", "markdown").stdout
+    assert "- **changed** signed: 2024-02-13 by micde and bmdv at the first" in md
+    assert "sha256:" not in md
+    data = json.loads(cli("diff", "2024", "2025", "-f", "json").stdout)
+    [signed] = [f for f in data["metadata"] if f["field"] == "signed"]
+    assert signed["old"]["digest"] == (
+        "sha256:272c5d177c5724631b437585b3115e1f18cc719730646d3f1745aba879c51116"
+    )
+    assert signed["old"]["recorded_in"].startswith("the signed text of the Work Plan")
