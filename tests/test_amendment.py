@@ -174,3 +174,18 @@ def test_diff_shows_the_signing_and_approvals_as_events(repo, cli):
         "sha256:272c5d177c5724631b437585b3115e1f18cc719730646d3f1745aba879c51116"
     )
     assert signed["old"]["recorded_in"].startswith("the signed text of the Work Plan")
+
+
+def test_log_of_an_indicator_shows_the_agreement_too(git_repo, cli):
+    cli("approve", "2025", "--party", "bmdv", "--by", "B", "--on", "2024-11-21", "--commit")
+    [ident] = [
+        line.split('"')[1]
+        for line in plan(git_repo, "2025").read_text(encoding="utf-8").splitlines()
+        if line.strip().startswith('- id: "') and "-" in line.split('"')[1]
+    ][:1]
+    text = cli("log", ident, "--plan", "2025").stdout
+    assert "2024-11-21  agreement  approved by BMDV (B) on 2024-11-21\n" in text
+    md = cli("log", ident, "--plan", "2025", "-f", "markdown").stdout
+    assert "- 2024-11-21 agreement: approved by BMDV (B) on 2024-11-21\n" in md
+    events = json.loads(cli("log", ident, "--plan", "2025", "-f", "json").stdout)["events"]
+    assert [e["entry"]["party"] for e in events if e["kind"] == "approval"] == ["micde", "bmdv"]

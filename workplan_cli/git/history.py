@@ -95,7 +95,7 @@ def activity_log(repo: store.Repo, activity_id: str, version: str | None = None)
         ActivityLog, key, lambda: _activity_log(top, path, rel, data_rel, current, head)
     )
     # Not cached: the parties' names come from stakeholders.yaml, which may change alone.
-    events = life.events + agreement_events(plan, current.id, _names(repo))
+    events = life.events + agreement_events(plan, current.id, party_names(repo))
     return replace(life, events=sorted(events, key=_order))
 
 
@@ -123,7 +123,8 @@ def agreement_events(plan: Plan, ident: str, names: dict[str, str]) -> list[Even
     return out
 
 
-def _names(repo: store.Repo) -> dict[str, str]:
+def party_names(repo: store.Repo) -> dict[str, str]:
+    """Returns each stakeholder's label by id ({} when stakeholders.yaml does not load)."""
     try:
         return {s.id: s.label for s in repo.load_stakeholders().stakeholders}
     except WorkplanError:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from workplan_cli.git.history import (
     APPROVAL,
     COMMIT,
@@ -43,7 +45,7 @@ def _status_text(event: Event) -> str:
     return diffrender.entry_text(event.entry or {})
 
 
-def agreement_text(event: Event) -> str:
+def agreement_text(event: Any) -> str:
     """Returns the signing or an approval in words: "signed 2024-02-13 by MICDE and BMDV",
     "approved by MICDE (Jane Doe) on 2024-11-20: note"."""
     from workplan_cli.plan.agreed import and_list
@@ -195,6 +197,8 @@ def indicator_text(log) -> str:
             lines.append(one_line(f"{head}  {event.subject}"))
             lines.append(f"    {one_line(_indicator_what(event))}")
             lines += [f"      {one_line(f'{m} {t}')}" for m, t in _indicator_lines(event)]
+        elif event.kind in (SIGNED, APPROVAL):
+            lines.append(one_line(f"{event.date}  agreement  {agreement_text(event)}"))
         else:
             lines.append(one_line(f"{event.date}  actual  {_actual_text(event.entry or {})}"))
     return "\n".join(lines) + "\n"
@@ -213,6 +217,8 @@ def indicator_markdown(log) -> str:
                 f"{md_escape(_indicator_what(event))}"
             )
             lines += [f"  - {md_escape(t)}" for _, t in _indicator_lines(event)]
+        elif event.kind in (SIGNED, APPROVAL):
+            lines.append(f"- {event.date} agreement: {md_escape(agreement_text(event))}")
         else:
             lines.append(f"- {event.date} actual {md_escape(_actual_text(event.entry or {}))}")
     return "\n".join(lines) + "\n"
@@ -222,6 +228,17 @@ def indicator_json(log) -> dict:
     """Returns an indicator's life as JSON: the shape of an activity's, with `actual` events."""
     events = []
     for e in log.events:
+        if e.kind in (SIGNED, APPROVAL):
+            events.append(
+                {
+                    "kind": e.kind,
+                    "date": e.date,
+                    "id": log.id,
+                    "entry": e.entry,
+                    "text": agreement_text(e),
+                }
+            )
+            continue
         if e.kind != "commit":
             events.append({"kind": e.kind, "date": e.date, "id": log.id, "entry": e.entry})
             continue
