@@ -189,3 +189,15 @@ def test_log_of_an_indicator_shows_the_agreement_too(git_repo, cli):
     assert "- 2024-11-21 agreement: approved by BMDV (B) on 2024-11-21\n" in md
     events = json.loads(cli("log", ident, "--plan", "2025", "-f", "json").stdout)["events"]
     assert [e["entry"]["party"] for e in events if e["kind"] == "approval"] == ["micde", "bmdv"]
+
+
+def test_what_schedule_and_record_edit_is_agreed_content_and_progress():
+    # The amendment notice of `schedule` and the progress count of `review` rest on these.
+    from workplan_cli.plan import fields
+    from workplan_cli.plan.model import Activity, Indicator
+
+    dates = [f for f in fields.declared(Activity) if f.key in ("start", "end")]
+    assert len(dates) == 2 and all(f.spec.agreed and not f.spec.progress for f in dates)
+    by_key = {f.key: f.spec for f in fields.declared(Indicator)}
+    assert by_key["actuals"].progress and not by_key["actuals"].agreed
+    assert by_key["targets"].agreed and by_key["baseline"].agreed
