@@ -103,12 +103,13 @@ def test_review_of_a_draft_change_approved_by_one_party_exits_5(git_repo, cli):
     assert "- 2025: ✅ agreed by MICDE and BMDV: 1 change\n" in out
 
 
-def test_review_of_an_amended_signed_plan_is_invalid_until_both_approve(git_repo, cli):
+def test_review_of_an_amended_signed_plan_awaits_both_approvals(git_repo, cli):
     _branch(git_repo)
     path = plan(git_repo)
     path.write_bytes(path.read_bytes().replace(OPEN, OPEN[:-1] + b" and the IGF\n", 1))
     commit(git_repo, "amend 1.1.2")
-    out = cli("review", "main", code=1).stdout
+    out = cli("review", "main", code=5).stdout  # valid, but awaiting approval (not 1)
+    assert "⏳ Awaiting the parties' approval:" in out
     assert "differs from what was signed" in out
     assert "- 2024: ❌ needs agreement of MICDE and BMDV: 1 change\n" in out
     assert "  - agreed content changed: 1.1.2\n" in out

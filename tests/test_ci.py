@@ -184,3 +184,14 @@ def test_the_weekly_due_workflow_posts_the_digest_and_fails_on_overdue(tmp_path)
     done = subprocess.run(["bash", "-e", "-c", run], cwd=shipped, env=env, capture_output=True)
     assert done.returncode == 0, done.stderr
     assert "Nothing is overdue." in summary.read_text()
+
+
+def test_workflow_commands_on_an_amendment_awaiting_approval(pr_repo, tmp_path):
+    # A title is agreed content: in the signed plan, an amendment that both parties must approve.
+    edit_activity(plan(pr_repo), "1.3.2", title="Hackathon, with a date")
+    commit(pr_repo, "1.3.2 retitled")
+    summary = tmp_path / "summary.md"
+    validate, review = _run_workflow_steps(pr_repo, summary)
+    assert validate.returncode == 1 and "differs from what was signed" in validate.stdout
+    assert review.returncode == 5  # valid but awaiting the parties' approval: the job fails
+    assert "⏳ Awaiting the parties' approval:" in summary.read_text()

@@ -130,3 +130,28 @@ def test_review_and_diff_put_a_recorded_actual_in_words(plan, repo, cli):
     assert "actual for 2024 recorded: 3 on 2024-10-01 by X" in review
     diff = cli("diff", "HEAD:2024", "2024").stdout
     assert "+ actual for 2024 recorded: 3 on 2024-10-01 by X" in diff
+
+
+def test_status_rolls_the_indicators_into_their_topic_area_and_plan(plan, cli):
+    # The fixture's activities have no dates; 1.1-a is behind its pro-rata target on the day.
+    out = cli("status", "--as-of", "2024-07-01", "-f", "markdown").stdout
+    assert "| Schedule | Overdue |" in out
+    assert "| 1 | Digital policy | 1 | 1 | 0 | 0 | 0 | 2 | 0% | amber | 0 |" in out
+    assert "| 1.1 | Internet governance | 1 | 0 | 0 | 0 | 0 | 1 | 0% | amber | 0 |" in out
+    assert "| 1.2 | Data governance | 0 | 1 | 0 | 0 | 0 | 1 | 0% | grey | 0 |" in out
+    data = json.loads(cli("status", "--as-of", "2024-07-01", "-f", "json").stdout)
+    [topic, _] = data["areas"][0]["topics"]
+    assert topic["schedule"]["colour"] == "amber"
+    assert topic["schedule"]["indicators"] == {"red": 0, "amber": 1, "green": 0, "grey": 2}
+    assert data["total"]["schedule"]["colour"] == "amber"
+    # Filtered to area 1's topic 1.2, 1.1's indicator is left out.
+    other = cli("status", "--topic", "1.2", "--as-of", "2024-07-01", "-f", "json").stdout
+    assert json.loads(other)["total"]["schedule"]["colour"] == "grey"
+
+
+def test_show_of_a_topic_gives_its_colour_with_its_indicators(plan, cli):
+    out = cli("show", "1.1", "--as-of", "2024-07-01").stdout
+    assert "Colour:       amber: the worst of 1 activity and 3 indicators (as of 2024-07-01)" in out
+    data = json.loads(cli("show", "1.1", "--as-of", "2024-07-01", "-f", "json").stdout)
+    assert data["schedule"]["colour"] == "amber"
+    assert "Colour" not in cli("show", "1.1/2", "--as-of", "2024-07-01").stdout

@@ -58,6 +58,7 @@ def test_status_json(repo, cli):
             "colour": "grey",
             "counts": {"red": 0, "amber": 0, "green": 0, "grey": 17},
             "overdue": 0,
+            "indicators": {"red": 0, "amber": 0, "green": 0, "grey": 0},
         },
     }
     assert data["schedule"]["amber_days"] == 30

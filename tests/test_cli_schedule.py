@@ -104,6 +104,7 @@ def test_status_json_carries_the_schedule(dated: Path, cli):
         "colour": "red",
         "counts": {"red": 1, "amber": 1, "green": 2, "grey": 2},
         "overdue": 1,
+        "indicators": {"red": 0, "amber": 0, "green": 0, "grey": 0},
     }
     area1, area2 = data["areas"]
     assert area1["schedule"]["colour"] == "red" and area2["schedule"]["colour"] == "green"

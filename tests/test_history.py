@@ -38,16 +38,17 @@ def test_commits_and_status_history_merged_by_date(dated_repo, cli):
     commit(dated_repo, "another activity", "2024-11-01T09:00:00+03:00")
     events = _events(cli, "1.3.2")
     assert [(e["kind"], e["date"][:10], e.get("subject")) for e in events] == [
+        ("signed", "2024-02-13", None),  # the plan's signing (issue 17), before the day's commits
         ("commit", "2024-02-13", "Signed plan"),
         ("status", "2024-05-02", None),
         ("commit", "2024-05-03", "1.3.2 started"),
         ("status", "2024-10-12", None),
         ("commit", "2024-10-14", "1.3.2 done"),
     ]
-    assert events[0]["change"] == "added"
-    assert [f["field"] for f in events[2]["fields"]] == ["status", "history"]
-    assert events[2]["author"] == "Test Author"
-    assert events[3]["entry"]["note"] == "Held in Nairobi"
+    assert events[1]["change"] == "added"
+    assert [f["field"] for f in events[3]["fields"]] == ["status", "history"]
+    assert events[3]["author"] == "Test Author"
+    assert events[4]["entry"]["note"] == "Held in Nairobi"
     text = cli("log", "1.3.2").stdout
     assert text.splitlines()[0] == (
         "Activity 1.3.2  Cyber security innovation challenge or hackathon  "
@@ -205,7 +206,7 @@ def test_not_a_git_repository(repo, cli):
 def test_uncommitted_history_shows_with_no_commits(dated_repo, cli):
     edit_activity(plan(dated_repo), "1.3.2", status="completed", history=COMPLETED_132)
     events = _events(cli, "1.3.2")
-    assert [e["kind"] for e in events] == ["commit", "status"]
+    assert [e["kind"] for e in events] == ["signed", "commit", "status"]
 
 
 def test_a_rename_that_only_rewraps_the_activity_is_a_rename(dated_repo, cli):

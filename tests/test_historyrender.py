@@ -55,10 +55,10 @@ def test_json_keeps_the_facts_as_they_are(log):
     json.dumps(view)
     assert (view["format"], view["id"], view["version"]) == (1, "1.3.2", "2024")
     kinds = [event["kind"] for event in view["events"]]
-    assert kinds == ["status", "commit", "commit"]
-    assert view["events"][0]["entry"]["note"] == "*kick-off*"
-    assert view["events"][2]["subject"] == SUBJECT
-    assert view["events"][1]["change"] == "added"
+    assert kinds == ["signed", "status", "commit", "commit"]
+    assert view["events"][1]["entry"]["note"] == "*kick-off*"
+    assert view["events"][3]["subject"] == SUBJECT
+    assert view["events"][2]["change"] == "added"
 
 
 def test_an_activity_without_events_says_so(git_repo: Path):

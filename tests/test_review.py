@@ -181,7 +181,7 @@ def test_plan_text_cannot_break_the_markdown(git_repo, cli):
         history='[{date: 2024-10-12, from: planned, to: completed, note: "a | b"}]',
     )
     commit(git_repo, "odd text")
-    out = cli("review", "main", code=1).stdout  # a title of the signed plan: an amendment
+    out = cli("review", "main", code=5).stdout  # a title of the signed plan: an amendment
     assert "- 2024: ❌ needs agreement of MICDE and BMDV: 1 change\n" in out
     assert (
         "Hack \\| \\<b\\>athon\\</b\\> # \\[x\\](y) | planned | completed | 2024-10-12 | a \\| b |"

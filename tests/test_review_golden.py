@@ -43,11 +43,11 @@ def history(git_repo, monkeypatch):
 
 def test_review_markdown(history, cli):
     # Renumbering 1.3.3 changes agreed content of the signed plan: an amendment without approvals.
-    check_golden("review.md", cli("review", "main", code=1).stdout)
+    check_golden("review.md", cli("review", "main", code=5).stdout)
 
 
 def test_review_json(history, cli):
-    check_golden("review.json", cli("review", "main", "--format", "json", code=1).stdout)
+    check_golden("review.json", cli("review", "main", "--format", "json", code=5).stdout)
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])

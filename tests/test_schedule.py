@@ -8,7 +8,16 @@ import datetime as dt
 import pytest
 
 from workplan_cli.plan import schedule
-from workplan_cli.plan.model import Activity, HistoryEntry, Monitoring, Plan, Status
+from workplan_cli.plan.model import (
+    Activity,
+    HistoryEntry,
+    Indicator,
+    IndicatorRef,
+    Measure,
+    Monitoring,
+    Plan,
+    Status,
+)
 from workplan_cli.plan.query import Filters, select
 from workplan_cli.plan.schedule import AMBER, GREEN, GREY, RED
 
@@ -176,6 +185,7 @@ def test_roll_up_per_topic_area_and_plan():
         "colour": RED,
         "counts": {RED: 1, AMBER: 1, GREEN: 1, GREY: 0},
         "overdue": 1,
+        "indicators": {RED: 0, AMBER: 0, GREEN: 0, GREY: 0},
     }
     assert [k for k in s.colours] == ["1.1.1", "1.1.2", "1.2.1", "2.1.1", "2.1.2"]
 
@@ -288,3 +298,27 @@ def test_the_amber_threshold_is_read_from_the_file():
     plan = load.parse_plan(text.encode(), "workplan-2026.yaml", STAKEHOLDER_IDS)
     assert schedule.amber_days(plan) == 7
     assert plan.plan.monitoring.periods == ["2026", "2026-Q1"]  # an unquoted year is a text
+
+
+def _indicator_ref(plan: Plan, topic_id: str, ident: str) -> IndicatorRef:
+    area = next(a for a in plan.areas if any(t.id == topic_id for t in a.topics))
+    topic = next(t for t in area.topics if t.id == topic_id)
+    indicator = Indicator(id=ident, objective=1, text="Measured.", measure=Measure.NUMBER)
+    return IndicatorRef(area, topic, indicator)
+
+
+def test_indicators_colour_their_topic_area_and_plan():
+    plan = _plan()
+    found = [
+        (_indicator_ref(plan, "1.2", "1.2-a"), AMBER),  # off track: the green topic turns amber
+        (_indicator_ref(plan, "2.1", "2.1-a"), GREEN),  # the grey topic has something green
+        (_indicator_ref(plan, "2.1", "2.1-b"), GREY),
+    ]
+    s = schedule.schedule(plan, plan.activities(), as_of=DAY, indicators=found)
+    assert {k: r.colour for k, r in s.topics.items()} == {"1.1": RED, "1.2": AMBER, "2.1": GREEN}
+    assert {k: r.colour for k, r in s.areas.items()} == {"1": RED, "2": GREEN}
+    assert s.total.indicators == {RED: 0, AMBER: 1, GREEN: 1, GREY: 1}
+    assert s.total.counts == {RED: 1, AMBER: 1, GREEN: 1, GREY: 2}  # activities only
+    assert s.topics["1.2"].overdue == 0
+    only = schedule.schedule(plan, [], as_of=DAY, indicators=found[:1])
+    assert only.topics["1.2"].colour == AMBER and only.areas["1"].colour == AMBER

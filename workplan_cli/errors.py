@@ -31,6 +31,9 @@ class Problem:
     column: int | None = None  # 1-based
     path: str = ""  # place in the document, e.g. areas[0].topics[2].status
     subject: str = ""  # what the path is inside, by its id, e.g. "activity 1.3.2"
+    # Nothing is wrong but that agreed content awaits approval: an amendment of a signed plan,
+    # an approval of an earlier text (plan/agreed.py). `review` exits 5 for these, not 1.
+    awaiting: bool = False
 
     def __str__(self) -> str:
         where = self.file

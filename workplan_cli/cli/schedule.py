@@ -47,7 +47,9 @@ def schedule(
 
     Only the date values change (or their lines are added or removed); everything else
     (comments, quoting, indentation, line endings) stays byte for byte. The end may not be
-    before the start.
+    before the start. Planned dates are agreed content: in a signed plan the change is an
+    amendment, which needs every party's approval (workplan approve) before validate and
+    review accept it.
 
     Example: workplan schedule 1.3.2 --start 2025-04-01 --end 2025-06-30 --plan 2025
     """
@@ -70,6 +72,10 @@ def schedule(
         return edit.set_dates(data, name, request, ids, parse_plan)
 
     outcome = progress.update(store, make, edit.commit_message, plan, dry_run, commit)
+    if outcome.edit.notice:  # a signed plan: the change is an amendment (docs/agreeing.md)
+        from workplan_cli.cli.output import echo_plain
+
+        echo_plain(f"Warning: {outcome.edit.notice}", err=True)
     if dry_run:
         write(outcome.diff())
         return

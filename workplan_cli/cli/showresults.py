@@ -36,6 +36,7 @@ def show_results(plan, ident: str, format: Format, as_of: dt.date | None = None)
         raise WorkplanError(f"no activity, topic or indicator {ident!r} in plan {plan.version}")
     area = next(a for a in plan.areas if topic in a.topics)
     table = results.objective_rows(area, topic, day)
+    rollup = None if match["number"] else topic_rollup(plan, area, topic, as_of, day)
     if match["number"]:
         number = int(match["number"])
         if number > len(topic.objectives):
@@ -49,6 +50,7 @@ def show_results(plan, ident: str, format: Format, as_of: dt.date | None = None)
                 "plan": views.plan_header(plan),
                 "topic": {"id": topic.id, "title": topic.title, "area": area.id},
                 "as_of": day.isoformat(),
+                **({} if rollup is None else {"schedule": rollup.as_dict()}),
                 "objectives": [
                     {"number": n, "text": text, "indicators": rows} for n, text, rows in table
                 ],
@@ -56,10 +58,33 @@ def show_results(plan, ident: str, format: Format, as_of: dt.date | None = None)
         )
         return
     lines = [f"{topic.id}  {topic.title}", f"{'Area:':<14}{area.id} {area.title}"]
+    if rollup is not None:
+        lines.append(f"{'Colour:':<14}{colour_text(rollup, day)}")
     for number, text, rows in table:
         lines += ["", f"Objective {number}: {text}"]
         lines += [f"  {row_text(r)}" for r in rows] or ["  no indicators"]
     _print(lines, format)
+
+
+def topic_rollup(plan, area, topic, as_of: dt.date | None, day: dt.date):
+    """Returns the topic's colours on the day: its activities' and its indicators' (as
+    `status` rolls them up)."""
+    from workplan_cli.plan import results, schedule
+    from workplan_cli.plan.model import ActivityRef, IndicatorRef
+
+    refs = [ActivityRef(area, topic, a) for a in topic.activities]
+    found = results.colours([IndicatorRef(area, topic, i) for i in topic.indicators], day)
+    judged = schedule.schedule(plan, refs, as_of, indicators=found)
+    return judged.topics.get(topic.id) or schedule.Rollup()
+
+
+def colour_text(rollup, day: dt.date) -> str:
+    """Returns 'amber: the worst of 1 activity and 3 indicators (as of 2024-07-01)'."""
+    n, m = sum(rollup.counts.values()), sum(rollup.indicators.values())
+    parts = [f"{n} activit{'y' if n == 1 else 'ies'}"] if n else []
+    parts += [f"{m} indicator{'s' * (m != 1)}"] if m else []
+    what = " and ".join(parts) or "nothing to judge"
+    return f"{rollup.colour}: the worst of {what} (as of {day.isoformat()})"
 
 
 def row_text(row: dict) -> str:

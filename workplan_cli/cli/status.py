@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from workplan_cli.cli.common import (
@@ -54,13 +55,14 @@ def status(
     """Show the plan's activities counted by status, per area and topic.
 
     Progress is the share of activities completed, leaving cancelled ones out. When some
-    activity has an end date, each area and topic also shows its schedule colour (red, amber,
-    green, grey: the worst of its activities) and how many of its activities are overdue.
+    activity has an end date or some topic has indicators, each area and topic also shows its
+    colour (red, amber, green, grey: the worst of its activities and its indicators) and how
+    many of its activities are overdue.
 
     Example: workplan status --area 2 --format markdown
     """
     from workplan_cli.output import views
-    from workplan_cli.plan import query, schedule
+    from workplan_cli.plan import query, results, schedule
 
     when = None if as_of is None else as_of_date(as_of)  # None: today, recorded statuses
     store = open_repo(repo)
@@ -73,7 +75,10 @@ def status(
     rows, total = query.summarize(the_plan, filters)
 
     def judged() -> schedule.Schedule:
-        return schedule.schedule(the_plan, query.select(the_plan, filters), when)
+        day = when or dt.date.today()
+        kept = [r for r in the_plan.indicators() if query.keeps_indicator(filters, r)]
+        found = results.colours(kept, day)
+        return schedule.schedule(the_plan, query.select(the_plan, filters), when, indicators=found)
 
     if format is Format.JSON:
         print_json(views.status_view(the_plan, rows, total, filters, judged()))
@@ -86,7 +91,7 @@ def status(
     ]
     table.append(cells("", "All activities shown", total))
     columns = COMPACT if compact else COLUMNS
-    if schedule.has_dates(the_plan):  # a plan without dates shows what it always showed
+    if schedule.has_colours(the_plan):  # a plan without dates or indicators: as it always was
         columns = columns + SCHEDULE
         found = judged()
         for cells_of, rollup in zip(table, [*_rollups(rows, found), found.total], strict=True):

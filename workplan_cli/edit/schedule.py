@@ -9,6 +9,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 
 from workplan_cli import yamlio
+from workplan_cli.edit.sign import amendment_notice
 from workplan_cli.edit.status import _loc_of as activity_loc
 from workplan_cli.errors import WorkplanError
 from workplan_cli.plan import load, query
@@ -47,6 +48,9 @@ class Edit:
     old: bytes
     new: bytes
     changes: tuple[tuple[str, dt.date | None, dt.date | None], ...]  # (field, old, new)
+    # Planned dates are agreed content: what to say when the plan is signed (edit/sign.py's
+    # amendment_notice), None for a draft.
+    notice: str | None = None
 
 
 def wanted(activity: Activity, request: Request) -> dict[str, dt.date | None]:
@@ -139,7 +143,7 @@ def set_dates(
             f"{name}: cannot set the dates of {activity.id} in place{why}; nothing was written "
             "(edit the dates by hand, or report this as a bug)"
         )
-    return Edit(activity.id, data, new, changes)
+    return Edit(activity.id, data, new, changes, amendment_notice(plan))
 
 
 def _edits(activity: Activity, dates: dict, anchor: str) -> list[yamlio.TextEdit]:

@@ -110,6 +110,7 @@ class AgreementReview:
     signed: Signing | None  # the signing the change made, if it made one
     signed_status: str  # the plan's status in the new state
     authors: tuple[Authored, ...] = ()  # commit by commit (not for the working tree)
+    actuals: int = 0  # indicators' actuals added or changed (progress, as `workplan record`)
 
     @property
     def pending(self) -> tuple[str, ...]:
@@ -135,6 +136,15 @@ def review_agreement(old: Plan | None, new: Plan, authors=()) -> AgreementReview
             status += 1
         if _progress(was) != _progress(ref.activity):
             progress += 1
+    # An indicator's actuals are progress too (its text, baseline and targets agreed content):
+    # each actual the change adds or alters counts, a new indicator's included.
+    had = {ref.indicator.id: ref.indicator.actuals for ref in base.indicators()}
+    actuals = sum(
+        1
+        for ref in new.indicators()
+        for actual in ref.indicator.actuals
+        if actual not in had.get(ref.indicator.id, [])
+    )
     standing = agreed.standing(new)
     old_approvals = list(base.plan.approvals)
     added = tuple(a for a in new.plan.approvals if a not in old_approvals)
@@ -151,6 +161,7 @@ def review_agreement(old: Plan | None, new: Plan, authors=()) -> AgreementReview
         made,
         new.plan.status.value,
         tuple(authors),
+        actuals,
     )
 
 
@@ -183,7 +194,14 @@ def authorship(
             r = review_agreement(previous, current)
             approvals = tuple(a.party for a in r.approvals)
             out.append(
-                Authored(sha, author, r.changes, approvals, r.progress > 0, r.signed is not None)
+                Authored(
+                    sha,
+                    author,
+                    r.changes,
+                    approvals,
+                    r.progress > 0 or r.actuals > 0,
+                    r.signed is not None,
+                )
             )
             previous = current
     return out

@@ -34,6 +34,9 @@ from workplan_cli.plan.fields import to_plain
 from workplan_cli.plan.model import Activity, Plan
 
 COMMIT, STATUS = "commit", "status"  # event kinds
+# The plan's agreement, as events of each activity's life (the signing and approvals pin the
+# agreed content of the whole plan, its activities' texts and dates among it):
+SIGNED, APPROVAL = "signed", "approval"
 # What a commit did to the activity (`change` of a commit event):
 CREATED, CHANGED, RENUMBERED, MOVED_TOPIC = "added", "changed", "renumbered", "moved"
 RENAMED, INVALID, MISSING, NOT_FOUND = "file renamed", "invalid", "file missing", "not found"
@@ -84,13 +87,48 @@ def activity_log(repo: store.Repo, activity_id: str, version: str | None = None)
     path = repo.plan_path(version) if version else repo.current_plan_path()
     rel = gitio.relative_path(path, top)
     data_rel = gitio.relative_path(repo.data_dir, top)
-    current = _current_activity(repo, path, rel, activity_id, top)
+    plan, current = _current_activity(repo, path, rel, activity_id, top)
     head = head_commit(top)
     working_copy = repo.read(path)
     key = cache.key_of("log", working_copy, ["\0".join((head, data_rel, rel, activity_id))])
-    return cache.cached(
+    life = cache.cached(
         ActivityLog, key, lambda: _activity_log(top, path, rel, data_rel, current, head)
     )
+    # Not cached: the parties' names come from stakeholders.yaml, which may change alone.
+    events = life.events + agreement_events(plan, current.id, party_names(repo))
+    return replace(life, events=sorted(events, key=_order))
+
+
+def agreement_events(plan: Plan, ident: str, names: dict[str, str]) -> list[Event]:
+    """Returns the plan's signing and approvals as events (an entry of plain data, with the
+    parties' names from `names`, ids as they are otherwise; `current`: whether it is of the
+    agreed content as it is now)."""
+    from workplan_cli.plan import agreed
+    from workplan_cli.plan.model import PlanStatus
+
+    meta = plan.plan
+    out = []
+    now = agreed.digest(plan) if agreed.pins(plan) else None
+    if meta.status is not PlanStatus.DRAFT and meta.signed is not None:
+        entry = to_plain(meta.signed, by_alias=True)
+        entry["names"] = [names.get(p, p) for p in meta.signed.by]
+        entry["status"] = meta.status.value
+        entry["current"] = meta.signed.digest is None or meta.signed.digest == now
+        out.append(Event(SIGNED, meta.signed.date.isoformat(), ident, entry=entry))
+    for approval in meta.approvals:
+        entry = to_plain(approval, by_alias=True)
+        entry["name"] = names.get(approval.party, approval.party)
+        entry["current"] = approval.digest == now
+        out.append(Event(APPROVAL, approval.date.isoformat(), ident, entry=entry))
+    return out
+
+
+def party_names(repo: store.Repo) -> dict[str, str]:
+    """Returns each stakeholder's label by id ({} when stakeholders.yaml does not load)."""
+    try:
+        return {s.id: s.label for s in repo.load_stakeholders().stakeholders}
+    except WorkplanError:
+        return {}
 
 
 def _activity_log(
@@ -123,8 +161,11 @@ def head_commit(top: Path) -> str:
         raise WorkplanError(f"the git repository {top} has no commits yet") from None
 
 
-def _current_activity(repo: store.Repo, path: Path, rel: str, ident: str, top: Path) -> Activity:
-    """Returns the activity in the working copy, or at HEAD when the working copy is invalid."""
+def _current_activity(
+    repo: store.Repo, path: Path, rel: str, ident: str, top: Path
+) -> tuple[Plan, Activity]:
+    """Returns the plan and the activity in the working copy, or at HEAD when the working copy
+    is invalid."""
     try:
         plan = store.parse_plan(repo.read(path), store.display_path(path))
     except WorkplanError:
@@ -142,7 +183,7 @@ def _current_activity(repo: store.Repo, path: Path, rel: str, ident: str, top: P
         raise UnknownActivityError(
             f"no activity {ident!r} in {store.display_path(path)}{query.suggest(ident, ids)}"
         )
-    return ref.activity
+    return plan, ref.activity
 
 
 @dataclass
@@ -368,8 +409,9 @@ def _status_event(ident: str, entry: dict) -> Event:
 
 
 def _order(event: Event) -> tuple:
-    """Sorts by day, a day's status entries before its commits, commits by their instant."""
-    if event.kind == STATUS:
+    """Sorts by day, a day's status entries (and agreement events) before its commits, commits
+    by their instant."""
+    if event.kind != COMMIT:
         return (event.date, 0, 0.0)
     instant = dt.datetime.fromisoformat(event.date)
     return (instant.date().isoformat(), 1, instant.timestamp())

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from workplan_cli.diff.plans import FieldChange, compare_fields
 from workplan_cli.errors import InvalidFileError, WorkplanError
 from workplan_cli.git import gitio
-from workplan_cli.git.history import head_commit
+from workplan_cli.git.history import agreement_events, head_commit, party_names
 from workplan_cli.plan import load, query, store
 from workplan_cli.plan.fields import to_plain
 from workplan_cli.plan.model import Indicator, Plan
@@ -72,6 +72,11 @@ def indicator_log(repo: store.Repo, ident: str, version: str | None = None) -> I
     events += [
         IndicatorEvent(ACTUAL, a["date"], entry=a) for a in to_plain(current.actuals, by_alias=True)
     ]
+    # The plan's signing and approvals (its targets are agreed content), as an activity's log has.
+    events += [
+        IndicatorEvent(e.kind, e.date, entry=e.entry)
+        for e in agreement_events(plan, ident, party_names(repo))
+    ]
     events.sort(key=_order)
     found = store.PLAN_FILE.fullmatch(path.name)
     return IndicatorLog(
@@ -122,8 +127,9 @@ def _indicator(reader: gitio.BlobReader, blob: str | None, ident: str) -> Indica
 
 
 def _order(event: IndicatorEvent) -> tuple:
-    """Sorts by day, a day's actuals before its commits, commits by their instant."""
-    if event.kind == ACTUAL:
+    """Sorts by day, a day's actuals (and agreement events) before its commits, commits by their
+    instant."""
+    if event.kind != COMMIT:
         return (event.date, 0, 0.0)
     instant = dt.datetime.fromisoformat(event.date)
     return (instant.date().isoformat(), 1, instant.timestamp())

@@ -70,13 +70,27 @@ class Review:
     data_dir: str = "data"
 
     @property
+    def invalid(self) -> list[Problem]:
+        """The problems of the new state but those that only await an approval."""
+        return [p for p in self.problems if not p.awaiting]
+
+    @property
+    def awaiting(self) -> list[Problem]:
+        """What only awaits the parties' approval: an amendment of a signed plan, an approval
+        of an earlier text (validate reports them too)."""
+        return [p for p in self.problems if p.awaiting]
+
+    @property
     def valid(self) -> bool:
-        return not self.problems
+        return not self.invalid
 
     @property
     def agreed(self) -> bool:
-        """No plan's agreed content changed without the approval of every party."""
-        return not any(f.agreement and f.agreement.needs_agreement for f in self.files)
+        """No plan's agreed content changed without the approval of every party, and nothing
+        awaits one."""
+        return not self.awaiting and not any(
+            f.agreement and f.agreement.needs_agreement for f in self.files
+        )
 
 
 def review(repo: Repo, base: str, worktree: bool = False) -> Review:

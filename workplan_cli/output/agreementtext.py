@@ -51,3 +51,36 @@ def line(old: Any, new: Any) -> str | None:
         if found:
             parts.append(f"{side.name} {', '.join(found)}")
     return "agreement: " + "; ".join(parts) if parts else None
+
+
+# --- the plan's signing and approvals as they change (diff's metadata lines) -------------------
+
+
+def signing_text(signed: Any) -> str:
+    """Returns a signing (plain data, as a diff holds it) as an event: "2024-02-13 by micde and
+    bmdv at the first Stakeholder Meeting (agreed content 272c5d177c57)"; "(none)" for none.
+    The digest is cut to its first 12 digits; the JSON has it whole."""
+    if not isinstance(signed, dict):
+        return "(none)"
+    text = f"{signed.get('date')}"
+    if signed.get("by"):
+        text += f" by {agreed.and_list([str(p) for p in signed['by']])}"
+    if signed.get("occasion"):
+        text += f" at the {signed['occasion']}"
+    if signed.get("digest"):
+        text += f" (agreed content {agreed.short(str(signed['digest']))})"
+    return text
+
+
+def approval_text(approval: Any) -> str:
+    """Returns an approval (plain data) as an event: "approved by micde (Jane Doe) on
+    2024-11-20 (agreed content 49fd474502e4): note"."""
+    if not isinstance(approval, dict):
+        return str(approval)
+    text = f"approved by {approval.get('party')}"
+    if approval.get("by"):
+        text += f" ({approval['by']})"
+    text += f" on {approval.get('date')}"
+    if approval.get("digest"):
+        text += f" (agreed content {agreed.short(str(approval['digest']))})"
+    return text + (f": {approval['note']}" if approval.get("note") else "")

@@ -154,6 +154,13 @@ def field_node(change: FieldChange) -> Node:
     dates in words, else old -> new."""
     if change.field in DATE_FIELDS:
         return Node("~", date_words(change.field, change.old, change.new))
+    if change.field == "signed":  # the plan's signing, as the event it is
+        old, new = agreementtext.signing_text(change.old), agreementtext.signing_text(change.new)
+        return Node("~", f"signed: {old} → {new}")
+    if change.field == "approvals" and change.added is not None:
+        nodes = [Node("+", agreementtext.approval_text(x)) for x in change.added]
+        nodes += [Node("-", agreementtext.approval_text(x)) for x in change.removed or []]
+        return Node("~", "approvals:", children=nodes)
     if change.words is not None and _long(change):
         return Node("~", f"{change.field}:", words=change.words)
     if change.added is not None and change.removed is not None:

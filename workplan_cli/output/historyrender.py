@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from workplan_cli.git.history import (
+    APPROVAL,
     COMMIT,
     CREATED,
     MOVED_TOPIC,
     RENAMED,
     RENUMBERED,
+    SIGNED,
     ActivityLog,
     Event,
 )
@@ -41,6 +45,30 @@ def _status_text(event: Event) -> str:
     return diffrender.entry_text(event.entry or {})
 
 
+def agreement_text(event: Any) -> str:
+    """Returns the signing or an approval in words: "signed 2024-02-13 by MICDE and BMDV",
+    "approved by MICDE (Jane Doe) on 2024-11-20: note"."""
+    from workplan_cli.plan.agreed import and_list
+
+    entry = event.entry or {}
+    earlier = "" if entry.get("current", True) else " (of an earlier text)"
+    if event.kind == SIGNED:
+        text = f"signed {entry.get('date')}"
+        if entry.get("names"):
+            text += f" by {and_list(entry['names'])}"
+        if entry.get("occasion"):
+            text += f" at the {entry['occasion']}"
+        if entry.get("status") == "superseded":
+            text += ", since superseded"
+        current = entry.get("current", True)
+        return text + ("" if current else " (its agreed content changed since)")
+    text = f"approved by {entry.get('name')}"
+    if entry.get("by"):
+        text += f" ({entry['by']})"
+    text += f" on {entry.get('date')}{earlier}"
+    return text + (f": {entry['note']}" if entry.get("note") else "")
+
+
 def _plain_lines(node, depth: int) -> list[str]:
     lines = ["    " + "  " * depth + diffrender.plain_label(node)]
     for child in node.children:
@@ -62,6 +90,8 @@ def to_text(log: ActivityLog) -> str:
             lines.append(f"    {one_line(_what(event))}")
             for f in event.fields:
                 lines += _plain_lines(field_node(f), 0)
+        elif event.kind in (SIGNED, APPROVAL):
+            lines.append(one_line(f"{event.date}  agreement  {agreement_text(event)}"))
         else:
             lines.append(one_line(f"{event.date}  status  {_status_text(event)}"))
     return "\n".join(lines) + "\n"
@@ -83,6 +113,8 @@ def to_markdown(log: ActivityLog) -> str:
                 "  " + line
                 for line in diffrender.markdown_list([field_node(f) for f in event.fields])
             ]
+        elif event.kind in (SIGNED, APPROVAL):
+            lines.append(f"- {event.date} agreement: {md_escape(agreement_text(event))}")
         else:
             lines.append(f"- {event.date} status: {md_escape(_status_text(event))}")
     return "\n".join(lines) + "\n"
@@ -102,6 +134,14 @@ def to_json(log: ActivityLog) -> dict:
 
 
 def _event(event: Event) -> dict:
+    if event.kind in (SIGNED, APPROVAL):
+        return {
+            "kind": event.kind,
+            "date": event.date,
+            "id": event.id,
+            "entry": event.entry,
+            "text": agreement_text(event),
+        }
     if event.kind != COMMIT:
         return {"kind": event.kind, "date": event.date, "id": event.id, "entry": event.entry}
     return {
@@ -157,6 +197,8 @@ def indicator_text(log) -> str:
             lines.append(one_line(f"{head}  {event.subject}"))
             lines.append(f"    {one_line(_indicator_what(event))}")
             lines += [f"      {one_line(f'{m} {t}')}" for m, t in _indicator_lines(event)]
+        elif event.kind in (SIGNED, APPROVAL):
+            lines.append(one_line(f"{event.date}  agreement  {agreement_text(event)}"))
         else:
             lines.append(one_line(f"{event.date}  actual  {_actual_text(event.entry or {})}"))
     return "\n".join(lines) + "\n"
@@ -175,6 +217,8 @@ def indicator_markdown(log) -> str:
                 f"{md_escape(_indicator_what(event))}"
             )
             lines += [f"  - {md_escape(t)}" for _, t in _indicator_lines(event)]
+        elif event.kind in (SIGNED, APPROVAL):
+            lines.append(f"- {event.date} agreement: {md_escape(agreement_text(event))}")
         else:
             lines.append(f"- {event.date} actual {md_escape(_actual_text(event.entry or {}))}")
     return "\n".join(lines) + "\n"
@@ -184,6 +228,17 @@ def indicator_json(log) -> dict:
     """Returns an indicator's life as JSON: the shape of an activity's, with `actual` events."""
     events = []
     for e in log.events:
+        if e.kind in (SIGNED, APPROVAL):
+            events.append(
+                {
+                    "kind": e.kind,
+                    "date": e.date,
+                    "id": log.id,
+                    "entry": e.entry,
+                    "text": agreement_text(e),
+                }
+            )
+            continue
         if e.kind != "commit":
             events.append({"kind": e.kind, "date": e.date, "id": log.id, "entry": e.entry})
             continue

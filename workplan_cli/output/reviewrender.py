@@ -45,11 +45,14 @@ def _compared(review: Review) -> str:
 
 
 def _validation(review: Review) -> list[str]:
+    waiting = [f"- {md(str(p))}" for p in review.awaiting]
+    if waiting:
+        waiting = ["", "⏳ Awaiting the parties' approval:", "", *waiting]
     if review.valid:
-        return [f"✅ The new state is valid ({review.checked} files checked)."]
-    n = len(review.problems)
+        return [f"✅ The new state is valid ({review.checked} files checked).", *waiting]
+    n = len(review.invalid)
     out = [f"❌ The new state does not validate ({n} problem{'s' * (n != 1)}):", ""]
-    return out + [f"- {md(str(p))}" for p in review.problems]
+    return out + [f"- {md(str(p))}" for p in review.invalid] + waiting
 
 
 def agreement_lines(review: Review) -> list[str]:
@@ -77,12 +80,14 @@ def agreement_lines(review: Review) -> list[str]:
                 text = f"✅ agreed by {md_escape(named(a.parties))}: {what}"
             out.append(f"- {head} {text}")
             out.append(f"  - agreed content changed: {md_escape(', '.join(a.changes))}")
-        if a.progress:
+        if a.progress or a.actuals:
             n, other = a.status_updates, a.progress - a.status_updates
-            text = f"progress: {n} status update{'s' * (n != 1)}"
+            parts = [f"{n} status update{'s' * (n != 1)}"] if a.progress else []
             if other:
-                text += f", {other} other update{'s' * (other != 1)}"
-            out.append(f"- {head} {text}")
+                parts.append(f"{other} other update{'s' * (other != 1)}")
+            if a.actuals:
+                parts.append(f"{a.actuals} actual{'s' * (a.actuals != 1)} recorded")
+            out.append(f"- {head} progress: {', '.join(parts)}")
         for approval in a.approvals:
             who = md_escape(f"{names.get(approval.party, approval.party)} ({approval.by}")
             out.append(f"- {head} approved by {who}, {approval.date})")
@@ -163,7 +168,8 @@ def to_json(review: Review) -> dict:
         "valid": review.valid,
         "agreed": review.agreed,
         "checked": review.checked,
-        "problems": [p.as_dict() for p in review.problems],
+        "problems": [p.as_dict() for p in review.invalid],
+        "awaiting_approval": [p.as_dict() for p in review.awaiting],
         "status_changes": [
             {
                 "version": s.version,
@@ -218,6 +224,7 @@ def _agreement(a) -> dict:
         "pending": list(a.pending),
         "status_updates": a.status_updates,
         "progress_updates": a.progress,
+        "actuals_recorded": a.actuals,
         "approvals": [
             {"party": x.party, "by": x.by, "date": x.date.isoformat(), "digest": x.digest}
             for x in a.approvals

@@ -100,7 +100,7 @@ def short(value: str) -> str:
 
 def changed_parts(old: Plan, new: Plan) -> list[str]:
     """Returns what differs in the agreed content of two plans, in the new plan's order: the
-    metadata fields by key (plan.title), then area, topic and activity ids."""
+    metadata fields by key (plan.title), then area, topic, activity and indicator ids."""
     a, b = agreed_plain(old), agreed_plain(new)
     out = [f"plan.{k}" for k in _keys(a.get("plan", {}), b.get("plan", {}))]
     out += [k for k in _keys(a, b) if k not in ("plan", "areas")]
@@ -114,14 +114,17 @@ def _keys(a: dict, b: dict) -> list[str]:
 
 
 def _entries(plain: dict) -> dict[str, Any]:
-    """Returns each area, topic and activity by id, without the level below it."""
+    """Returns each area, topic, activity and indicator by id, without the level below it."""
     out: dict[str, Any] = {}
     for area in plain.get("areas", []):
         out[area["id"]] = {k: v for k, v in area.items() if k != "topics"}
         for topic in area.get("topics", []):
-            out[topic["id"]] = {k: v for k, v in topic.items() if k != "activities"}
+            below = ("activities", "indicators")
+            out[topic["id"]] = {k: v for k, v in topic.items() if k not in below}
             for activity in topic.get("activities", []):
                 out[activity["id"]] = activity
+            for indicator in topic.get("indicators", []):
+                out[indicator["id"]] = indicator
     return out
 
 
@@ -184,7 +187,14 @@ def findings(plan: Plan, explain: dict[str, str] | None = None) -> list[Finding]
     approval of an earlier text, and a signed plan whose agreed content differs from what was
     signed unless every party approved the amendment. `explain` may say, per approved digest,
     what changed since (from the history: "2.2.3, plan.title")."""
-    out = _signed_by_hand(plan)
+    return signed_by_hand(plan) + awaiting(plan, explain)
+
+
+def awaiting(plan: Plan, explain: dict[str, str] | None = None) -> list[Finding]:
+    """Returns the findings of `findings` that say only that agreed content awaits approval
+    (an approval of an earlier text, an amendment not yet approved by every party): the plan
+    is otherwise sound, and `review` tells them apart (exit 5, not 1)."""
+    out: list[Finding] = []
     if not pins(plan):
         return out  # nothing pins a digest: nothing to compute (a large plan takes a while)
     s = standing(plan)
@@ -217,7 +227,7 @@ def findings(plan: Plan, explain: dict[str, str] | None = None) -> list[Finding]
     return out
 
 
-def _signed_by_hand(plan: Plan) -> list[Finding]:
+def signed_by_hand(plan: Plan) -> list[Finding]:
     """A plan marked signed (or superseded) needs `workplan sign`'s record (a digest, every
     party's approval), or to say that its signature predates workplan's (signed.recorded_in)."""
     meta = plan.plan

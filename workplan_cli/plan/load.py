@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from workplan_cli import yamlio
@@ -86,10 +87,13 @@ def agreement_problems(plan: Plan, data: bytes, name: str, explain=None) -> list
     approval (plan/agreed.py)."""
     from workplan_cli.plan import agreed
 
-    found = agreed.findings(plan, explain)
-    if not found:
+    hand, waiting = agreed.signed_by_hand(plan), agreed.awaiting(plan, explain)
+    if not hand and not waiting:
         return []
-    return _locate([(f.loc, False, f.message) for f in found], decode(data, name), name, plan)
+    text = decode(data, name)
+    out = _locate([(f.loc, False, f.message) for f in hand], text, name, plan)
+    located = _locate([(f.loc, False, f.message) for f in waiting], text, name, plan)
+    return out + [dataclasses.replace(p, awaiting=True) for p in located]
 
 
 def parse_stakeholders(data: bytes, name: str) -> StakeholderFile:

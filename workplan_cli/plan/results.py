@@ -21,6 +21,7 @@ The rules (docs/recording-progress.md, "Indicators: how they are judged"):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from workplan_cli.plan.model import (
@@ -133,6 +134,12 @@ def standing(indicator: Indicator, as_of: dt.date) -> Standing:
 def standings(plan: Plan, as_of: dt.date) -> list[tuple[IndicatorRef, Standing]]:
     """Returns every indicator of the plan with where it stands on `as_of`, in document order."""
     return [(ref, standing(ref.indicator, as_of)) for ref in plan.indicators()]
+
+
+def colours(refs: Iterable[IndicatorRef], as_of: dt.date) -> list[tuple[IndicatorRef, str]]:
+    """Returns each indicator with its colour on `as_of`: what plan/schedule.py's `schedule`
+    rolls up with the activities' colours."""
+    return [(ref, standing(ref.indicator, as_of).colour) for ref in refs]
 
 
 def number_text(value: float | int | str | None) -> str:

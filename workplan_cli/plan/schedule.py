@@ -12,8 +12,8 @@ on the day `as_of`, with the plan's `monitoring.amber_days` (default 30):
    progress: amber;
 6. otherwise green.
 
-A group (topic, area, plan) takes the worst colour of its activities (red, then amber, green,
-grey), and counts them per colour; `worst` also takes colours from elsewhere (indicators).
+A group (topic, area, plan) takes the worst colour of its activities and of its indicators (red,
+then amber, green, grey; an indicator's colour is plan/results.py's), and counts each per colour.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from workplan_cli.plan.model import Activity, ActivityRef, Plan
+from workplan_cli.plan.model import Activity, ActivityRef, IndicatorRef, Plan
 from workplan_cli.plan.vocab import Status
 
 RED, AMBER, GREEN, GREY = "red", "amber", "green", "grey"
@@ -55,10 +55,16 @@ def amber_days(plan: Plan) -> int:
 
 
 def has_dates(plan: Plan) -> bool:
-    """Whether any activity of the plan has a planned end date (status shows colours then)."""
+    """Whether any activity of the plan has a planned end date."""
     return any(
         a.end is not None for area in plan.areas for topic in area.topics for a in topic.activities
     )
+
+
+def has_colours(plan: Plan) -> bool:
+    """Whether the plan has anything to colour: an activity's end date or an indicator (status
+    shows colours then; a plan with neither, as the signed 2024 plan, shows what it always did)."""
+    return has_dates(plan) or any(topic.indicators for area in plan.areas for topic in area.topics)
 
 
 def status_on(activity: Activity, day: dt.date) -> Status:
@@ -175,11 +181,12 @@ def _days(n: int) -> str:
 
 @dataclass
 class Rollup:
-    """The colours of a group of activities: how many of each, the worst, and how many are
-    overdue."""
+    """The colours of a group of activities and of its indicators: how many of each, the worst
+    of both, and how many activities are overdue."""
 
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COLOURS, 0))
     overdue: int = 0
+    indicators: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COLOURS, 0))
 
     def add(self, judgement: Judgement) -> None:
         self.counts[judgement.colour] += 1
@@ -189,14 +196,25 @@ class Rollup:
         """Adds the counts of another group (a topic's to its area's, say)."""
         for hue, n in other.counts.items():
             self.counts[hue] += n
+        for hue, n in other.indicators.items():
+            self.indicators[hue] += n
         self.overdue += other.overdue
 
     @property
     def colour(self) -> str:
-        return worst(c for c in COLOURS if self.counts[c])
+        """The worst colour of its activities and its indicators (an indicator behind its
+        pro-rata target makes its topic amber)."""
+        return worst(
+            (c for c in COLOURS if self.counts[c]), extra=(c for c in COLOURS if self.indicators[c])
+        )
 
     def as_dict(self) -> dict:
-        return {"colour": self.colour, "counts": dict(self.counts), "overdue": self.overdue}
+        return {
+            "colour": self.colour,
+            "counts": dict(self.counts),
+            "overdue": self.overdue,
+            "indicators": dict(self.indicators),
+        }
 
 
 @dataclass(frozen=True)
@@ -216,11 +234,13 @@ def schedule(
     refs: Iterable[ActivityRef],
     as_of: dt.date | None = None,
     amber: int | None = None,
+    indicators: Iterable[tuple[IndicatorRef, str]] = (),
 ) -> Schedule:
     """Returns the schedule of the activities `refs` (of `plan`) on `as_of` (default: today).
 
     With `as_of` given, each activity's status is its status on that day (from its history);
-    without it, the recorded status is used.
+    without it, the recorded status is used. `indicators` are indicators with their colours on
+    that day (plan/results.py `colours`): each counts towards its topic, area and the plan.
     """
     day = dt.date.today() if as_of is None else as_of
     amber = amber_days(plan) if amber is None else amber
@@ -237,6 +257,12 @@ def schedule(
             area_of[ref.topic.id] = ref.area.id
         rollup.counts[hue] += 1
         rollup.overdue += overdue
+    for found, hue in indicators:
+        rollup = topics.get(found.topic.id)
+        if rollup is None:
+            rollup = topics[found.topic.id] = Rollup()
+            area_of[found.topic.id] = found.area.id
+        rollup.indicators[hue] += 1
     areas: dict[str, Rollup] = {}
     total = Rollup()
     for topic_id, rollup in topics.items():
