@@ -114,10 +114,10 @@ def _date_edits(text: str, activity: Activity, dates: dict) -> list[yamlio.TextE
     """Returns `schedule`'s edits of an activity's dates, after the first anchor key the
     activity's own lines have (tried on its lines alone: cheap)."""
     for anchor in schedule.ANCHORS:
-        edits = schedule._edits(activity, dates, anchor)
+        edits = schedule.date_edits(activity, dates, anchor)
         if yamlio.splice_item(text, "activities", "id", activity.id, edits=edits) is not None:
             return edits
-    return schedule._edits(activity, dates, schedule.ANCHORS[-1])
+    return schedule.date_edits(activity, dates, schedule.ANCHORS[-1])
 
 
 def _intended(plan: Plan, changed: dict[str, Activity], measured: dict[str, Indicator]) -> Plan:

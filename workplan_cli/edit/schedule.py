@@ -121,7 +121,7 @@ def set_dates(
         except WorkplanError:
             return None
 
-    batches = [_edits(activity, dates, anchor) for anchor in ANCHORS]
+    batches = [date_edits(activity, dates, anchor) for anchor in ANCHORS]
     new = None
     # The activity's own lines first (see yamlio.splice_item), then the whole file.
     for edits in batches:
@@ -146,7 +146,7 @@ def set_dates(
     return Edit(activity.id, data, new, changes, amendment_notice(plan))
 
 
-def _edits(activity: Activity, dates: dict, anchor: str) -> list[yamlio.TextEdit]:
+def date_edits(activity: Activity, dates: dict, anchor: str) -> list[yamlio.TextEdit]:
     """Returns the text edits at paths inside the activity: a written date is replaced in its
     own quote style or removed; a new one is added after the existing `start` or `anchor`."""
     edits: list[yamlio.TextEdit] = []

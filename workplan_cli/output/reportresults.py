@@ -72,12 +72,10 @@ def first_page(
         return empty
     amber = schedule.amber_days(plan)
     refs = [r for r in plan.activities() if filters.keeps(r)]
-    rollups: dict[str, schedule.Rollup] = {}
     activity_colours = {}
     for ref in refs:
         a = ref.activity
         judged = schedule.judge(a, day, amber, a.status)
-        rollups.setdefault(ref.area.id, schedule.Rollup()).add(judged)
         if a.end is not None or judged.colour == schedule.RED:
             activity_colours[a.id] = {
                 "colour": judged.colour,
@@ -88,22 +86,19 @@ def first_page(
         for ref, found in results.standings(plan, day)
         if query.keeps_indicator(filters, ref)
     ]
-    area_colours = []
-    for area in plan.areas:
-        rollup = rollups.get(area.id)
-        own = [found.colour for ref, found in standings if ref.area.id == area.id]
-        if rollup is None and not own:
-            continue
-        rollup = rollup or schedule.Rollup()
-        colour = schedule.worst((rollup.colour,), own)
-        area_colours.append(
-            {
-                "area": area.id,
-                "title": area.title,
-                "colour": colour,
-                "label": _area_label(colour, rollup, own, tr),
-            }
-        )
+    # The roll-up is plan/schedule.py's, activities and indicators alike (the statuses it
+    # finds for `day` are those plan_as_of already gave the plan).
+    rolled = schedule.schedule(plan, refs, day, amber, [(r, f.colour) for r, f in standings])
+    area_colours = [
+        {
+            "area": area.id,
+            "title": area.title,
+            "colour": rollup.colour,
+            "label": _area_label(rollup, tr),
+        }
+        for area in plan.areas
+        if (rollup := rolled.areas.get(area.id)) is not None
+    ]
     overdue, _soon = schedule.due(plan, refs, day)
     return {
         "area_colours": area_colours or None,
@@ -133,8 +128,9 @@ def _activity_label(judged: schedule.Judgement, end: dt.date | None, tr: i18n.La
     return f"{word}: {why}"
 
 
-def _area_label(colour: str, rollup: schedule.Rollup, own: list[str], tr: i18n.Language) -> str:
+def _area_label(rollup: schedule.Rollup, tr: i18n.Language) -> str:
     """Returns an area's colour in words with what made it: 'Red: 1 overdue; 1 indicator behind'."""
+    colour = rollup.colour
     parts = []
     if rollup.overdue:
         parts.append(
@@ -149,7 +145,7 @@ def _area_label(colour: str, rollup: schedule.Rollup, own: list[str], tr: i18n.L
     if rollup.counts[schedule.AMBER]:
         n = rollup.counts[schedule.AMBER]
         parts.append(tr.ngettext("%(num)s due soon", "%(num)s due soon", n) % {"num": n})
-    behind = own.count(results.AMBER)
+    behind = rollup.indicators[results.AMBER]
     if behind:
         parts.append(
             tr.ngettext("%(num)s indicator behind", "%(num)s indicators behind", behind)
