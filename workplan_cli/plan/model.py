@@ -112,7 +112,7 @@ class NotBlank:
     """A text with a character other than white space: a title of spaces says nothing."""
 
     def check(self, value: str) -> str:
-        if value and not re.search(r"\S", value):
+        if value.isspace():  # every character white space (what the schema's `\S` refuses)
             raise ValueError(f"{_shown(value)} is blank: write some text")
         return value
 
@@ -145,15 +145,17 @@ class DateOnly:
     1970) and not a date and time (its day depends on a time zone)."""
 
     def check(self, value: Any) -> Any:
-        if isinstance(value, dt.datetime) or (
-            isinstance(value, str) and _DATE.match(value) and len(value) > 10
-        ):
+        if isinstance(value, str):
+            if _DATE.fullmatch(value):
+                return value  # a text of a date's shape, which pydantic checks
+            if _DATE.match(value):
+                raise ValueError(f"{_shown(value)} is a date and time, not a date {_LIKE}")
+            raise ValueError(f"{_shown(value)} is not a date {_LIKE}")
+        if isinstance(value, dt.datetime):
             raise ValueError(f"{_shown(value)} is a date and time, not a date {_LIKE}")
         if isinstance(value, (bool, int, float)):
             raise ValueError(f"{_shown(value)} is a number, not a date {_LIKE}")
-        if isinstance(value, str) and not _DATE.fullmatch(value):
-            raise ValueError(f"{_shown(value)} is not a date {_LIKE}")
-        return value  # a date; a text of its shape, which pydantic checks; or the wrong type
+        return value  # a date, or the wrong type (pydantic says so)
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Callable) -> Any:
         from pydantic_core import core_schema
