@@ -180,26 +180,23 @@ def _root(
         ctx.default_map = {name: {"repo": str(repo)} for name in COMMANDS}
 
 
-# The collector's thresholds for a run of the command (Python's default: 700, 10, 10).
-RUN_THRESHOLDS = (700, 10, 1000)
-
-
 def main() -> None:
-    """Runs the command, with the process's garbage-collector policy set here and only here.
+    """Runs the command, with the process's garbage-collector policy set here and only here: the
+    cycle collector is off for the run.
 
     A command builds one large set of objects that all stay alive until it exits: a plan of
-    2,000 activities is about 250,000 of them. Python's cycle collector walks all of them again
-    in every full collection, and by default makes one every 100 young ones (700 new objects
-    each): measured on `validate` of that plan, the default took 1.29x the time of a run with
-    the collector off. A run makes a full collection a hundred times more rarely (the young
-    ones are cheap): 0.99x. What the core builds holds no reference cycles, so reference
-    counting frees it; the young collections still free the few cycles other code makes (with
-    the collector off for the whole run, the dry run of `huge-comment` in tests/test_hostile.py
-    peaked at 212 MB, over its bound of 200 MB). Library callers of the core keep Python's
-    default (correct, only slower), and the thresholds are as they were when this returns.
+    2,000 activities is about 250,000 of them, and composing its YAML makes as many more that
+    live a moment. Every collection walks the young ones again; measured on `validate` against
+    the collector off, Python's default took 1.24x the CPU time (2.2x at 10,000 activities) and
+    the thresholds 700, 10, 1000 that this policy had before 1.04x (1.10x). What the
+    core builds holds no reference cycles, so reference counting frees it; the few cycles other
+    code makes are small (about 1,500 objects in a whole `validate`), and the one that held much
+    memory, ruamel's loader keeping its input, is handed a stream that is closed once read
+    (yamlio/reading.py). Library callers of the core keep Python's default (correct, only
+    slower), and the collector is as it was when this returns.
     """
-    thresholds = gc.get_threshold()
-    gc.set_threshold(*RUN_THRESHOLDS)
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         app(prog_name="workplan")
     finally:
@@ -207,4 +204,5 @@ def main() -> None:
         # plan of 2,000 activities is 100,000 of them): that took 0.1 s of a 0.9 s `validate`.
         # Frozen objects are skipped; reference counting still frees them.
         gc.freeze()
-        gc.set_threshold(*thresholds)
+        if enabled:
+            gc.enable()

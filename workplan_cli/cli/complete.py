@@ -12,6 +12,10 @@ ran `cmd` on TAB. So a value is offered only when it is a plain id (letters, dig
 `$`, backtick, `:` (zsh's value:description separator), `[` (rich markup, which typer renders),
 glob or control character reaches any shell. Everything else becomes a space; a description is
 one line of at most DESCRIPTION_MAX characters.
+
+Every command imports this module (its options name these functions), so its patterns are
+compiled, and unicodedata imported, only when a completion runs (they cost every command about
+0.3 ms).
 """
 
 from __future__ import annotations
@@ -19,28 +23,29 @@ from __future__ import annotations
 import functools
 import os
 import re
-import unicodedata
 from typing import Any
 
 Choice = tuple[str, str]  # (value, help text shown by zsh and fish)
 
 DESCRIPTION_MAX = 100  # characters; the longest title of the shipped plans has 80
-_PLAIN_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-_ESCAPE_SEQUENCE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])")
+_PLAIN_VALUE = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
+_ESCAPE_SEQUENCE = r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])"
 _DESCRIPTION_PUNCTUATION = frozenset(" .,;/&+-")  # no glob character, not even ( )
 
 
 def plain_value(value: object) -> str | None:
     """Returns `value` as text when it is a plain id that any shell takes as one word, else None."""
     text = str(value)
-    return text if _PLAIN_VALUE.fullmatch(text) else None
+    return text if re.fullmatch(_PLAIN_VALUE, text) else None
 
 
 def plain_description(text: object) -> str:
     """Returns `text` on one line of at most DESCRIPTION_MAX characters that are letters,
     digits (any script's), spaces or `.,;()/&+-`; escape sequences and every other character
     become spaces, runs of spaces one space."""
-    text = _ESCAPE_SEQUENCE.sub(" ", str(text)[: DESCRIPTION_MAX * 20])
+    import unicodedata
+
+    text = re.sub(_ESCAPE_SEQUENCE, " ", str(text)[: DESCRIPTION_MAX * 20])
     text = unicodedata.normalize("NFC", text)  # a letter with a combining accent stays a letter
     text = "".join(c if c.isalnum() or c in _DESCRIPTION_PUNCTUATION else " " for c in text)
     text = " ".join(text.split())

@@ -30,10 +30,9 @@ import sys
 import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from workplan_cli.errors import WorkplanError
 from workplan_cli.plan.fields import to_plain
@@ -386,9 +385,9 @@ def _locked(root: int, wait: float = 5.0) -> Iterator[None]:
 # --- `workplan cache info|clear` ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Info:
-    """What `workplan cache info` shows."""
+class Info(NamedTuple):
+    """What `workplan cache info` shows (a named tuple: a dataclass took every command about
+    0.5 ms to define)."""
 
     folder: Path | None  # None: caching is off
     problem: str | None  # why the folder is not used, or None
