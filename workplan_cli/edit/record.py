@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 
 from workplan_cli import yamlio
+from workplan_cli.edit import status
 from workplan_cli.errors import WorkplanError
 from workplan_cli.plan import load, query
 from workplan_cli.plan.checks import today_anywhere, value_problem
@@ -155,15 +156,7 @@ def record(
     items = [(("actuals",), actual_entry(actual))]
     intended = _intended(plan, loc, replace(indicator, actuals=[*indicator.actuals, actual]))
 
-    def checked(new_text: str | None) -> bytes | None:
-        """Returns the new bytes if they hold exactly the intended plan."""
-        if new_text is None:
-            return None
-        new = bom + new_text.encode("utf-8")
-        try:
-            return new if parse(new, name, stakeholder_ids) == intended else None
-        except WorkplanError:
-            return None
+    checked = status.holds(intended, bom, name, parse, stakeholder_ids)
 
     # The indicator's own lines first (see yamlio.splice_item), then the whole file.
     new = checked(yamlio.splice_item(text, "indicators", "id", indicator.id, items=items))

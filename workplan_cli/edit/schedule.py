@@ -9,6 +9,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 
 from workplan_cli import yamlio
+from workplan_cli.edit import status
 from workplan_cli.edit.sign import amendment_notice
 from workplan_cli.edit.status import _loc_of as activity_loc
 from workplan_cli.errors import WorkplanError
@@ -111,15 +112,7 @@ def set_dates(
     loc = activity_loc(plan, activity.id)
     intended = _intended(plan, loc, replace(activity, start=dates["start"], end=dates["end"]))
 
-    def checked(new_text: str | None) -> bytes | None:
-        """Returns the new bytes if they hold exactly the intended plan."""
-        if new_text is None:
-            return None
-        new = bom + new_text.encode("utf-8")
-        try:
-            return new if parse(new, name, stakeholder_ids) == intended else None
-        except WorkplanError:
-            return None
+    checked = status.holds(intended, bom, name, parse, stakeholder_ids)
 
     batches = [date_edits(activity, dates, anchor) for anchor in ANCHORS]
     new = None

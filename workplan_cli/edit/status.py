@@ -123,6 +123,29 @@ def history_entry(activity: Activity, request: Request) -> list[tuple[str, objec
     return entry
 
 
+def holds(
+    intended: Plan,
+    bom: bytes,
+    name: str,
+    parse: Callable[..., Plan],
+    stakeholder_ids: Collection[str] | None,
+) -> Callable[[str | None], bytes | None]:
+    """Returns the check of a spliced text (every edit command's): its bytes, with the file's
+    byte order mark, if they parse to exactly the `intended` plan; else None (the caller then
+    tries the next way of making the edit, or refuses)."""
+
+    def checked(new_text: str | None) -> bytes | None:
+        if new_text is None:
+            return None
+        new = bom + new_text.encode("utf-8")
+        try:
+            return new if parse(new, name, stakeholder_ids) == intended else None
+        except WorkplanError:
+            return None
+
+    return checked
+
+
 def set_status(
     data: bytes,
     name: str,
@@ -147,15 +170,7 @@ def set_status(
     items = [(("history",), history_entry(activity, request))]
     intended = _intended(plan, loc, activity, request)
 
-    def checked(new_text: str | None) -> bytes | None:
-        """Returns the new bytes if they hold exactly the intended plan."""
-        if new_text is None:
-            return None
-        new = bom + new_text.encode("utf-8")
-        try:
-            return new if parse(new, name, stakeholder_ids) == intended else None
-        except WorkplanError:
-            return None
+    checked = holds(intended, bom, name, parse, stakeholder_ids)
 
     # The activity's own lines first (see yamlio.splice_item), then the whole file.
     new = checked(yamlio.splice_item(text, "activities", "id", activity.id, scalars, items))
