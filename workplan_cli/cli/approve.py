@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from workplan_cli.cli.common import RepoOption, open_repo
+from workplan_cli.cli.common import CommitOption, DryRunOption, RepoOption, open_repo
 from workplan_cli.cli.output import echo, write
 
 VersionArgument = Annotated[
@@ -16,12 +16,6 @@ VersionArgument = Annotated[
 OnOption = Annotated[
     Optional[str],
     typer.Option("--on", help="The day, YYYY-MM-DD (default: today).", show_default=False),
-]
-DryRunOption = Annotated[
-    bool, typer.Option("--dry-run", help="Print the change as a diff; write nothing.")
-]
-CommitOption = Annotated[
-    bool, typer.Option("--commit", help="Commit the plan file (only it) with git.")
 ]
 
 

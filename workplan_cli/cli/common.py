@@ -32,6 +32,19 @@ PlanOption = Annotated[
         autocompletion=complete.plan_versions,
     ),
 ]
+
+# The options of every command that edits a plan file (set-status, record, schedule, approve,
+# sign, import): declared once here.
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Print the change as a diff; write nothing.")
+]
+CommitOption = Annotated[
+    bool, typer.Option("--commit", help="Commit the plan file (only it) with git.")
+]
+RecorderOption = Annotated[
+    Optional[str],
+    typer.Option("--by", help="Who records it (default: git's user.name).", show_default=False),
+]
 # The area and topic filters (diff narrows by these two alone); FILTER_OPTIONS holds all five.
 AreaOption = Annotated[
     Optional[list[str]],

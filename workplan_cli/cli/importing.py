@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from workplan_cli.cli.common import PlanOption, RepoOption, open_repo
+from workplan_cli.cli.common import CommitOption, PlanOption, RepoOption, open_repo
 from workplan_cli.cli.output import Column, echo, echo_plain, print_table, write
 
 
@@ -43,9 +43,7 @@ def import_updates(
             "refuses the whole import).",
         ),
     ] = False,
-    commit: Annotated[
-        bool, typer.Option("--commit", help="Commit the plan file (only it) with git.")
-    ] = False,
+    commit: CommitOption = False,
     repo: RepoOption = None,
 ) -> None:
     """Import partners' updates from a workbook or CSV: each row with a new status, a note or

@@ -7,7 +7,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from workplan_cli.cli.common import IndicatorIdArgument, PlanOption, RepoOption, open_repo
+from workplan_cli.cli.common import (
+    CommitOption,
+    DryRunOption,
+    IndicatorIdArgument,
+    PlanOption,
+    RecorderOption,
+    RepoOption,
+    open_repo,
+)
 from workplan_cli.cli.output import echo, write
 
 
@@ -39,21 +47,14 @@ def record(
             "--on", help="Day it was measured, YYYY-MM-DD (default: today).", show_default=False
         ),
     ] = None,
-    by: Annotated[
-        Optional[str],
-        typer.Option("--by", help="Who records it (default: git's user.name).", show_default=False),
-    ] = None,
+    by: RecorderOption = None,
     evidence: Annotated[
         Optional[list[str]],
         typer.Option("--evidence", "-e", help="A document or link that shows it (repeatable)."),
     ] = None,
     plan: PlanOption = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the change as a diff; write nothing.")
-    ] = False,
-    commit: Annotated[
-        bool, typer.Option("--commit", help="Commit the plan file (only it) with git.")
-    ] = False,
+    dry_run: DryRunOption = False,
+    commit: CommitOption = False,
     repo: RepoOption = None,
 ) -> None:
     """Record a value measured for an indicator: a dated entry added to its actuals.

@@ -7,7 +7,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from workplan_cli.cli.common import ActivityIdArgument, PlanOption, RepoOption, open_repo
+from workplan_cli.cli.common import (
+    ActivityIdArgument,
+    CommitOption,
+    DryRunOption,
+    PlanOption,
+    RepoOption,
+    open_repo,
+)
 from workplan_cli.cli.output import echo, write
 
 
@@ -35,12 +42,8 @@ def schedule(
         ),
     ] = None,
     plan: PlanOption = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the change as a diff; write nothing.")
-    ] = False,
-    commit: Annotated[
-        bool, typer.Option("--commit", help="Commit the plan file (only it) with git.")
-    ] = False,
+    dry_run: DryRunOption = False,
+    commit: CommitOption = False,
     repo: RepoOption = None,
 ) -> None:
     """Set an activity's planned start and end (its due date); either may be given alone.

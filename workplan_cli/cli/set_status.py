@@ -7,7 +7,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from workplan_cli.cli.common import ActivityIdArgument, PlanOption, RepoOption, open_repo
+from workplan_cli.cli.common import (
+    ActivityIdArgument,
+    CommitOption,
+    DryRunOption,
+    PlanOption,
+    RecorderOption,
+    RepoOption,
+    open_repo,
+)
 from workplan_cli.cli.output import echo, write
 from workplan_cli.plan.vocab import Status
 
@@ -24,21 +32,14 @@ def set_status(
             "--on", help="Date of the change, YYYY-MM-DD (default: today).", show_default=False
         ),
     ] = None,
-    by: Annotated[
-        Optional[str],
-        typer.Option("--by", help="Who records it (default: git's user.name).", show_default=False),
-    ] = None,
+    by: RecorderOption = None,
     evidence: Annotated[
         Optional[list[str]],
         typer.Option("--evidence", "-e", help="An output or evidence, text or URL (repeatable)."),
     ] = None,
     plan: PlanOption = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the change as a diff; write nothing.")
-    ] = False,
-    commit: Annotated[
-        bool, typer.Option("--commit", help="Commit the plan file (only it) with git.")
-    ] = False,
+    dry_run: DryRunOption = False,
+    commit: CommitOption = False,
     force: Annotated[
         bool,
         typer.Option(

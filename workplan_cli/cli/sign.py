@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from workplan_cli.cli.approve import DryRunOption, OnOption, VersionArgument
-from workplan_cli.cli.common import RepoOption, open_repo
+from workplan_cli.cli.approve import OnOption, VersionArgument
+from workplan_cli.cli.common import DryRunOption, RepoOption, open_repo
 from workplan_cli.cli.output import echo, write
 
 
