@@ -127,17 +127,7 @@ def commit_file(path: Path, message: str) -> str:
     When staging or committing fails (a pre-commit hook that refuses, say), the file is
     unstaged again (the index entry goes back to HEAD's) before the GitError is raised.
     """
-    try:
-        run_git(["add", "--", path.name], path.parent)
-        run_git(
-            ["commit", "--quiet", "--file=-", "--only", "--", path.name],
-            path.parent,
-            input=message.encode(),
-        )
-    except GitError:
-        unstage(path)
-        raise
-    return run_git(["rev-parse", "HEAD"], path.parent).decode().strip()
+    return commit_files([path], message)
 
 
 def commit_files(paths: list[Path], message: str) -> str:
@@ -167,11 +157,6 @@ def tag_annotated(cwd: Path, name: str, commit: str, message: str, sign: bool = 
         raise GitError(f"{name!r} is not a tag name") from None
     args = ["tag", "--annotate", *(["--sign"] if sign else []), "--file=-"]
     run_git([*args, "--end-of-options", name, commit], cwd, input=message.encode())
-
-
-def unstage(path: Path) -> None:
-    """Puts the file's index entry back to HEAD's (its working-tree bytes stay as they are)."""
-    run_git(["reset", "--quiet", "HEAD", "--", path.name], path.parent)
 
 
 # --- Review, log and diff driver (issue 6): merge bases, changed files, history, blobs ---------
