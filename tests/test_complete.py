@@ -71,6 +71,8 @@ def test_activity_ids_come_from_the_plan_named(two_plans):
 def test_plan_versions_newest_first(two_plans):
     assert _complete("status --plan ") == ["2025", "2024"]
     assert _complete("list -p 2024") == ["2024"]
+    assert _complete("approve 202") == ["2025", "2024"]
+    assert _complete("sign 2025") == ["2025"]
 
 
 def _zsh_matches(out: list[str]) -> list[str]:

@@ -7,11 +7,17 @@ from typing import Annotated, Optional
 
 import typer
 
+from workplan_cli.cli import complete
 from workplan_cli.cli.common import CommitOption, DryRunOption, RepoOption, open_repo
 from workplan_cli.cli.output import echo, write
 
 VersionArgument = Annotated[
-    str, typer.Argument(metavar="VERSION", help="The plan version, e.g. 2025.")
+    str,
+    typer.Argument(
+        metavar="VERSION",
+        help="The plan version, e.g. 2025.",
+        autocompletion=complete.plan_versions,
+    ),
 ]
 OnOption = Annotated[
     Optional[str],
