@@ -8,7 +8,13 @@ from typing import Annotated, Optional
 import typer
 
 from workplan_cli.cli import complete
-from workplan_cli.cli.common import CommitOption, DryRunOption, RepoOption, open_repo
+from workplan_cli.cli.common import (
+    CommitOption,
+    DryRunOption,
+    RepoOption,
+    open_repo,
+    refuse_dry_run_commit,
+)
 from workplan_cli.cli.output import echo, write
 
 VersionArgument = Annotated[
@@ -52,8 +58,7 @@ def approve(
     from workplan_cli.edit.status import parse_date, unified_diff
     from workplan_cli.plan.store import display_path, parse_plan, read_bytes
 
-    if dry_run and commit:
-        raise typer.BadParameter("--dry-run writes nothing, so it cannot --commit either")
+    refuse_dry_run_commit(dry_run, commit)
     store = open_repo(repo)
     request = edit.Request(
         version=version,

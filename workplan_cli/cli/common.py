@@ -115,6 +115,13 @@ ActivityIdArgument = Annotated[
     ),
 ]
 
+
+def refuse_dry_run_commit(dry_run: bool, commit: bool) -> None:
+    """Refuses --dry-run with --commit (a usage error) in the edit commands."""
+    if dry_run and commit:
+        raise typer.BadParameter("--dry-run writes nothing, so it cannot --commit either")
+
+
 IndicatorIdArgument = Annotated[
     str,
     typer.Argument(

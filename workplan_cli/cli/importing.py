@@ -8,7 +8,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from workplan_cli.cli.common import CommitOption, PlanOption, RepoOption, open_repo
+from workplan_cli.cli.common import (
+    CommitOption,
+    PlanOption,
+    RepoOption,
+    open_repo,
+    refuse_dry_run_commit,
+)
 from workplan_cli.cli.output import Column, echo, echo_plain, print_table, write
 
 
@@ -60,8 +66,7 @@ def import_updates(
     from workplan_cli.edit import importing, progress
     from workplan_cli.edit.sheet import MAX_FILE_BYTES
 
-    if dry_run and commit:
-        raise typer.BadParameter("--dry-run writes nothing, so it cannot --commit either")
+    refuse_dry_run_commit(dry_run, commit)
     store = open_repo(repo)
     name = str(file)
     data = fileio.read_regular(file, limit=MAX_FILE_BYTES, name=name)

@@ -15,6 +15,7 @@ from workplan_cli.cli.common import (
     RecorderOption,
     RepoOption,
     open_repo,
+    refuse_dry_run_commit,
 )
 from workplan_cli.cli.output import echo, write
 
@@ -68,8 +69,7 @@ def record(
     from workplan_cli.edit import record as edit
     from workplan_cli.edit.status import parse_date
 
-    if dry_run and commit:
-        raise typer.BadParameter("--dry-run writes nothing, so it cannot --commit either")
+    refuse_dry_run_commit(dry_run, commit)
     store = open_repo(repo)
     request = edit.Request(
         indicator_id=indicator_id,

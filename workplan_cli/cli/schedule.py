@@ -14,6 +14,7 @@ from workplan_cli.cli.common import (
     PlanOption,
     RepoOption,
     open_repo,
+    refuse_dry_run_commit,
 )
 from workplan_cli.cli.output import echo, write
 
@@ -61,8 +62,7 @@ def schedule(
     from workplan_cli.edit.status import parse_date
     from workplan_cli.plan.store import parse_plan
 
-    if dry_run and commit:
-        raise typer.BadParameter("--dry-run writes nothing, so it cannot --commit either")
+    refuse_dry_run_commit(dry_run, commit)
     request = edit.Request(
         activity_id=activity_id,
         start=_date("--start", start, parse_date),

@@ -15,6 +15,7 @@ from workplan_cli.cli.common import (
     RecorderOption,
     RepoOption,
     open_repo,
+    refuse_dry_run_commit,
 )
 from workplan_cli.cli.output import echo, write
 from workplan_cli.plan.vocab import Status
@@ -60,8 +61,7 @@ def set_status(
     from workplan_cli.edit import progress
     from workplan_cli.edit import status as edit
 
-    if dry_run and commit:
-        raise typer.BadParameter("--dry-run writes nothing, so it cannot --commit either")
+    refuse_dry_run_commit(dry_run, commit)
     store = open_repo(repo)
     request = edit.Request(
         activity_id=activity_id,

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from workplan_cli.cli.approve import OnOption, VersionArgument
-from workplan_cli.cli.common import DryRunOption, RepoOption, open_repo
+from workplan_cli.cli.common import DryRunOption, RepoOption, open_repo, refuse_dry_run_commit
 from workplan_cli.cli.output import echo, write
 
 
@@ -44,8 +44,7 @@ def sign(
     from workplan_cli.edit import sign as core
     from workplan_cli.edit.status import parse_date, unified_diff
 
-    if dry_run and commit:
-        raise typer.BadParameter("--dry-run writes nothing, so it cannot --commit either")
+    refuse_dry_run_commit(dry_run, commit)
     store = open_repo(repo)
     day = parse_date(on) if on is not None else dt.date.today()
     try:
