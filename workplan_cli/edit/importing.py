@@ -27,7 +27,6 @@ from workplan_cli.git import gitio
 from workplan_cli.plan import load
 from workplan_cli.plan.model import Activity, HistoryEntry, Indicator, IndicatorRef, Plan
 from workplan_cli.plan.store import Repo, display_path, parse_plan, read_bytes
-from workplan_cli.plan.vocab import Status
 
 __all__ = ["Batch", "Change", "ConflictError", "Outcome", "apply", "record", "target"]
 
@@ -185,8 +184,7 @@ class Outcome:
     notice: str | None = None
 
     def diff(self) -> str:
-        made = edit.Edit("", self.old, self.new, Status.PLANNED, Status.PLANNED)
-        return edit.unified_diff(made, self.name)
+        return edit.unified_diff(self, self.name)  # any Change: its old and new bytes
 
 
 def target(repo: Repo, table: Table, plan: str | None) -> Path:
