@@ -317,3 +317,20 @@ def test_the_sheet_saved_as_csv_by_libreoffice_imports(cli, repo, tmp_path):
     got = cli("import", "filled-Activities.csv", "--by", "fp")
     assert "1 update written" in got.stdout
     assert '- date: "2024-11-05"' in PLAN.read_text()
+
+
+def test_the_workbooks_version_names_a_plan_under_data_never_a_path(cli, repo, tmp_path):
+    """The version comes from the partner's workbook: it must not steer the write elsewhere."""
+    outside = tmp_path / "elsewhere" / "workplan-2024.yaml"
+    outside.parent.mkdir()
+    shutil.copyfile(PLAN, outside)
+    before, data_before = outside.read_bytes(), PLAN.read_bytes()
+    book = openpyxl.load_workbook(fill(export(cli, repo), {"1.1.1": UPDATES["1.1.1"]}))
+    for prop in book.custom_doc_props:
+        if prop.name == "workplan.version":
+            prop.value = str(outside)
+    book.save(repo / "filled.xlsx")
+    got = cli("import", "filled.xlsx", code=1)
+    assert "not a plan in data" in got.output
+    assert outside.read_bytes() == before
+    assert PLAN.read_bytes() == data_before

@@ -22,12 +22,11 @@ from workplan_cli.edit import status as edit
 from workplan_cli.edit.indicatorsheet import New
 from workplan_cli.edit.rows import Batch, Change, ConflictError, changes, errors_message, header
 from workplan_cli.edit.sheet import Table
-from workplan_cli.errors import WorkplanError
+from workplan_cli.errors import UnknownPlanError, WorkplanError
 from workplan_cli.git import gitio
 from workplan_cli.plan import load
 from workplan_cli.plan.model import Activity, HistoryEntry, Indicator, IndicatorRef, Plan
 from workplan_cli.plan.store import Repo, display_path, parse_plan, read_bytes
-from workplan_cli.plan.vocab import Status
 
 __all__ = ["Batch", "Change", "ConflictError", "Outcome", "apply", "record", "target"]
 
@@ -185,8 +184,7 @@ class Outcome:
     notice: str | None = None
 
     def diff(self) -> str:
-        made = edit.Edit("", self.old, self.new, Status.PLANNED, Status.PLANNED)
-        return edit.unified_diff(made, self.name)
+        return edit.unified_diff(self, self.name)  # any Change: its old and new bytes
 
 
 def target(repo: Repo, table: Table, plan: str | None) -> Path:
@@ -204,7 +202,14 @@ def target(repo: Repo, table: Table, plan: str | None) -> Path:
                 break
     if version is None:
         return repo.current_plan_path(set(repo.load_stakeholders().by_id()))
-    return repo.plan_path(version)
+    # The workbook's word, not the user's: a version of a plan under data/, never a path.
+    paths = repo.plan_paths()
+    if version not in paths:
+        raise UnknownPlanError(
+            f"{table.name}: made from plan version {version!r}, which is not a plan in "
+            f"{display_path(repo.data_dir)}; name the plan to update with --plan"
+        )
+    return paths[version]
 
 
 def record(

@@ -150,11 +150,13 @@ def record(
         evidence=list(request.evidence),
     )
     check_request(plan, indicator, request)
-    loc = _loc_of(plan, indicator.id)
+    loc = status.loc_of(plan, indicator.id, "indicators")
     bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
     text = load.decode(data, name)
     items = [(("actuals",), actual_entry(actual))]
-    intended = _intended(plan, loc, replace(indicator, actuals=[*indicator.actuals, actual]))
+    intended = status.replaced_at(
+        plan, loc, replace(indicator, actuals=[*indicator.actuals, actual])
+    )
 
     checked = status.holds(intended, bom, name, parse, stakeholder_ids)
 
@@ -172,25 +174,6 @@ def record(
             "nothing was written (please report this as a bug)"
         )
     return Edit(indicator.id, data, new, actual, loc)
-
-
-def _intended(plan: Plan, loc: tuple, changed: Indicator) -> Plan:
-    """Returns the plan with the indicator at `loc` replaced."""
-    _, a, _, t, _, i = loc
-    area = plan.areas[a]
-    topic = area.topics[t]
-    topic = replace(topic, indicators=[*topic.indicators[:i], changed, *topic.indicators[i + 1 :]])
-    area = replace(area, topics=[*area.topics[:t], topic, *area.topics[t + 1 :]])
-    return replace(plan, areas=[*plan.areas[:a], area, *plan.areas[a + 1 :]])
-
-
-def _loc_of(plan: Plan, indicator_id: str) -> tuple:
-    for a, area in enumerate(plan.areas):
-        for t, topic in enumerate(area.topics):
-            for i, indicator in enumerate(topic.indicators):
-                if indicator.id == indicator_id:
-                    return ("areas", a, "topics", t, "indicators", i)
-    raise AssertionError(indicator_id)  # found by query.find_indicator just before
 
 
 def commit_message(edit: Edit, note: str | None) -> str:

@@ -11,7 +11,6 @@ from dataclasses import dataclass, replace
 from workplan_cli import yamlio
 from workplan_cli.edit import status
 from workplan_cli.edit.sign import amendment_notice
-from workplan_cli.edit.status import _loc_of as activity_loc
 from workplan_cli.errors import WorkplanError
 from workplan_cli.plan import load, query
 from workplan_cli.plan.model import Activity, Plan
@@ -109,8 +108,10 @@ def set_dates(
             f"{name}: cannot set the dates of {activity.id} in place: the file ends lines with "
             "a carriage return alone (old Mac style); convert it to LF or CRLF line ends first"
         )
-    loc = activity_loc(plan, activity.id)
-    intended = _intended(plan, loc, replace(activity, start=dates["start"], end=dates["end"]))
+    loc = status.loc_of(plan, activity.id)
+    intended = status.replaced_at(
+        plan, loc, replace(activity, start=dates["start"], end=dates["end"])
+    )
 
     checked = status.holds(intended, bom, name, parse, stakeholder_ids)
 
@@ -162,16 +163,6 @@ def date_edits(activity: Activity, dates: dict, anchor: str) -> list[yamlio.Text
     if added:
         edits.append(yamlio.InsertAfter((after,), tuple(added)))
     return edits
-
-
-def _intended(plan: Plan, loc: tuple, changed: Activity) -> Plan:
-    """Returns the plan with the activity at `loc` replaced by `changed`."""
-    _, a, _, t, _, i = loc
-    area = plan.areas[a]
-    topic = area.topics[t]
-    topic = replace(topic, activities=[*topic.activities[:i], changed, *topic.activities[i + 1 :]])
-    area = replace(area, topics=[*area.topics[:t], topic, *area.topics[t + 1 :]])
-    return replace(plan, areas=[*plan.areas[:a], area, *plan.areas[a + 1 :]])
 
 
 def commit_message(edit: Edit) -> str:

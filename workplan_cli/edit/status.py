@@ -8,7 +8,7 @@ import difflib
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from workplan_cli import yamlio
 from workplan_cli.errors import WorkplanError
@@ -163,7 +163,7 @@ def set_status(
     activity = query.find_activity(plan, request.activity_id).activity
     check_transition(activity, request)
     check_request(activity, request)
-    loc = _loc_of(plan, activity.id)
+    loc = loc_of(plan, activity.id)
     bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
     text = load.decode(data, name)
     scalars = [(("status",), request.status.value)]
@@ -203,21 +203,29 @@ def _intended(plan: Plan, loc: tuple, activity: Activity, request: Request) -> P
         evidence=list(request.evidence),
     )
     changed = replace(activity, status=request.status, history=[*activity.history, entry])
-    _, a, _, t, _, i = loc
+    return replaced_at(plan, loc, changed)
+
+
+def replaced_at(plan: Plan, loc: tuple, changed: Any) -> Plan:
+    """Returns the plan with the activity or indicator at `loc` (from `loc_of`) replaced."""
+    _, a, _, t, key, i = loc
     area = plan.areas[a]
     topic = area.topics[t]
-    topic = replace(topic, activities=[*topic.activities[:i], changed, *topic.activities[i + 1 :]])
+    items = getattr(topic, key)
+    topic = replace(topic, **{key: [*items[:i], changed, *items[i + 1 :]]})
     area = replace(area, topics=[*area.topics[:t], topic, *area.topics[t + 1 :]])
     return replace(plan, areas=[*plan.areas[:a], area, *plan.areas[a + 1 :]])
 
 
-def _loc_of(plan: Plan, activity_id: str) -> tuple:
+def loc_of(plan: Plan, item_id: str, key: str = "activities") -> tuple:
+    """Returns the place in the plan of the activity (or, with key="indicators", the indicator)
+    with this id: ("areas", a, "topics", t, key, i)."""
     for a, area in enumerate(plan.areas):
         for t, topic in enumerate(area.topics):
-            for i, activity in enumerate(topic.activities):
-                if activity.id == activity_id:
-                    return ("areas", a, "topics", t, "activities", i)
-    raise AssertionError(activity_id)  # found by query.find_activity just before
+            for i, item in enumerate(getattr(topic, key)):
+                if item.id == item_id:
+                    return ("areas", a, "topics", t, key, i)
+    raise AssertionError(item_id)  # found by query.find_activity / find_indicator just before
 
 
 def unified_diff(edit: Change, name: str) -> str:
