@@ -182,8 +182,9 @@ def _due_event(plan: Plan, ref: ActivityRef, stamp: dt.datetime):
     if a.end is None:  # the caller makes a due event only of an activity with an end date
         raise ExportBugError(f"activity {a.id} has no end date")
     lead = ", ".join(a.lead) or "-"
-    lines = [f"{a.id} {a.title}", f"Due: {a.end.isoformat()}", f"Status: {a.status.value}"]
-    lines.append(f"Lead: {lead}")
+    label = {f.key: f.label for f in fields.declared(type(a))}
+    lines = [f"{a.id} {a.title}", f"Due: {a.end.isoformat()}"]
+    lines += [f"{label['status']}: {a.status.value}", f"{label['lead']}: {lead}"]
     event = Event()
     event.add("uid", due_uid(plan, a))
     event.add("dtstamp", stamp)
