@@ -63,15 +63,18 @@ def test_a_page_that_sends_elsewhere_is_refused(meta):
 
 
 def test_the_command_line_keeps_chromium_offline(tmp_path):
-    args = chromium.arguments(
-        Path("/usr/bin/chromium"), tmp_path, tmp_path / "r.html", tmp_path / "r.pdf"
-    )
+    args = chromium.arguments(Path("/usr/bin/chromium"), tmp_path)
     assert args[0] == "/usr/bin/chromium" and "--headless" in args
     assert "--host-resolver-rules=MAP * ~NOTFOUND" in args
     assert "--proxy-server=127.0.0.1:9" in args and "--proxy-bypass-list=<-loopback>" in args
-    assert "--no-pdf-header-footer" in args and "--disable-pdf-tagging" in args
+    # Driven over a pipe, never a port that another local user could reach.
+    assert "--remote-debugging-pipe" in args
+    assert not any(a.startswith("--remote-debugging-port") for a in args)
     assert f"--user-data-dir={tmp_path / 'profile'}" in args
-    assert args[-1] == (tmp_path / "r.html").as_uri()
+    assert args[-1] == "about:blank"
+    # The page's own footer, not Chromium's; an untagged pdf (see PRINT).
+    assert chromium.PRINT["displayHeaderFooter"] is False
+    assert chromium.PRINT["generateTaggedPDF"] is False
     assert ("--no-sandbox" in args) == (os.geteuid() == 0)
 
 

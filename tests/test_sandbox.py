@@ -125,3 +125,52 @@ def test_a_program_that_is_not_there():
     assert done == sandbox.Finished(
         1, b"cannot run /nonexistent/program: No such file or directory\n"
     )
+
+
+# --- A program talked to over its descriptors 3 and 4 (Chromium's --remote-debugging-pipe) ----
+
+
+def _piped(script: str, tmp_path: Path, limits=LIMITS) -> sandbox.Piped:
+    stderr = open(tmp_path / "stderr", "w+b")  # noqa: SIM115  # closed with tmp_path
+    return sandbox.Piped(["/bin/sh", "-c", script], limits, "the program", {}, stderr)
+
+
+def test_a_piped_program_reads_3_and_writes_4(tmp_path):
+    program = _piped('read -r line <&3; echo "got $line" >&4', tmp_path)
+    program.send(b"hello\n")
+    assert program.receive() == b"got hello\n"
+    program.close()
+
+
+def test_a_piped_program_that_ends_says_so(tmp_path):
+    program = _piped("echo 'it broke' >&2; exit 3", tmp_path)
+    assert program.receive() == b""  # its end of the pipe closed
+    assert program.close() == 3
+    assert program.stderr_tail() == "it broke"
+
+
+def test_a_piped_program_gets_the_limits(tmp_path):
+    code = "import resource; print(resource.getrlimit(resource.RLIMIT_DATA)[0] >> 20)"
+    program = _piped(f"{sys.executable} -c '{code}' >&4", tmp_path)
+    assert program.receive() == b"256\n"
+    program.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_a_piped_program_that_does_not_answer_is_killed_at_the_deadline(tmp_path):
+    pid_file = tmp_path / "pid"
+    limits = sandbox.Limits(memory_mb=256, seconds=0.5, output_bytes=1000)
+    program = _piped(f"sleep 60 & echo $! > {pid_file}; wait", tmp_path, limits)
+    with pytest.raises(sandbox.LimitError, match=r"^the program took more than 1.5 seconds"):
+        program.receive()
+    assert not _alive(int(pid_file.read_text()))
+
+
+def test_a_piped_program_sees_none_of_the_parents_other_descriptors(tmp_path):
+    with open(tmp_path / "parent-only", "w") as keep:
+        os.set_inheritable(keep.fileno(), True)  # even one that a child could inherit
+        program = _piped("ls /proc/self/fd >&4", tmp_path)
+        seen = {int(fd) for fd in program.receive().split()}
+        program.close()
+        assert keep.fileno() not in seen
+    assert seen <= {0, 1, 2, 3, 4, 5}  # 5: ls's own reading of the folder

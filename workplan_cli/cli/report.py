@@ -155,12 +155,11 @@ def report(
         the_plan, stakeholders, filters, as_of=as_of, changes=changes, lang=lang
     )
     choice = report.choose_template(format.value, store.root, template)
-    text = report.render(choice, context, format.value)
-    data = (
-        report.html_to_pdf(text, (engine or PdfEngine.WEASYPRINT).value)
-        if format is ReportFormat.PDF
-        else text.encode()
-    )
+    if format is ReportFormat.PDF:
+        data = report.pdf(choice, context, (engine or PdfEngine.WEASYPRINT).value)
+    else:
+        text = report.render(choice, context, format.value)
+        data = text.encode()
     if output is None:
         from workplan_cli.cli.output import write
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
 import stat
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -16,7 +17,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from workplan_cli.errors import WorkplanError
-from workplan_cli.output import reportparts, sandbox
+from workplan_cli.output import pdfparts, reportparts, sandbox
 from workplan_cli.output.markdown import md, md_block
 
 DEFAULTS = Path(__file__).resolve().parent.parent / "templates"
@@ -33,6 +34,7 @@ MAX_TEMPLATE_BYTES = 1_000_000  # the size of one template file
 PDF_MEMORY_MB = 1536  # WORKPLAN_PDF_MEMORY_MB
 PDF_SECONDS = 180.0  # WORKPLAN_PDF_SECONDS: CPU time (wall clock: 3 times); 2,000 activities: 75 s
 PDF_MAX_HTML = 2_500_000  # WORKPLAN_PDF_HTML_MB (in MB): larger html is refused at once
+PDF_MAX_BYTES = 1_000_000_000  # of a pdf read back from its typesetter
 # Per-operation guards inside the sandbox: they stop the common ways of building a huge value
 # early, with the template's line in the message; the child's limits are what make the promise.
 MAX_VALUE = 1_000_000  # characters or items of one value, and the largest int argument
@@ -177,6 +179,26 @@ def _root(choice: TemplateChoice) -> Path:
 ENGINES = ("weasyprint", "chromium", "auto")
 
 
+def pdf(choice: TemplateChoice, context: dict, engine: str = "weasyprint") -> bytes:
+    """Returns the report as a pdf typeset by `engine` (see html_to_pdf).
+
+    A report of more than PART_ACTIVITIES activities (WORKPLAN_PDF_PART_ACTIVITIES) in the
+    shipped template is printed in parts and joined, so that the typesetter holds one part at a
+    time (output/pdfparts.py); a repository's own template is printed whole.
+    """
+    most = int(_setting("WORKPLAN_PDF_PART_ACTIVITIES", pdfparts.PART_ACTIVITIES))
+    parts = pdfparts.split(context, most) if choice.default else []
+    with _typesetter(_engine(engine)) as typeset:  # Chromium starts while the pages render
+        if len(parts) < 2:
+            return typeset([_sized(render(choice, context, "pdf"))])[0]
+        pages = [render(choice, part, "pdf") for part in parts]
+        _sized("".join(pages))
+        printed = typeset(pages)
+        total = sum(pdfparts.count_pages(data) for data in printed)
+        layer = typeset([render(choice, pdfparts.numbers(context, total), "pdf")])[0]
+    return _bounded("workplan_cli.output.pdfparts:join", (printed, layer), "joining the parts")
+
+
 def html_to_pdf(html: str, engine: str = "weasyprint") -> bytes:
     """Returns the html report typeset as PDF by WeasyPrint (an optional extra) or Chromium.
 
@@ -185,6 +207,27 @@ def html_to_pdf(html: str, engine: str = "weasyprint") -> bytes:
     WeasyPrint). Either runs in a child process with limits on memory and time; html larger
     than PDF_MAX_HTML is refused at once (its time grows with the size: see the report's figures).
     """
+    engine = _engine(engine)
+    _sized(html)
+    with _typesetter(engine) as typeset:
+        return typeset([html])[0]
+
+
+def _sized(html: str) -> str:
+    """Returns the html, refusing at once a report too large to typeset."""
+    size = len(html.encode("utf-8", "surrogatepass"))
+    largest = _setting("WORKPLAN_PDF_HTML_MB", PDF_MAX_HTML / 1e6) * 1e6
+    if size > largest:
+        raise WorkplanError(
+            f"the report is {size / 1e6:.1f} MB of html, too large to typeset as pdf "
+            f"(at most {largest / 1e6:g} MB, WORKPLAN_PDF_HTML_MB); use --format html and print "
+            "it from a browser, or narrow it with --area or --topic"
+        )
+    return html
+
+
+def _engine(engine: str) -> str:
+    """Returns the engine that will print ("auto" chosen), checking that it can be loaded."""
     import importlib.util
 
     from workplan_cli.output import chromium
@@ -195,34 +238,53 @@ def html_to_pdf(html: str, engine: str = "weasyprint") -> bytes:
         engine = "chromium" if chromium.find() is not None else "weasyprint"
     if engine == "weasyprint" and importlib.util.find_spec("weasyprint") is None:
         raise WorkplanError(_NO_WEASYPRINT.format(reason="No module named 'weasyprint'"))
-    size = len(html.encode("utf-8", "surrogatepass"))
-    largest = _setting("WORKPLAN_PDF_HTML_MB", PDF_MAX_HTML / 1e6) * 1e6
-    if size > largest:
-        raise WorkplanError(
-            f"the report is {size / 1e6:.1f} MB of html, too large to typeset as pdf "
-            f"(at most {largest / 1e6:g} MB, WORKPLAN_PDF_HTML_MB); use --format html and print "
-            "it from a browser, or narrow it with --area or --topic"
-        )
-    limits = sandbox.Limits(
+    return engine
+
+
+def _pdf_limits() -> sandbox.Limits:
+    """Returns the limits of every process that typesets or joins the pdf."""
+    return sandbox.Limits(
         memory_mb=_setting("WORKPLAN_PDF_MEMORY_MB", PDF_MEMORY_MB),
         seconds=_setting("WORKPLAN_PDF_SECONDS", PDF_SECONDS),
-        output_bytes=64 * max(size, 1_000_000),
+        output_bytes=PDF_MAX_BYTES,
         memory_setting="WORKPLAN_PDF_MEMORY_MB",
         seconds_setting="WORKPLAN_PDF_SECONDS",
     )
+
+
+_WEASYPRINT = "workplan_cli.output.report:_pdf_child"
+Typeset = Callable[[list[str]], list[bytes]]  # html pages -> their pdfs
+
+
+@contextlib.contextmanager
+def _typesetter(engine: str) -> Iterator[Typeset]:
+    """Yields the function that prints html pages to pdf with the engine: Chromium prints them
+    all in one browser, WeasyPrint each in a process of its own (which gives back all its memory
+    when it ends)."""
+    from workplan_cli.output import chromium
+
+    if engine != "chromium":
+        yield lambda pages: [_bounded(_WEASYPRINT, page) for page in pages]
+        return
+    try:
+        with chromium.Printer(_pdf_limits()) as printer:
+            yield printer.print
+    except sandbox.LimitError as e:
+        raise WorkplanError(f"{e}; {_NARROW}") from None
+
+
+def _bounded(target: str, payload: object, what: str = "typesetting the pdf") -> bytes:
     env = dict(_CHILD_ENV)
     env.update((k, v) for k, v in os.environ.items() if k in _PDF_ENV_NAMES or k.startswith("XDG_"))
     try:
-        if engine == "chromium":
-            return chromium.html_to_pdf(html, limits)
-        return sandbox.run(
-            "workplan_cli.output.report:_pdf_child", html, limits, "typesetting the pdf", env
-        )
+        return sandbox.run(target, payload, _pdf_limits(), what, env)
     except sandbox.LimitError as e:
-        raise WorkplanError(
-            f"{e}; use --format html and print it from a browser, or narrow the report with "
-            "--area or --topic"
-        ) from None
+        raise WorkplanError(f"{e}; {_NARROW}") from None
+
+
+_NARROW = (
+    "use --format html and print it from a browser, or narrow the report with --area or --topic"
+)
 
 
 _NO_WEASYPRINT = (

@@ -117,6 +117,8 @@ def build_context(
         "indicators": found["indicators"],
         "indicator_summary": found["indicator_summary"],
         "fonts": reportparts.fonts(),
+        # A part of a pdf printed in parts (output/pdfparts.py), None for the whole report.
+        "part": None,
     }
 
 

@@ -7,9 +7,10 @@ where `resource` or a limit is missing it runs without that limit). The parent a
 timeout and a cap on the bytes it accepts back. What the child sends back is bytes, never a
 pickle: the parent trusts nothing that the child says beyond the text of an error message.
 
-`run_program` runs another program (Chromium) the same way: a fresh Python sets the limits and
-then becomes the program (`os.execv`), in a session of its own so that the program and every
-process it starts are killed together at the timeout.
+`run_program` runs another program the same way: a fresh Python sets the limits and then
+becomes the program (`os.execv`), in a session of its own so that the program and every process
+it starts are killed together at the timeout. `Piped` starts one (Chromium) that the parent
+talks to over a pair of pipes, under the same limits and the same deadline.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ import contextlib
 import importlib
 import os
 import pickle
+import select
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 
 from workplan_cli.errors import WorkplanError
@@ -170,15 +173,23 @@ class Finished:
 
 
 # A program's address space is not limited (a browser reserves far more than it uses); its data
-# (what it writes to: the heap) is, per process, and so is each process's CPU time.
+# (what it writes to: the heap) is, per process, and so is each process's CPU time. `fds` maps
+# the descriptors the program expects (3, 4) to those the parent passed (moved out of the way
+# first, so that one never overwrites another).
 _EXEC = (
-    "import os, resource, sys\n"
+    "import fcntl, os, resource, sys\n"
     "for which, value in ((getattr(resource, 'RLIMIT_DATA', None), {data}),"
     " (getattr(resource, 'RLIMIT_CPU', None), {cpu})):\n"
     "    try:\n"
     "        which is None or resource.setrlimit(which, (value, value))\n"
     "    except (ValueError, OSError):\n"
     "        pass\n"
+    "moved = {{to: fcntl.fcntl(fd, fcntl.F_DUPFD, 64) for to, fd in {fds!r}.items()}}\n"
+    "for fd in {fds!r}.values():\n"
+    "    os.close(fd)\n"
+    "for to, fd in moved.items():\n"
+    "    os.dup2(fd, to)\n"
+    "    os.close(fd)\n"
     "try:\n"
     "    os.execv(sys.argv[1], sys.argv[1:])\n"
     "except OSError as e:\n"
@@ -193,10 +204,9 @@ def run_program(argv: list[str], limits: Limits, what: str, env: dict[str, str])
     of them are killed at `limits.seconds` × WALL_FACTOR of wall clock (LimitError) and when the
     program ends. Its stdout is thrown away; stderr is kept up to `limits.output_bytes`.
     """
-    code = _EXEC.format(data=int(limits.memory_mb * 1024 * 1024), cpu=_cpu_seconds(limits))
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-I", "-c", code, *argv],
+            _trampoline(argv, limits, {}),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -218,6 +228,85 @@ def run_program(argv: list[str], limits: Limits, what: str, env: dict[str, str])
     finally:
         _kill_group(proc.pid)  # whatever it left behind
     return Finished(proc.returncode, err[-limits.output_bytes :])
+
+
+def _trampoline(argv: list[str], limits: Limits, fds: dict[int, int]) -> list[str]:
+    """Returns the command line of a Python that sets the limits, then becomes the program."""
+    data, cpu = int(limits.memory_mb * 1024 * 1024), _cpu_seconds(limits)
+    return [sys.executable, "-I", "-c", _EXEC.format(data=data, cpu=cpu, fds=fds), *argv]
+
+
+class Piped:
+    """A program started by `start_piped`, that reads requests on its descriptor 3 and writes
+    replies on its descriptor 4 (Chromium's `--remote-debugging-pipe`).
+
+    Every read waits at most until the wall-clock deadline (`limits.seconds` × WALL_FACTOR from
+    the start); past it the program and all its processes are killed (LimitError). `close` ends
+    them in any case. Its stderr goes to a file (a pipe that nobody reads would fill and stop it);
+    `stderr_tail` reads the end of it.
+    """
+
+    def __init__(self, argv: list[str], limits: Limits, what: str, env: dict, stderr) -> None:
+        self.limits, self.what, self.stderr = limits, what, stderr
+        requests, self._to = os.pipe()
+        self._from, replies = os.pipe()
+        try:
+            self.proc = subprocess.Popen(
+                _trampoline(argv, limits, {3: requests, 4: replies}),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                env=env,
+                pass_fds=(requests, replies),
+                start_new_session=True,
+            )
+        except OSError as e:
+            for fd in (requests, replies, self._to, self._from):
+                os.close(fd)
+            raise LimitError(f"{what}: cannot start {argv[0]} ({e})") from None
+        os.close(requests)
+        os.close(replies)
+        self.deadline = time.monotonic() + limits.seconds * WALL_FACTOR
+
+    def send(self, data: bytes) -> None:
+        """Writes all of `data` to the program (whose reading end may have closed: BrokenPipe)."""
+        view = memoryview(data)
+        while view:
+            self._wait(write=True)
+            view = view[os.write(self._to, view[: 1 << 16]) :]
+
+    def receive(self) -> bytes:
+        """Returns what the program wrote next (b"" when it closed its end)."""
+        self._wait(write=False)
+        return os.read(self._from, 1 << 20)
+
+    def _wait(self, write: bool) -> None:
+        fd = self._to if write else self._from
+        left = max(self.deadline - time.monotonic(), 0)
+        ready = select.select([] if write else [fd], [fd] if write else [], [], left)
+        if not any(ready):
+            self.close()
+            setting = self.limits.seconds_setting
+            raise LimitError(
+                f"{self.what} took more than {self.limits.seconds * WALL_FACTOR:g} seconds"
+                f"{_named(f'{setting} × {WALL_FACTOR}' if setting else '')}; stopped"
+            )
+
+    def close(self) -> int:
+        """Ends the program and everything it started; returns its exit code (or signal)."""
+        for fd in (self._to, self._from):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        _kill_group(self.proc.pid)
+        return self.proc.wait()
+
+    def stderr_tail(self, lines: int = 3) -> str:
+        """Returns the last lines the program wrote to stderr (read from the end of its file)."""
+        self.stderr.flush()
+        size = os.fstat(self.stderr.fileno()).st_size
+        self.stderr.seek(max(0, size - _MESSAGE_MAX))
+        text = self.stderr.read(_MESSAGE_MAX).decode("utf-8", "replace")
+        return " / ".join(text.strip().splitlines()[-lines:])
 
 
 def _kill_group(pid: int) -> None:

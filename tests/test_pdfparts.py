@@ -1,0 +1,197 @@
+"""A large report printed as a pdf in parts and joined (output/pdfparts.py): how the report is
+cut, and the joined pdf read back as a reader sees it, from both engines."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from workplan_cli.errors import WorkplanError
+from workplan_cli.output import pdfparts
+
+
+def _context(*areas: list[int]) -> dict:
+    """A report context with areas of topics of so many activities: _context([2, 0], [3])."""
+    return {
+        "title": "x",
+        "part": None,
+        "areas": [
+            {
+                "id": f"{a}",
+                "topics": [
+                    {
+                        "id": f"{a}.{t}",
+                        "activities": [{"id": f"{a}.{t}.{i}"} for i in range(1, n + 1)],
+                    }
+                    for t, n in enumerate(sizes, 1)
+                ],
+            }
+            for a, sizes in enumerate(areas, 1)
+        ],
+    }
+
+
+def _ids(part: dict) -> list[str]:
+    return [
+        a["id"] for area in part["part"]["areas"] for t in area["topics"] for a in t["activities"]
+    ]
+
+
+def test_a_small_report_is_one_part():
+    [part] = pdfparts.split(_context([2, 3], [1]), 6)
+    assert part["part"]["first"] and part["part"]["last"] and not part["part"]["continued"]
+    assert _ids(part) == ["1.1.1", "1.1.2", "1.2.1", "1.2.2", "1.2.3", "2.1.1"]
+
+
+def test_topics_stay_whole_while_they_fit():
+    parts = pdfparts.split(_context([2, 3], [1, 4]), 4)
+    assert [_ids(p) for p in parts] == [
+        ["1.1.1", "1.1.2"],
+        ["1.2.1", "1.2.2", "1.2.3", "2.1.1"],
+        ["2.2.1", "2.2.2", "2.2.3", "2.2.4"],
+    ]
+    # Area 1 goes on in the second part (no heading again), area 2 begins there.
+    assert [p["part"]["continued"] for p in parts] == [set(), {"1"}, {"2"}]
+    assert [(p["part"]["first"], p["part"]["last"]) for p in parts] == [
+        (True, False),
+        (False, False),
+        (False, True),
+    ]
+    assert all(p["title"] == "x" and p["part"]["numbers"] == 0 for p in parts)
+
+
+def test_a_topic_larger_than_a_part_is_cut_between_activities():
+    parts = pdfparts.split(_context([1, 5]), 2)
+    assert [_ids(p) for p in parts] == [
+        ["1.1.1"],
+        ["1.2.1", "1.2.2"],
+        ["1.2.3", "1.2.4"],
+        ["1.2.5"],
+    ]
+    assert [p["part"]["continued"] for p in parts] == [set(), {"1"}, {"1", "1.2"}, {"1", "1.2"}]
+
+
+def test_a_topic_without_activities_keeps_its_place():
+    parts = pdfparts.split(_context([2, 0, 1]), 2)
+    assert [[t["id"] for a in p["part"]["areas"] for t in a["topics"]] for p in parts] == [
+        ["1.1", "1.2"],
+        ["1.3"],
+    ]
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 9), min_size=1, max_size=5), min_size=1, max_size=5),
+    st.integers(1, 12),
+)
+def test_every_activity_is_in_one_part_in_order(areas, most):
+    context = _context(*areas)
+    parts = pdfparts.split(context, most)
+    everything = [
+        a["id"] for area in context["areas"] for t in area["topics"] for a in t["activities"]
+    ]
+    assert [i for p in parts for i in _ids(p)] == everything
+    assert all(len(_ids(p)) <= most for p in parts)
+    topics = [t["id"] for area in context["areas"] for t in area["topics"]]
+    shown = [t["id"] for p in parts for area in p["part"]["areas"] for t in area["topics"]]
+    assert list(dict.fromkeys(shown)) == topics  # every topic, in order, none lost when empty
+    # A heading is printed once: in the first part that has its area or topic.
+    seen: set[str] = set()
+    for p in parts:
+        for area in p["part"]["areas"]:
+            assert (area["id"] in p["part"]["continued"]) == (area["id"] in seen)
+            seen.add(area["id"])
+            for t in area["topics"]:
+                assert (t["id"] in p["part"]["continued"]) == (t["id"] in seen)
+                seen.add(t["id"])
+
+
+def test_the_page_number_layer():
+    layer = pdfparts.numbers(_context([1]), 7)
+    assert layer["part"]["numbers"] == 7 and layer["areas"]
+
+
+def test_a_part_that_is_not_a_pdf_is_an_error():
+    pytest.importorskip("pypdf")
+    with pytest.raises(WorkplanError, match="a part of the pdf cannot be read back"):
+        pdfparts.count_pages(b"not a pdf")
+
+
+# --- The shipped plan printed in parts of 5 activities, by each engine --------------------------
+
+
+def _engines() -> list:
+    chromium = pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Chromium")
+    return ["weasyprint", pytest.param("chromium", marks=chromium)]
+
+
+def _pages(path: Path) -> list[str]:
+    pypdf = pytest.importorskip("pypdf")
+    return [" ".join(p.extract_text().split()) for p in pypdf.PdfReader(path).pages]
+
+
+def _headings(pages: list[str]) -> list[str]:
+    found = re.findall(r"\b([123](?:\.[1-9])?) (?=[A-Z])", " ".join(pages))
+    return list(dict.fromkeys(found))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", _engines())
+def test_a_report_printed_in_parts_reads_as_one(repo, cli, monkeypatch, engine):
+    if engine == "weasyprint":
+        pytest.importorskip("weasyprint", exc_type=ImportError)
+    args = ("report", "-f", "pdf", "--engine", engine, "--as-of", "2025-01-31")
+    cli(*args, "-o", "whole.pdf")
+    monkeypatch.setenv("WORKPLAN_PDF_PART_ACTIVITIES", "5")
+    cli(*args, "-o", "parts.pdf")
+    whole, parts = _pages(repo / "whole.pdf"), _pages(repo / "parts.pdf")
+    assert len(parts) > len(whole)  # each of the 4 parts begins on a new page
+    # "Page n of N" on every page, counted over the whole pdf, not per part.
+    for n, text in enumerate(parts, 1):
+        assert re.findall(r"Page \d+ of \d+", text) == [f"Page {n} of {len(parts)}"], n
+    # The same headings in the same order; the title page and the list of stakeholders once.
+    assert _headings(parts) == _headings(whole)
+    text = " ".join(parts)
+    assert text.count("Status as of") == len(parts) + 1  # every page's header, the title page
+    for name in ("Federal Ministry for Digital and Transport", "Internet Governance Forum"):
+        assert text.count(name) == " ".join(whole).count(name)  # title page, stakeholders
+    assert "(continued)" in text  # a topic that goes on in the next part says so
+    for activity in re.findall(r"\b\d\.\d\.\d\b", " ".join(whole)):
+        assert activity in text
+    assert "file://" not in text and "workplan-pdf-" not in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", _engines())
+def test_a_draft_printed_in_parts_is_marked_on_every_page(repo, cli, monkeypatch, engine):
+    if engine == "weasyprint":
+        pytest.importorskip("weasyprint", exc_type=ImportError)
+    monkeypatch.setenv("WORKPLAN_PDF_PART_ACTIVITIES", "4")
+    cli("report", "--plan", "2025", "-f", "pdf", "--engine", engine, "--lang", "de", "-o", "d.pdf")
+    pages = _pages(repo / "d.pdf")
+    assert len(pages) > 3
+    for n, text in enumerate(pages, 1):
+        assert "ENTWURF, nicht vereinbart" in text, n
+        assert f"Seite {n} von {len(pages)}" in text, n
+
+
+@pytest.mark.slow
+def test_a_repositorys_own_template_is_printed_whole(repo, cli, monkeypatch):
+    pytest.importorskip("weasyprint", exc_type=ImportError)
+    template = repo / "templates" / "report.html.j2"
+    template.parent.mkdir()
+    template.write_text("<!DOCTYPE html><title>t</title><p>{{ areas|length }} areas</p>\n")
+    monkeypatch.setenv("WORKPLAN_PDF_PART_ACTIVITIES", "1")
+    cli("report", "-f", "pdf", "-o", "own.pdf")
+    assert _pages(repo / "own.pdf") == ["3 areas"]
+
+
+def test_the_part_size_must_be_a_number(repo, cli, monkeypatch):
+    monkeypatch.setenv("WORKPLAN_PDF_PART_ACTIVITIES", "many")
+    result = cli("report", "-f", "pdf", "-o", "r.pdf", code=1)
+    assert "WORKPLAN_PDF_PART_ACTIVITIES='many': not a positive number" in result.stderr
+    assert not (repo / "r.pdf").exists()
