@@ -155,3 +155,26 @@ def test_show_of_a_topic_gives_its_colour_with_its_indicators(plan, cli):
     data = json.loads(cli("show", "1.1", "--as-of", "2024-07-01", "-f", "json").stdout)
     assert data["schedule"]["colour"] == "amber"
     assert "Colour" not in cli("show", "1.1/2", "--as-of", "2024-07-01").stdout
+
+
+def test_a_unit_is_shown_once_beside_bare_numbers(repo, cli, monkeypatch):
+    # The shipped draft's 1.1-a counts "submissions" and targets 1: never "1 submissions"
+    # (docs/data-format.md#units). The label is the field's declared one.
+    from workplan_cli.plan import fields
+    from workplan_cli.plan.model import Indicator
+
+    unit = next(f for f in fields.declared(Indicator) if f.key == "unit")
+    monkeypatch.setattr(unit.spec, "label", "Counted")
+    outs = [
+        cli("indicators", "--plan", "2025", *args).stdout for args in ((), ("--format", "markdown"))
+    ]
+    outs += [cli("show", ident, "--plan", "2025").stdout for ident in ("1.1", "1.1-a")]
+    outs.append(cli("report", "--plan", "2025", "--format", "markdown").stdout)
+    for out in outs:
+        assert "submissions" in out and "1 submissions" not in out, out
+    table, markdown, topic, indicator, report = outs
+    assert table.split()[:3] == ["ID", "Obj.", "Counted"]
+    assert "| 1.1-a | 1 | submissions | - | - | 1 (2025) |" in markdown
+    assert ": - of 1 (2025), counted: submissions, grey" in topic
+    assert "Counted:      submissions\n" in indicator and "  2025: 1\n" in indicator
+    assert "| submissions | – | 1 (2025) |" in report

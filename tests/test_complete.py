@@ -49,23 +49,50 @@ def two_plans(repo):
     return repo
 
 
-def test_show_completes_activity_ids(repo):
-    assert _complete("show 1.3") == ["1.3.1", "1.3.2", "1.3.3"]
-    assert _complete("show 3") == ["3.1.1", "3.1.2"]
+def test_show_completes_activity_topic_and_objective_ids(repo):
+    # show takes an activity, a topic, an objective or an indicator (cli/show.py)
+    assert _complete("show 1.3") == ["1.3", "1.3/1", "1.3.1", "1.3.2", "1.3.3"]
+    assert _complete("show 1.3.") == ["1.3.1", "1.3.2", "1.3.3"]
+    assert _complete("show 3") == ["3.1", "3.1/1", "3.1.1", "3.1.2"]  # not the area: show
+    assert _complete("show 2.2/") == ["2.2/1", "2.2/2"]  # takes no area
 
 
-def test_record_completes_indicator_ids(repo):
+def _results_plan(repo):
     from pathlib import Path
 
     fixture = Path(__file__).parent / "golden" / "results" / "plan.yaml"
     (repo / "data" / "workplan-2025.yaml").unlink()
     (repo / "data" / "workplan-2024.yaml").write_bytes(fixture.read_bytes())
+
+
+def test_record_completes_indicator_ids(repo):
+    _results_plan(repo)
     assert _complete("record 1.1-") == ["1.1-a", "1.1-b", "1.1-c"]
+    assert _complete("record 1.1") == ["1.1-a", "1.1-b", "1.1-c"]  # indicators only
+
+
+def test_show_completes_indicator_ids_with_their_texts(repo):
+    _results_plan(repo)
+    assert _complete("show 1.1") == [
+        "1.1",
+        "1.1/1",
+        "1.1/2",
+        "1.1-a",
+        "1.1-b",
+        "1.1-c",
+        "1.1.1",
+    ]
+    assert _zsh_matches(_complete("show 1.1-a", shell="zsh")) == [
+        '"1.1-a":"Expert exchanges held on internet governance"'
+    ]
+    assert _zsh_matches(_complete("show 1.1/1", shell="zsh")) == [
+        '"1.1/1":"Both sides exchange on internet governance."'
+    ]
 
 
 def test_activity_ids_come_from_the_plan_named(two_plans):
-    assert _complete("show 3.1") == ["3.1.1", "3.1.2"]  # the newest plan that is not a draft
-    assert _complete("show --plan 2025 3.1") == ["3.1.1", "3.1.9"]
+    assert _complete("show 3.1.") == ["3.1.1", "3.1.2"]  # the newest plan that is not a draft
+    assert _complete("show --plan 2025 3.1.") == ["3.1.1", "3.1.9"]
 
 
 def test_plan_versions_newest_first(two_plans):
@@ -93,8 +120,22 @@ def test_zsh_shows_titles_and_plan_status(two_plans):
 
 
 def test_set_status_completes_activity_ids(repo):
-    assert _complete("set-status 1.3") == ["1.3.1", "1.3.2", "1.3.3"]
+    assert _complete("set-status 1.3") == ["1.3.1", "1.3.2", "1.3.3"]  # activities only
     assert _complete("set-status 1.3.1 c") == ["completed", "cancelled"]
+
+
+def test_approve_party_completes_the_plans_parties(two_plans):
+    assert _complete("approve 2025 --party ") == ["micde", "bmdv"]
+    assert _complete("approve 2025 --party m") == ["micde"]
+    path = two_plans / "data" / "workplan-2025.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("parties: [micde, bmdv]") == 1
+    path.write_text(text.replace("parties: [micde, bmdv]", "parties: [bmdv, giz]"))
+    assert _complete("approve 2025 --party ") == ["bmdv", "giz"]  # from the plan named
+    assert _complete("approve 2024 --party ") == ["micde", "bmdv"]
+    assert _complete("approve --by x 2025 --party ") == ["bmdv", "giz"]
+    assert _complete("approve --party ") == ["micde", "bmdv"]  # no version yet: the current
+    assert _zsh_matches(_complete("approve 2025 --party g", shell="zsh")) == ['"giz":"GIZ"']
 
 
 def test_stakeholder_ids_for_lead_and_stakeholder(repo):
@@ -110,9 +151,9 @@ def test_areas_and_topics(repo):
 
 def test_repo_option_and_environment_name_the_repository(repo, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # outside the repository
-    assert _complete("show 1.1") == []
-    assert _complete(f"show --repo {repo} 1.1") == ["1.1.1", "1.1.2", "1.1.3"]
-    assert _complete("show 1.1", WORKPLAN_REPO=str(repo)) == ["1.1.1", "1.1.2", "1.1.3"]
+    assert _complete("show 1.1.") == []
+    assert _complete(f"show --repo {repo} 1.1.") == ["1.1.1", "1.1.2", "1.1.3"]
+    assert _complete("show 1.1.", WORKPLAN_REPO=str(repo)) == ["1.1.1", "1.1.2", "1.1.3"]
 
 
 def test_completion_never_raises(repo):
@@ -129,6 +170,8 @@ def test_completion_never_raises(repo):
         completion.area_ids,
         completion.topic_ids,
         completion.stakeholder_ids,
+        completion.shown_ids,
+        completion.party_ids,
     ):
         assert function(SimpleNamespace(params={"repo": 42}), "") == []  # a TypeError inside
 
@@ -137,6 +180,7 @@ def test_an_invalid_plan_still_completes(repo):
     path = repo / "data" / "workplan-2024.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("status: planned", "status: x", 1))
     assert _complete("show 1.1.") == ["1.1.1", "1.1.2", "1.1.3"]
+    assert _complete("approve 2024 --party ") == ["micde", "bmdv"]
 
 
 def test_importing_the_command_line_stays_light():

@@ -316,6 +316,27 @@ def _results_repo(repo) -> None:
     (repo / "data" / "workplan-2024.yaml").write_text(text, encoding="utf-8")
 
 
+def test_result_labels_come_from_the_declarations(monkeypatch):
+    from tests.conftest import STAKEHOLDER_IDS
+    from workplan_cli.output.iatiresults import results
+    from workplan_cli.plan import fields, load
+    from workplan_cli.plan.model import Actual, Indicator
+
+    for model, key, label in ((Indicator, "unit", "Counted in"), (Actual, "evidence", "Proof")):
+        declared = next(f for f in fields.declared(model) if f.key == key)
+        monkeypatch.setattr(declared.spec, "label", label)
+    by = "                by: tester\n"
+    assert RESULTS_FIXTURE.count(by) == 1
+    text = RESULTS_FIXTURE.replace(by, by + "                evidence: [minutes]\n")
+    plan = load.parse_plan(text.encode(), "plan.yaml", STAKEHOLDER_IDS)
+    [first, _] = results(plan.areas[0].topics[0], dt.date(2030, 1, 1))
+    number = first.findall("indicator")[0]
+    assert number.findtext("description/narrative") == "Counted in: exchanges"
+    assert number.findtext("period/actual/comment/narrative") == (
+        "One exchange in Nairobi (Proof: minutes)"
+    )
+
+
 def test_indicators_are_valid_iati_results(cli, repo, tmp_path):
     _results_repo(repo)
     cli(

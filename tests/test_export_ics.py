@@ -156,3 +156,23 @@ def test_due_dates_are_events_of_their_own(tmp_path, cli, monkeypatch):
     # the activity's own event spans its planned dates, as before
     span = events["activity-1.1.1@dated-plan.workplan"]
     assert span.decoded("dtstart") == dt.date(2026, 1, 15)
+
+
+def test_history_events_are_labelled_as_the_fields_are_declared(dated, monkeypatch):
+    from workplan_cli.plan import fields
+    from workplan_cli.plan.model import Activity, HistoryEntry
+
+    for model, key, label in (
+        (Activity, "status", "Stand"),
+        (HistoryEntry, "by", "Recorded by"),
+        (HistoryEntry, "evidence", "Proof"),
+    ):
+        declared = next(f for f in fields.declared(model) if f.key == key)
+        monkeypatch.setattr(declared.spec, "label", label)
+    plan = find_repo(dated).load_plan()
+    events = _events(ics_export(plan, list(plan.activities())))
+    call = str(events[f"history-1.3.2-1@{PLAN_ID}.workplan"]["description"])
+    held = str(events[f"history-1.3.2-2@{PLAN_ID}.workplan"]["description"])
+    assert "Stand: planned -> in-progress" in call and "Recorded by: giz" in call
+    assert "Proof: https://example.org/hackathon-report" in held
+    assert "By:" not in call and "Evidence:" not in held and "Status:" not in call + held

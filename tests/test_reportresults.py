@@ -113,14 +113,16 @@ def test_indicator_table_per_objective(loaded):
     assert a == {
         "id": "1.1-a",
         "text": "Expert exchanges held on internet governance",
-        "baseline": "0 exchanges (1 January 2025)",
-        "target": "10 exchanges (2026)",
-        "actual": "6 exchanges (2026-Q1, 20 February 2026)",
+        "unit": "exchanges",  # once, in its own column: the values are bare numbers
+        "baseline": "0 (1 January 2025)",
+        "target": "10 (2026)",
+        "actual": "6 (2026-Q1, 20 February 2026)",
         "achieved": "60%",
         "colour": "green",
         "colour_label": "Green",
-        "note": "20% above the pro-rata target of 5 exchanges",
+        "note": "20% above the pro-rata target of 5",
     }
+    assert b["unit"] == ""  # a percent has its sign, and no unit
     assert (b["achieved"], b["colour_label"]) == ("3%", "Amber")
     assert b["note"] == "60% below the pro-rata target of 55%"
     assert second["indicators"][0]["note"] == "qualitative: judged by its narrative"

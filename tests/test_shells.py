@@ -64,8 +64,24 @@ def hostile_titles(marker: str) -> dict[str, str]:
     }
 
 
+# What `show 1.` offers on the hostile plan, in the plan's order: each topic, its objectives, its
+# indicators and its activities (not 1.1.3 nor 1.3-b, whose ids are code).
+SHOWN_IDS = ["1.1", "1.1/1", "1.1.1", "1.1.2", "1.2", "1.2/1", "1.2.1"]
+SHOWN_IDS += ["1.3", "1.3/1", "1.3-a", "1.3.1", "1.3.2", "1.3.3"]
+
+
+def hostile_results(marker: str) -> dict[str, str]:
+    """Texts of topic 1.3, its objective 1.3/1 and indicator 1.3-a (`show` completes them)."""
+    return {
+        "1.3": f"o $(touch {marker}-11) `touch {marker}-12` p: q",
+        "1.3/1": f"r \\$(touch {marker}-13) [red]s[/red] \x1b[31mt",
+        "1.3-a": f'u " $(touch {marker}-14) " v data(e.wpmark.)',
+    }
+
+
 def make_hostile(repo: Path, marker: str) -> None:
-    """Writes the hostile titles into the repository's 2024 plan, and an id that is code."""
+    """Writes the hostile titles into the repository's 2024 plan, hostile texts of topic 1.3,
+    its objective and an indicator, and ids that are code."""
     path = repo / "data" / "workplan-2024.yaml"
     text = path.read_text(encoding="utf-8")
     for aid, title in hostile_titles(marker).items():
@@ -74,6 +90,23 @@ def make_hostile(repo: Path, marker: str) -> None:
         text = text[: match.start(1)] + json.dumps(title) + text[match.end(1) :]
     hostile_id = f'- id: "1.1.3$(touch {marker}-9)"'
     text = text.replace('- id: "1.1.3"', hostile_id.replace('"', "'"), 1)
+    results = hostile_results(marker)
+    topic = '      - id: "1.3"\n        title: Cybersecurity\n        objectives:\n'
+    objective = (
+        "          - >-\n"
+        "            Both countries learn from each other to ensure a safe and secure cyberspace.\n"
+    )
+    assert text.count(topic + objective) == 1
+    indicators = (
+        "        indicators:\n"
+        f'          - id: "1.3-a"\n            text: {json.dumps(results["1.3-a"])}\n'
+        f"          - id: '1.3-b$(touch {marker}-15)'\n            text: w\n"
+    )
+    text = text.replace(
+        topic + objective,
+        f'      - id: "1.3"\n        title: {json.dumps(results["1.3"])}\n        objectives:\n'
+        f"          - {json.dumps(results['1.3/1'])}\n{indicators}",
+    )
     path.write_text(text, encoding="utf-8")
 
 
@@ -164,6 +197,10 @@ def test_zsh_shows_hostile_titles_as_text(hostile):
         assert f"{aid}  -- {shown(titles[aid])}" in screen, screen
     assert f"1.3.1  -- a touch {marker.name}-1 b touch {marker.name}-2 c" in screen
     assert f"1.3.3  -- g touch {marker.name}-5 touch {marker.name}-6 h i j" in screen
+    for ident, text in hostile_results(marker.name).items():  # show's topic, objective, indicator
+        assert re.search(rf"{re.escape(ident)} +-- {re.escape(shown(text))}\x1b", screen), screen
+    assert f"1.3/1  -- r touch {marker.name}-13 red s /red t" in screen
+    assert "1.3-b" not in screen
     screen = zsh_screen(script, "workplan show 1.", "1.3.3", hostile)
     no_marker(marker)
     assert f"1.2.1  -- k touch {marker.name}-7 red l" in screen, screen
@@ -202,7 +239,7 @@ def test_bash_offers_ids_and_runs_nothing(hostile):
         )
         reply[line] = done.stdout.split()
     no_marker(marker)
-    assert reply["show 1."] == ["1.1.1", "1.1.2", "1.2.1", "1.3.1", "1.3.2", "1.3.3"]
+    assert reply["show 1."] == SHOWN_IDS
     assert reply["set"] == ["set-status"]
 
 
@@ -224,10 +261,16 @@ def test_fish_shows_hostile_titles_as_text(hostile):
     no_marker(marker)
     lines = done.stdout.splitlines()
     ids = [line.split("\t")[0] for line in lines]
-    assert ids == ["1.1.1", "1.1.2", "1.2.1", "1.3.1", "1.3.2", "1.3.3"], lines
+    assert sorted(ids) == sorted(SHOWN_IDS), lines
     titles = hostile_titles(marker.name)
     got = dict(line.split("\t", 1) for line in lines)
-    assert got == {aid: shown(titles[aid]) for aid in ids}
+    texts = {**hostile_results(marker.name), **titles}
+    assert {i: got[i] for i in texts if i in got} == {
+        i: shown(t) for i, t in texts.items() if i in SHOWN_IDS
+    }
+    assert got["1.3"] == f"o touch {marker.name}-11 touch {marker.name}-12 p q"
+    assert got["1.3/1"] == f"r touch {marker.name}-13 red s /red t"
+    assert got["1.3-a"] == f"u touch {marker.name}-14 v data e.wpmark."
     assert got["1.3.1"] == f"a touch {marker.name}-1 b touch {marker.name}-2 c"
     assert (
         got["1.3.2"]
@@ -287,5 +330,8 @@ def test_descriptions_hold_only_letters_digits_spaces_and_few_signs():
 def test_only_plain_ids_are_offered():
     assert plain_value("1.3.2") == "1.3.2"
     assert plain_value("2024-rev2") == "2024-rev2"
+    assert plain_value("1.3/2") == "1.3/2"  # an objective
     for bad in ("1.3$(x)", "a b", "-x", "*", "1.3\n", "", "'a'", "1" * 65):
+        assert plain_value(bad) is None
+    for bad in ("1.3/", "/2", "1.3/0", "1.3/2/1", "1.3/../x", "1.3/x", "1.3//2"):
         assert plain_value(bad) is None

@@ -34,7 +34,12 @@ OnOption = Annotated[
 def approve(
     version: VersionArgument,
     party: Annotated[
-        str, typer.Option("--party", help="The approving party's id (one of plan.parties).")
+        str,
+        typer.Option(
+            "--party",
+            help="The approving party's id (one of plan.parties).",
+            autocompletion=complete.party_ids,
+        ),
     ],
     by: Annotated[str, typer.Option("--by", help="Who approves for the party.")],
     on: OnOption = None,

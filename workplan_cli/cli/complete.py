@@ -1,4 +1,5 @@
-"""Shell completion of plan versions, activity, indicator, area, topic and stakeholder ids.
+"""Shell completion of plan versions, activity, indicator, area, topic, objective and stakeholder
+ids, and of a plan's parties.
 
 Each function returns [] on any error (a completion must never print a traceback into the
 user's shell) and reads the YAML without validating it, so that it also works on a file in the
@@ -8,10 +9,10 @@ Plan text is hostile, and typer's own completion scripts hand what we answer to 
 zsh's (`eval $(...)`, then `_arguments '*: :(("value":"help" ...))'`, which zsh evaluates again
 inside double quotes) escapes `$` and backticks but not the backslash, so a title with `\\$(cmd)`
 ran `cmd` on TAB. So a value is offered only when it is a plain id (letters, digits, `.`, `_`,
-`-`), and a description keeps only letters, digits, space and `.,;()/&+-`: no quote, backslash,
-`$`, backtick, `:` (zsh's value:description separator), `[` (rich markup, which typer renders),
-glob or control character reaches any shell. Everything else becomes a space; a description is
-one line of at most DESCRIPTION_MAX characters.
+`-`; an objective's `/` before its number), and a description keeps only letters, digits, space
+and `.,;/&+-`: no quote, backslash, `$`, backtick, `:` (zsh's value:description separator), `[`
+(rich markup, which typer renders), glob or control character reaches any shell. Everything else
+becomes a space; a description is one line of at most DESCRIPTION_MAX characters.
 
 Every command imports this module (its options name these functions), so its patterns are
 compiled, and unicodedata imported, only when a completion runs (they cost every command about
@@ -28,7 +29,7 @@ from typing import Any
 Choice = tuple[str, str]  # (value, help text shown by zsh and fish)
 
 DESCRIPTION_MAX = 100  # characters; the longest title of the shipped plans has 80
-_PLAIN_VALUE = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
+_PLAIN_VALUE = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}(/[1-9][0-9]{0,3})?"  # 1.3/2: an objective
 _ESCAPE_SEQUENCE = r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])"
 _DESCRIPTION_PUNCTUATION = frozenset(" .,;/&+-")  # no glob character, not even ( )
 
@@ -41,7 +42,7 @@ def plain_value(value: object) -> str | None:
 
 def plain_description(text: object) -> str:
     """Returns `text` on one line of at most DESCRIPTION_MAX characters that are letters,
-    digits (any script's), spaces or `.,;()/&+-`; escape sequences and every other character
+    digits (any script's), spaces or `.,;/&+-`; escape sequences and every other character
     become spaces, runs of spaces one space."""
     import unicodedata
 
@@ -126,6 +127,32 @@ def indicator_ids(ctx: Any, incomplete: str) -> list[Choice]:
 
 
 @_inert
+def shown_ids(ctx: Any, incomplete: str) -> list[Choice]:
+    """Returns what `show` takes that starts with `incomplete`, topic by topic: the topic's id,
+    its objectives' (1.3/2), its indicators' and its activities', each with its text."""
+    try:
+        return _offer(
+            (ident, text)
+            for topic in _topics(ctx)
+            for ident, text in _topic_ids(topic)
+            if ident.startswith(incomplete)
+        )
+    except Exception:
+        return []
+
+
+def _topic_ids(topic: dict):
+    """Yields (id, text) of a topic, its objectives, indicators and activities (raw YAML)."""
+    yield str(topic["id"]), str(topic.get("title", ""))
+    for number, objective in enumerate(topic.get("objectives") or [], 1):
+        yield f"{topic['id']}/{number}", str(objective)
+    for i in topic.get("indicators") or []:
+        yield str(i["id"]), str(i.get("text", ""))
+    for a in topic.get("activities") or []:
+        yield str(a["id"]), str(a.get("title", ""))
+
+
+@_inert
 def area_ids(ctx: Any, incomplete: str) -> list[Choice]:
     """Returns the ids (and titles) of the chosen plan's areas that start with `incomplete`."""
     try:
@@ -156,15 +183,36 @@ def topic_ids(ctx: Any, incomplete: str) -> list[Choice]:
 def stakeholder_ids(ctx: Any, incomplete: str) -> list[Choice]:
     """Returns the stakeholder ids (and names) that start with `incomplete`."""
     try:
-        repo = _repo(ctx)
-        people = _raw(repo, repo.stakeholders_path).get("stakeholders") or []
+        names = _stakeholder_names(_repo(ctx))
         return _offer(
-            (str(s["id"]), str(s.get("short_name") or s.get("name") or ""))
-            for s in people
-            if str(s["id"]).startswith(incomplete)
+            (ident, name) for ident, name in names.items() if ident.startswith(incomplete)
         )
     except Exception:
         return []
+
+
+@_inert
+def party_ids(ctx: Any, incomplete: str) -> list[Choice]:
+    """Returns the ids (and names) of the parties of the plan named by the command's VERSION
+    (else the current plan) that start with `incomplete`."""
+    try:
+        repo = _repo(ctx)
+        parties = _plan(ctx, "version")["plan"]["parties"] or []
+        try:
+            names = _stakeholder_names(repo)
+        except Exception:  # the parties' ids still come from the plan
+            names = {}
+        return _offer(
+            (str(p), names.get(str(p), "")) for p in parties if str(p).startswith(incomplete)
+        )
+    except Exception:
+        return []
+
+
+def _stakeholder_names(repo) -> dict[str, str]:
+    """Returns stakeholder id -> its short name, else its name (raw YAML)."""
+    people = _raw(repo, repo.stakeholders_path).get("stakeholders") or []
+    return {str(s["id"]): str(s.get("short_name") or s.get("name") or "") for s in people}
 
 
 def _repo(ctx: Any):
@@ -174,10 +222,17 @@ def _repo(ctx: Any):
     return find_repo(params.get("repo") or os.environ.get("WORKPLAN_REPO") or None)
 
 
-def _plan(ctx: Any) -> dict:
+def _plan(ctx: Any, param: str = "plan") -> dict:
+    """Returns the raw YAML of the plan the command's `param` names, else the current plan.
+
+    An argument (approve's VERSION) given before an option that waits for its value is left
+    unparsed in `ctx.args` (click stops parsing there): the first of those is taken for it."""
     repo = _repo(ctx)
     params = getattr(ctx, "params", None) or {}
-    name = params.get("plan")
+    name = params.get(param)
+    if name is None and param != "plan":
+        rest = [a for a in getattr(ctx, "args", None) or [] if not str(a).startswith("-")]
+        name = rest[0] if rest else None
     return _raw(repo, repo.plan_path(name) if name else repo.current_plan_path())
 
 

@@ -68,17 +68,27 @@ def indicators(
         return
     table = [table_row(ref, s) for ref, s in found]
     if format is Format.MARKDOWN:
-        echo(markdown_table(COLUMNS, table).rstrip("\n"))
+        echo(markdown_table(columns(), table).rstrip("\n"))
     elif table:
-        print_table(COLUMNS, table)
+        print_table(columns(), table)
     else:
         echo(
             "No indicator matches." if any(the_plan.indicators()) else "The plan has no indicators."
         )
 
 
+def columns() -> list[Column]:
+    """Returns the table's columns: the unit's after the objective, labelled as declared."""
+    from workplan_cli.plan import fields
+    from workplan_cli.plan.model import Indicator
+
+    unit = next(f.label for f in fields.declared(Indicator) if f.key == "unit")
+    return [*COLUMNS[:2], Column(unit), *COLUMNS[2:]]
+
+
 def table_row(ref, found) -> list[str]:
-    """Returns one indicator's cells: values with their unit, the latest with its period."""
+    """Returns one indicator's cells (those of `columns()`): its unit once, bare values, the
+    latest and the target with their periods."""
     from workplan_cli.plan.results import value_text as shown
 
     ind = found.indicator
@@ -93,6 +103,7 @@ def table_row(ref, found) -> list[str]:
     return [
         ind.id,
         str(ind.objective),
+        ind.unit or "-",
         "-" if base is None else value_text(base.value),
         "-" if latest is None else f"{value_text(latest.value)} ({latest.period})",
         "-" if target is None else f"{value_text(target.value)} ({target.period})",

@@ -6,9 +6,12 @@ import datetime as dt
 import re
 import textwrap
 from collections.abc import Sequence
+from typing import Annotated
 
+import typer
+
+from workplan_cli.cli import complete
 from workplan_cli.cli.common import (
-    ActivityIdArgument,
     AsOfOption,
     Format,
     FormatOption,
@@ -22,9 +25,18 @@ from workplan_cli.output.inert import one_line
 
 _RESULTS = re.compile(r"[0-9]+\.[0-9]+(/[0-9]+|-.*)?")
 
+ShownIdArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID",
+        help="An activity (1.3.2), topic (1.3), objective (1.3/2) or indicator (1.3-a) id.",
+        autocompletion=complete.shown_ids,
+    ),
+]
+
 
 def show(
-    activity_id: ActivityIdArgument,
+    activity_id: ShownIdArgument,
     plan: PlanOption = None,
     format: FormatOption = Format.TABLE,
     as_of: AsOfOption = None,

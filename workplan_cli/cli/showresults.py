@@ -88,23 +88,31 @@ def colour_text(rollup, day: dt.date) -> str:
 
 
 def row_text(row: dict) -> str:
-    """Returns an indicator's row of plan/results.py `as_plain` as one line."""
+    """Returns an indicator's row of plan/results.py `as_plain` as one line: bare values, the
+    unit once after them ('1 of 4 (2025), unit: exchanges, green')."""
     from workplan_cli.plan.results import number_text
 
-    unit = "%" if row["measure"] == "percent" else f" {row['unit']}" if row["unit"] else ""
+    sign = "%" if row["measure"] == "percent" else ""
 
     def shown(value) -> str:
         return (
-            "-"
-            if value is None
-            else number_text(value) + (unit if not isinstance(value, str) else "")
+            "-" if value is None else number_text(value) + ("" if isinstance(value, str) else sign)
         )
 
     text = f"{row['id']}  {row['text']}: {shown(row['latest'])} of {shown(row['target'])}"
     if row["target_period"]:
         text += f" ({row['target_period']})"
+    if row["unit"]:
+        text += f", {_unit_label().lower()}: {row['unit']}"
     text += f", {row['colour']}"
     return text + (f" ({row['note']})" if row["note"] else "")
+
+
+def _unit_label() -> str:
+    from workplan_cli.plan import fields
+    from workplan_cli.plan.model import Indicator
+
+    return next(f.label for f in fields.declared(Indicator) if f.key == "unit")
 
 
 def indicator_view(ref, found) -> dict:
@@ -126,7 +134,8 @@ def indicator_lines(ref, found) -> list[str]:
     facts = [
         ("Topic", f"{ref.topic.id} {ref.topic.title}"),
         ("Objective", f"{ind.objective}: {ref.objective or '?'}"),
-        ("Measure", ind.measure.value + (f" ({ind.unit})" if ind.unit else "")),
+        ("Measure", ind.measure.value),
+        *([(_unit_label(), ind.unit)] if ind.unit else []),
         ("Baseline", "-" if base is None else f"{value_text(ind, base.value)} on {base.date}"),
         ("Colour", found.colour + (f" ({found.note})" if found.note else "")),
     ]

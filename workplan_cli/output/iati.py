@@ -149,13 +149,13 @@ def _activity(
     node = ET.Element("iati-activity", attrs)
     ET.SubElement(node, "iati-identifier").text = iati_identifier(org_ref, plan, a)
     reporter = orgs[reporting_org]
-    _narrative(
+    narrative(
         ET.SubElement(node, "reporting-org", ref=org_ref, type=ORGANISATION_TYPE[reporter.type]),
         reporter.name,
     )
-    _narrative(ET.SubElement(node, "title"), f"{a.id} {a.title}")
-    _narrative(ET.SubElement(node, "description", type=GENERAL), a.text)
-    _narrative(ET.SubElement(node, "description", type=OBJECTIVES), "\n".join(ref.topic.objectives))
+    narrative(ET.SubElement(node, "title"), f"{a.id} {a.title}")
+    narrative(ET.SubElement(node, "description", type=GENERAL), a.text)
+    narrative(ET.SubElement(node, "description", type=OBJECTIVES), "\n".join(ref.topic.objectives))
     for ident, role in _participants(a):
         org = orgs.get(ident)
         attrs = {"role": role}
@@ -164,14 +164,14 @@ def _activity(
                 attrs["ref"] = org.iati_ref
             attrs["type"] = ORGANISATION_TYPE[org.type]
         # Without a ref, the narrative names the organisation (IATI rule 6.10.1: one of them).
-        _narrative(ET.SubElement(node, "participating-org", attrs), org.name if org else ident)
+        narrative(ET.SubElement(node, "participating-org", attrs), org.name if org else ident)
     ET.SubElement(node, "activity-status", code=str(IATI_STATUS[a.status]))
     for kind, date, note in _dates(plan, a, today):
         date_node = ET.SubElement(
             node, "activity-date", {"type": kind, "iso-date": date.isoformat()}
         )
         if note:
-            _narrative(date_node, note)
+            narrative(date_node, note)
     if settings.recipient_country:
         ET.SubElement(node, "recipient-country", code=settings.recipient_country)
     for code in settings.sectors:
@@ -180,9 +180,9 @@ def _activity(
         # The plan's own codes (vocabulary 99) only with where they are published, as IATI asks.
         own = {"vocabulary": REPORTING_ORG_VOCABULARY, "vocabulary-uri": settings.vocabulary_uri}
         sector = ET.SubElement(node, "sector", {**own, "code": ref.topic.id})
-        _narrative(sector, ref.topic.title)
+        narrative(sector, ref.topic.title)
         tag = ET.SubElement(node, "tag", {**own, "code": f"area-{ref.area.id}"})
-        _narrative(tag, ref.area.title)
+        narrative(tag, ref.area.title)
     if ref.topic.indicators:  # the topic's results (output/iatiresults.py)
         from workplan_cli.output.iatiresults import results
 
@@ -199,7 +199,8 @@ def _last_updated(plan: Plan, activity: Activity, today: dt.date) -> dt.date:
     return min(max(dates), today) if dates else today
 
 
-def _narrative(parent: ET.Element, text: str) -> None:
+def narrative(parent: ET.Element, text: str) -> None:
+    """Adds a `narrative` holding `text` to `parent` (every human-readable text of IATI)."""
     ET.SubElement(parent, "narrative").text = text
 
 

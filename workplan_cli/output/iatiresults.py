@@ -14,7 +14,9 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
-from workplan_cli.plan.model import Indicator, Measure, Topic
+from workplan_cli.output.iati import narrative
+from workplan_cli.plan import fields
+from workplan_cli.plan.model import Actual, Indicator, Measure, Topic
 from workplan_cli.plan.results import latest, period_span
 from workplan_cli.plan.vocab import IATI_MEASURE
 
@@ -30,7 +32,7 @@ def results(topic: Topic, today: dt.date) -> list[ET.Element]:
         if not indicators:
             continue
         node = ET.Element("result", {"type": OUTCOME, "aggregation-status": "0"})
-        _narrative(ET.SubElement(node, "title"), objective)
+        narrative(ET.SubElement(node, "title"), objective)
         for indicator in indicators:
             node.append(_indicator(indicator, today))
         out.append(node)
@@ -44,9 +46,9 @@ def _indicator(ind: Indicator, today: dt.date) -> ET.Element:
         attrs["ascending"] = ascending
     attrs["aggregation-status"] = "0"
     node = ET.Element("indicator", attrs)
-    _narrative(ET.SubElement(node, "title"), f"{ind.id} {ind.text}")
+    narrative(ET.SubElement(node, "title"), f"{ind.id} {ind.text}")
     if ind.unit:
-        _narrative(ET.SubElement(node, "description"), f"Unit: {ind.unit}")
+        narrative(ET.SubElement(node, "description"), f"{_label(Indicator, 'unit')}: {ind.unit}")
     base = ind.baseline
     if base is not None:
         baseline = ET.SubElement(
@@ -79,7 +81,12 @@ def _in_period(ind: Indicator, period: str) -> Indicator:
 
 
 def _evidence(evidence: list[str]) -> str:
-    return f"(Evidence: {'; '.join(evidence)})" if evidence else ""
+    return f"({_label(Actual, 'evidence')}: {'; '.join(evidence)})" if evidence else ""
+
+
+def _label(model: type, key: str) -> str:
+    """Returns the label the field `key` of `model` is declared with (plan/model.py)."""
+    return next(f.label for f in fields.declared(model) if f.key == key)
 
 
 def _ascending(ind: Indicator) -> str | None:
@@ -100,7 +107,7 @@ def _value(ind: Indicator, node: ET.Element, value: int | float | str, note: str
     if note:
         texts.append(note)
     if texts:
-        _narrative(ET.SubElement(node, "comment"), "\n".join(texts))
+        narrative(ET.SubElement(node, "comment"), "\n".join(texts))
 
 
 def xml_number(value: int | float) -> str:
@@ -109,7 +116,3 @@ def xml_number(value: int | float) -> str:
         return str(int(value))
     text = repr(value)
     return f"{Decimal(text):f}" if "e" in text or "E" in text else text
-
-
-def _narrative(parent: ET.Element, text: str) -> None:
-    ET.SubElement(parent, "narrative").text = text

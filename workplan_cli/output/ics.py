@@ -203,12 +203,14 @@ def _history_event(plan: Plan, ref: ActivityRef, index: int, entry: HistoryEntry
 
     a = ref.activity
     change = f"{entry.from_.value} -> {entry.to.value}" if entry.from_ else entry.to.value
-    lines = [f"{a.id} {a.title}", f"Status: {change}"]
+    status = next(f.label for f in fields.declared(Activity) if f.key == "status")
+    label = {f.key: f.label for f in fields.declared(HistoryEntry)}
+    lines = [f"{a.id} {a.title}", f"{status}: {change}"]
     if entry.by:
-        lines.append(f"By: {entry.by}")
+        lines.append(f"{label['by']}: {entry.by}")
     if entry.note:
         lines += ["", entry.note]
-    lines += [f"Evidence: {e}" for e in entry.evidence]
+    lines += [f"{label['evidence']}: {e}" for e in entry.evidence]
     event = Event()
     event.add("uid", history_uid(plan, a, index))
     event.add("dtstamp", stamp)

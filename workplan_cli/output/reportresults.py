@@ -209,8 +209,9 @@ def _indicator_summary(found: list[results.Standing], tr: i18n.Language) -> str 
 
 def indicator_tables(plan: Plan, topic_ids: set[str], day: dt.date, tr: i18n.Language) -> dict:
     """Returns topic id -> its objectives with indicators ([{number, text, indicators}]), each
-    indicator a row in words: baseline, target, actual, percent achieved, colour and its word,
-    variance note (results.topic_tables and as_plain, said in the language)."""
+    indicator a row in words: its unit, baseline, target, actual (numbers without the unit),
+    percent achieved, colour and its word, variance note (results.topic_tables and as_plain,
+    said in the language)."""
     out = {}
     for table in results.topic_tables(plan, day, topic_ids):
         objectives = []
@@ -223,7 +224,6 @@ def indicator_tables(plan: Plan, topic_ids: set[str], day: dt.date, tr: i18n.Lan
 
 
 def _row(plan: Plan, row: dict, tr: i18n.Language) -> dict:
-    unit = row["unit"]
     percent = row["measure"] == "percent"
 
     def value(v) -> str:
@@ -234,7 +234,7 @@ def _row(plan: Plan, row: dict, tr: i18n.Language) -> dict:
         text = tr.number(v)
         if percent:
             return tr.percent(v / 100)
-        return f"{text} {unit}" if unit else text
+        return text  # the unit once, in its own column: never inflected (results.value_text)
 
     def when(v, period=None, date=None) -> str:
         said = value(v)
@@ -269,6 +269,7 @@ def _row(plan: Plan, row: dict, tr: i18n.Language) -> dict:
     return {
         "id": row["id"],
         "text": row["text"],
+        "unit": row["unit"] or "",
         "baseline": when(row["baseline"], None, row["baseline_date"]),
         "target": when(row["target"], row["target_period"]),
         "actual": when(row["latest"], row["latest_period"], row["latest_date"]),

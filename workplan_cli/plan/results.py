@@ -154,7 +154,11 @@ def number_text(value: float | int | str | None) -> str:
 
 
 def value_text(indicator: Indicator, value: float | int | str | None) -> str:
-    """Returns a value with the indicator's unit or a percent sign: '4 exchanges', '60%'."""
+    """Returns a value as people read it: a number bare ('4'), a percent with its sign ('60%').
+
+    Never with the unit ('1 exchanges'): the unit is a word of the plan's language, which
+    the tool cannot inflect, so every output shows it once per indicator, labelled as its field
+    (`Unit`), beside bare numbers (docs/data-format.md)."""
     if value is None:
         return ""
     text = number_text(value)
@@ -162,7 +166,7 @@ def value_text(indicator: Indicator, value: float | int | str | None) -> str:
         return text
     if indicator.measure is Measure.PERCENT:
         return text + "%"
-    return f"{text} {indicator.unit}" if indicator.unit else text
+    return text
 
 
 # The keys of `as_plain`, in order: the columns of the indicators' CSV.
