@@ -152,6 +152,27 @@ def test_rewrite_redoes_the_change_on_the_new_content(tmp_path):
     assert path.read_bytes() == b"a\ntheirs\nmine\n" == written.data
 
 
+def test_rewrite_all_puts_back_what_it_replaced_when_a_later_file_changed(tmp_path):
+    first, second, third = (tmp_path / n for n in ("a.txt", "b.txt", "c.txt"))
+    for path in (first, second, third):
+        path.write_bytes(b"old\n")
+    seen = []
+
+    def change(data: list[bytes]) -> tuple[list[bytes | None], int]:
+        seen.append(data)
+        other_program_writes(second, b"theirs %d\n" % len(seen))  # after the read, each time
+        return [b"mine\n", b"mine\n", None], len(seen)
+
+    with pytest.raises(fileio.FileChangedError, match=r"b\.txt was changed by another program 3"):
+        fileio.rewrite_all([first, second, third], change)
+    assert [d[1] for d in seen] == [b"old\n", b"theirs 1\n", b"theirs 2\n"]
+    assert [p.read_bytes() for p in (first, second, third)] == [b"old\n", b"theirs 3\n", b"old\n"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt", "c.txt"]
+    value, olds, written = fileio.rewrite_all([first, third], lambda d: ([None, d[1] + b"x\n"], 7))
+    assert (value, olds[0].data, written[0]) == (7, b"old\n", None)
+    assert third.read_bytes() == b"old\nx\n" == written[1].data
+
+
 @pytest.fixture
 def revise_repo(repo):
     (repo / "data/workplan-2025.yaml").unlink()
