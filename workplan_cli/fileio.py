@@ -298,20 +298,22 @@ def rewrite_all(
             for p, old, new in zip(paths, olds, news, strict=True):
                 written.append(None if new is None else replace_if_unchanged(p, old, new))
             return value, olds, written
-        except FileChangedError:
-            changed = paths[len(written)]  # the one that could not be replaced
-            _put_back(changed, list(zip(paths, olds, written, strict=False)))  # those written
+        except WorkplanError as e:
+            failed = paths[len(written)]  # the one that could not be replaced
+            _put_back(failed, list(zip(paths, olds, written, strict=False)))  # those written
+            if not isinstance(e, FileChangedError):
+                raise
             if attempt == tries - 1:
                 raise FileChangedError(
-                    f"{shown(changed)} was changed by another program {tries} times while "
+                    f"{shown(failed)} was changed by another program {tries} times while "
                     "workplan was working; nothing was written, the other changes are kept: "
                     "try again when it is done"
                 ) from None
     raise AssertionError("unreachable")
 
 
-def _put_back(changed: Path, done: list[tuple[Path, Snapshot, Snapshot | None]]) -> None:
-    """Puts back the files that a rewrite of several replaced before `changed` could not be."""
+def _put_back(failed: Path, done: list[tuple[Path, Snapshot, Snapshot | None]]) -> None:
+    """Puts back the files that a rewrite of several replaced before `failed` could not be."""
     for path, old, written in reversed(done):
         if written is None or old.data is None:
             continue
@@ -319,9 +321,8 @@ def _put_back(changed: Path, done: list[tuple[Path, Snapshot, Snapshot | None]])
             replace_if_unchanged(path, written, old.data)
         except WorkplanError as e:
             raise WorkplanError(
-                f"{shown(changed)} was changed by another program while workplan was working, "
-                f"and {shown(path)}, written just before, could not be put back ({e}); it is "
-                "left as workplan wrote it"
+                f"{shown(failed)} could not be written, and {shown(path)}, written just before "
+                f"it, could not be put back ({e}); {shown(path)} is left as it is now"
             ) from None
 
 

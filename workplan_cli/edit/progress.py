@@ -145,16 +145,16 @@ def rewrite_files(
     message: Callable[[list[E | None]], str] | None,
     what: str,
 ) -> Files[E]:
-    """Edits plan files together, all or nothing, under the locks of all of them: each `make`
-    turns its file's bytes into an edit (or None: that file stays as it is), made again on the
-    new bytes of all when another program wrote one meanwhile; then each is replaced
-    atomically. With `message(edits)`, the files changed are committed in one commit: every
-    file is checked again on every try, under the locks, to have no other uncommitted change
-    (it would ride along), and when the commit fails all of them are put back as they were and
-    the error says that `what` was not committed."""
+    """Edits plan files of one folder together, all or nothing, under the locks of all of them:
+    each `make` turns its file's bytes into an edit (or None: that file stays as it is), made
+    again on the new bytes of all when another program wrote one meanwhile; then each is
+    replaced atomically. With `message(edits)`, the files changed go into one commit: every file
+    is checked again on every try, under the locks, to have no other uncommitted change (it
+    would ride along), and when the commit fails all of them are put back as they were and the
+    error says that `what` was not committed."""
     paths = [path for path, _ in makes]
     with contextlib.ExitStack() as stack:
-        for path in sorted(set(paths)):  # one order for every writer: none waits on another
+        for path in sorted(set(paths)):  # one order for all writers: no two wait on each other
             stack.enter_context(fileio.locked(path))
 
         def change(data: list[bytes]) -> tuple[list[bytes | None], list[E | None]]:
@@ -166,7 +166,7 @@ def rewrite_files(
 
         edits, olds, written = fileio.rewrite_all(paths, change, read=read_bytes)
         files = tuple(
-            Written(path, e, old, new or old)
+            Written(path, e, old, old if new is None else new)
             for path, e, old, new in zip(paths, edits, olds, written, strict=True)
         )
         changed = [f for f in files if f.edit is not None]
