@@ -103,7 +103,7 @@ def test_the_core_makes_the_block_and_writes_the_file_with_its_folder(repo):
     _reviewers(repo)
     made = codeowners.owners(find_repo(repo))
     assert made.path == repo / ".github" / "CODEOWNERS" and made.missing == []
-    assert codeowners.write(made) == made.path
+    assert codeowners.save(made) == made.path
     assert made.path.read_text() == made.text
 
 

@@ -37,4 +37,4 @@ def codeowners(
     if not write_file:
         write(made.text)
         return
-    echo(f"Wrote the workplan block of {display_path(core.write(made))}")
+    echo(f"Wrote the workplan block of {display_path(core.save(made))}")

@@ -104,7 +104,7 @@ def owners(repo: Repo, plan: str | None = None) -> Owners:
     return Owners(text, missing, Path(top) / ".github" / "CODEOWNERS")
 
 
-def write(made: Owners) -> Path:
+def save(made: Owners) -> Path:
     """Puts the block into its CODEOWNERS file (made if absent; its other lines stay), written
     atomically under the file's lock over the very file read; returns the file's path."""
     target = made.path
