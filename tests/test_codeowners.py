@@ -1,4 +1,4 @@
-"""`workplan codeowners` (output/codeowners.py): the block from the parties' reviewer handles."""
+"""`workplan codeowners` (edit/codeowners.py): the block from the parties' reviewer handles."""
 
 from __future__ import annotations
 
@@ -86,11 +86,38 @@ def test_the_shipped_data_invents_no_handles():
 
 
 def test_merged_refuses_a_file_with_one_marker_and_adds_to_an_empty_one():
+    from workplan_cli.edit import codeowners
     from workplan_cli.errors import WorkplanError
-    from workplan_cli.output import codeowners
 
     block = f"{codeowners.BEGIN}\n/data/x @a\n{codeowners.END}\n"
     assert codeowners.merged(None, block) == block
     assert codeowners.merged("* @b", block) == "* @b\n\n" + block
     with pytest.raises(WorkplanError, match="only one of workplan's two marker lines"):
         codeowners.merged(f"{codeowners.BEGIN}\n* @b\n", block)
+
+
+def test_the_core_makes_the_block_and_writes_the_file_with_its_folder(repo):
+    from workplan_cli.edit import codeowners
+    from workplan_cli.plan.store import find_repo
+
+    _reviewers(repo)
+    made = codeowners.owners(find_repo(repo))
+    assert made.path == repo / ".github" / "CODEOWNERS" and made.missing == []
+    assert codeowners.save(made) == made.path
+    assert made.path.read_text() == made.text
+
+
+def test_a_codeowners_file_that_is_not_utf8_or_a_github_file_is_refused(git_repo, cli):
+    _reviewers(git_repo)
+    github = git_repo / ".github"
+    github.write_bytes(b"not a folder\n")
+    out = cli("codeowners", "--write", code=1)
+    assert (
+        out.stderr == "Error: cannot make the folder .github (File exists); nothing was written\n"
+    )
+    github.unlink()
+    github.mkdir()
+    (github / "CODEOWNERS").write_bytes(b"* @caf\xe9\n")
+    out = cli("codeowners", "--write", code=1)
+    assert out.stderr == "Error: .github/CODEOWNERS is not UTF-8 (byte 6); nothing was written\n"
+    assert (github / "CODEOWNERS").read_bytes() == b"* @caf\xe9\n"

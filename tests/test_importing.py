@@ -334,3 +334,35 @@ def test_the_workbooks_version_names_a_plan_under_data_never_a_path(cli, repo, t
     assert "not a plan in data" in got.output
     assert outside.read_bytes() == before
     assert PLAN.read_bytes() == data_before
+
+
+def test_stakeholders_are_read_once_even_when_the_rows_name_no_version(cli, repo, monkeypatch):
+    from workplan_cli.plan.store import Repo
+
+    (repo / "header.csv").write_text("Id,Status,Check\n")  # no row: the current plan is updated
+    calls = []
+    real = Repo.load_stakeholders
+
+    def counted(self):
+        calls.append(self)
+        return real(self)
+
+    monkeypatch.setattr(Repo, "load_stakeholders", counted)
+    got = cli("import", "header.csv")
+    assert "Nothing to import: no row of header.csv changes data/workplan-2024.yaml" in got.stdout
+    assert len(calls) == 1
+
+
+def test_a_failed_commit_puts_the_plan_back_as_every_update_does(cli, git_repo):
+    fill(export(cli, git_repo), {"1.1.1": UPDATES["1.1.1"]})
+    before, head = PLAN.read_bytes(), git(git_repo, "rev-parse", "HEAD")
+    hook = git_repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho refused >&2\nexit 1\n")
+    hook.chmod(0o755)
+    got = cli("import", "filled.xlsx", "--commit", code=1)
+    assert got.stderr == (
+        "Error: data/workplan-2024.yaml was not committed (git commit failed: refused); the "
+        "update was undone: the file is as it was before, and nothing is staged\n"
+    )
+    assert PLAN.read_bytes() == before and git(git_repo, "rev-parse", "HEAD") == head
+    assert git(git_repo, "status", "--porcelain", "--untracked-files=no") == ""

@@ -70,3 +70,24 @@ def test_default_author_is_gits_user_name(git_repo: Path, identity):
     assert default_author(find_repo(str(git_repo))) is None
     git(git_repo, "config", "user.name", "Achieng Otieno")
     assert default_author(find_repo(str(git_repo))) == "Achieng Otieno"
+
+
+def test_rewrite_files_leaves_and_does_not_commit_a_file_whose_edit_is_none(git_repo, identity):
+    from types import SimpleNamespace
+
+    from workplan_cli.edit.progress import rewrite_files
+
+    other = git_repo / "data" / "workplan-2024.yaml"
+    before = other.read_bytes()
+
+    def append(data: bytes) -> SimpleNamespace:
+        return SimpleNamespace(old=data, new=data + b"# noted\n")
+
+    done = rewrite_files(
+        [(git_repo / PLAN, append), (other, lambda data: None)], lambda edits: "noted\n", "it"
+    )
+    assert [f.edit is not None for f in done.files] == [True, False]
+    assert done.files[1].old == done.files[1].new and other.read_bytes() == before
+    assert (git_repo / PLAN).read_bytes().endswith(b"# noted\n")
+    assert done.commit == git(git_repo, "rev-parse", "HEAD").strip()
+    assert git(git_repo, "show", "--name-only", "--format=", "HEAD").split() == [PLAN.as_posix()]

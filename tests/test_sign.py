@@ -156,3 +156,32 @@ def test_the_amendment_notice_is_said_for_signed_plans_only():
     assert "needs the approval of micde and bmdv" in notice
     draft = load.parse_plan((SHIPPED / "before.yaml").read_bytes(), "x")
     assert core.amendment_notice(draft) is None
+
+
+def test_a_change_of_the_superseded_plan_after_its_check_is_refused_not_committed(
+    git_repo, cli, monkeypatch
+):
+    from workplan_cli.edit import progress
+
+    _approve(cli, "micde", "2024-11-20", "--commit")
+    _approve(cli, "bmdv", "2024-11-21", "--commit")
+    new, old = plan(git_repo, "2025"), plan(git_repo)
+    before, head = new.read_bytes(), git(git_repo, "rev-parse", "HEAD")
+    theirs = old.read_bytes() + b"# another writer's change, not to be signed\n"
+    real = progress.check_clean
+
+    def another_writer_after_the_check(path, name):
+        real(path, name)
+        if path == old.resolve() and old.read_bytes() != theirs:
+            old.write_bytes(theirs)  # after sign checked it, before sign writes it
+
+    monkeypatch.setattr(progress, "check_clean", another_writer_after_the_check)
+    out = cli("sign", "2025", "--on", "2024-11-25", "--commit", code=1)
+    assert out.stderr == (
+        "Error: data/workplan-2024.yaml has uncommitted changes (or is not committed yet); "
+        "commit or stash them first, or leave out --commit, so that only this update goes into "
+        "the commit\n"
+    )
+    assert (new.read_bytes(), old.read_bytes()) == (before, theirs)
+    assert git(git_repo, "rev-parse", "HEAD") == head
+    assert git(git_repo, "diff", "--cached", "--name-only") == ""

@@ -16,6 +16,7 @@ import pytest
 from tests.conftest import DATA, git
 from workplan_cli import fileio
 from workplan_cli.edit import status as edit
+from workplan_cli.errors import WorkplanError
 from workplan_cli.plan.store import find_repo
 
 PLAN = Path("data") / "workplan-2024.yaml"
@@ -150,6 +151,56 @@ def test_rewrite_redoes_the_change_on_the_new_content(tmp_path):
     value, old, written = fileio.rewrite(path, append)
     assert (value, old.data) == (2, b"a\ntheirs\n")
     assert path.read_bytes() == b"a\ntheirs\nmine\n" == written.data
+
+
+def test_rewrite_all_puts_back_what_it_replaced_when_a_later_file_changed(tmp_path):
+    first, second, third = (tmp_path / n for n in ("a.txt", "b.txt", "c.txt"))
+    for path in (first, second, third):
+        path.write_bytes(b"old\n")
+    seen = []
+
+    def change(data: list[bytes]) -> tuple[list[bytes | None], int]:
+        seen.append(data)
+        other_program_writes(second, b"theirs %d\n" % len(seen))  # after the read, each time
+        return [b"mine\n", b"mine\n", None], len(seen)
+
+    with pytest.raises(fileio.FileChangedError, match=r"b\.txt was changed by another program 3"):
+        fileio.rewrite_all([first, second, third], change)
+    assert [d[1] for d in seen] == [b"old\n", b"theirs 1\n", b"theirs 2\n"]
+    assert [p.read_bytes() for p in (first, second, third)] == [b"old\n", b"theirs 3\n", b"old\n"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt", "c.txt"]
+    third.chmod(0o444)
+    with pytest.raises(WorkplanError, match=r"c\.txt is read-only"):
+        fileio.rewrite_all([first, third], lambda d: ([b"mine\n", b"mine\n"], 0))
+    assert (first.read_bytes(), third.read_bytes()) == (b"old\n", b"old\n")
+    third.chmod(0o644)
+    value, olds, written = fileio.rewrite_all([first, third], lambda d: ([None, d[1] + b"x\n"], 7))
+    assert (value, olds[0].data, written[0]) == (7, b"old\n", None)
+    assert third.read_bytes() == b"old\nx\n" == written[1].data
+
+
+def test_rewrite_all_says_which_file_it_could_not_put_back(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    for path in (first, second):
+        path.write_bytes(b"old\n")
+    real = fileio.replace_if_unchanged
+
+    def replace(path, expected, data, like=None):
+        if path == second.resolve():  # another program writes both while the second is written
+            other_program_writes(first, b"theirs\n")
+            raise fileio.FileChangedError("b.txt changed")
+        return real(path, expected, data, like)
+
+    monkeypatch.setattr(fileio, "replace_if_unchanged", replace)
+    with pytest.raises(WorkplanError) as raised:
+        fileio.rewrite_all([first, second], lambda d: ([b"mine\n", b"mine\n"], 0))
+    assert str(raised.value) == (
+        "b.txt could not be written, and a.txt, written just before it, could not be put back "
+        "(a.txt was changed by another program while workplan was working; nothing was written, "
+        "the other change is kept); a.txt is left as it is now"
+    )
+    assert (first.read_bytes(), second.read_bytes()) == (b"theirs\n", b"old\n")
 
 
 @pytest.fixture

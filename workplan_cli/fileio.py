@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
@@ -258,22 +258,72 @@ def rewrite(
     written). Returns the last value of `change`, the snapshot it was made from and what was
     written. Hold `locked(path)` around it so that workplan's own writers wait for each other.
     """
-    path = Path(os.path.realpath(path))
+
+    def changed(data: list[bytes]) -> tuple[list[bytes | None], T]:
+        new, value = change(data[0])
+        return [new], value
+
+    value, (old,), (written,) = rewrite_all([path], changed, read, tries)
+    assert written is not None  # `changed` always gives new bytes
+    return value, old, written
+
+
+def rewrite_all(
+    paths: Sequence[Path],
+    change: Callable[[list[bytes]], tuple[Sequence[bytes | None], T]],
+    read: Callable[[Path], bytes] | None = None,
+    tries: int = TRIES,
+) -> tuple[T, list[Snapshot], list[Snapshot | None]]:
+    """Runs one read-modify-write of several files (as `rewrite` does of one): all or nothing.
+
+    `change(old bytes of each file)` returns the new bytes of each (None: that file stays as it
+    is) and a value for the caller. The files are replaced one after the other, each only if it
+    is still the one read; when one was written by something else meanwhile, those already
+    replaced are put back and the change is made again on the new content of all, up to `tries`
+    times, then FileChangedError (nothing written). Returns the last value of `change`, the
+    snapshots it was made from and what was written (None for a file left as it was). Hold
+    `locked` of every path around it.
+    """
+    paths = [Path(os.path.realpath(p)) for p in paths]
     for attempt in range(tries):
-        old = snapshot(path, read)
-        if old.data is None:
-            raise WorkplanError(f"{shown(path)}: no such file")
-        new, value = change(old.data)
+        olds = [snapshot(p, read) for p in paths]
+        data: list[bytes] = []
+        for p, old in zip(paths, olds, strict=True):
+            if old.data is None:
+                raise WorkplanError(f"{shown(p)}: no such file")
+            data.append(old.data)
+        news, value = change(data)
+        written: list[Snapshot | None] = []
         try:
-            return value, old, replace_if_unchanged(path, old, new)
-        except FileChangedError:
+            for p, old, new in zip(paths, olds, news, strict=True):
+                written.append(None if new is None else replace_if_unchanged(p, old, new))
+            return value, olds, written
+        except WorkplanError as e:
+            failed = paths[len(written)]  # the one that could not be replaced
+            _put_back(failed, list(zip(paths, olds, written, strict=False)))  # those written
+            if not isinstance(e, FileChangedError):
+                raise
             if attempt == tries - 1:
                 raise FileChangedError(
-                    f"{shown(path)} was changed by another program {tries} times while "
+                    f"{shown(failed)} was changed by another program {tries} times while "
                     "workplan was working; nothing was written, the other changes are kept: "
                     "try again when it is done"
                 ) from None
     raise AssertionError("unreachable")
+
+
+def _put_back(failed: Path, done: list[tuple[Path, Snapshot, Snapshot | None]]) -> None:
+    """Puts back the files that a rewrite of several replaced before `failed` could not be."""
+    for path, old, written in reversed(done):
+        if written is None or old.data is None:
+            continue
+        try:
+            replace_if_unchanged(path, written, old.data)
+        except WorkplanError as e:
+            raise WorkplanError(
+                f"{shown(failed)} could not be written, and {shown(path)}, written just before "
+                f"it, could not be put back ({e}); {shown(path)} is left as it is now"
+            ) from None
 
 
 def remove_if_unchanged(path: Path, expected: Snapshot) -> None:

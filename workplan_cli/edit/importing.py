@@ -3,7 +3,7 @@ the edit `set-status` makes (a new status and one history entry), all of them sp
 
 edit/rows.py turns the rows (edit/sheet.py's Table) into requests, conflicts and bad cells;
 `apply` makes them one splice of the file, checked to hold exactly the intended plan; `record`
-takes the lock, writes once and commits once, as set-status does (edit/progress.py).
+writes once and commits once through edit/progress.py's `rewrite`, as set-status does.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from workplan_cli import fileio, yamlio
+from workplan_cli import yamlio
 from workplan_cli.edit import indicatorsheet, progress, schedule, sheet, sign
 from workplan_cli.edit import record as recording
 from workplan_cli.edit import status as edit
@@ -23,7 +23,6 @@ from workplan_cli.edit.indicatorsheet import New
 from workplan_cli.edit.rows import Batch, Change, ConflictError, changes, errors_message, header
 from workplan_cli.edit.sheet import Table
 from workplan_cli.errors import UnknownPlanError, WorkplanError
-from workplan_cli.git import gitio
 from workplan_cli.plan import load
 from workplan_cli.plan.model import Activity, HistoryEntry, Indicator, IndicatorRef, Plan
 from workplan_cli.plan.store import Repo, display_path, parse_plan, read_bytes
@@ -187,9 +186,9 @@ class Outcome:
         return edit.unified_diff(self, self.name)  # any Change: its old and new bytes
 
 
-def target(repo: Repo, table: Table, plan: str | None) -> Path:
+def target(repo: Repo, table: Table, plan: str | None, ids: set[str]) -> Path:
     """Returns the plan file to update: --plan, else the version the workbook was made from,
-    else the version in the rows' checks, else the current plan."""
+    else the version in the rows' checks, else the current plan (by the stakeholder `ids`)."""
     if plan:
         return repo.plan_path(plan)
     version = table.meta.get("version")
@@ -201,7 +200,7 @@ def target(repo: Repo, table: Table, plan: str | None) -> Path:
                 version = check.version
                 break
     if version is None:
-        return repo.current_plan_path(set(repo.load_stakeholders().by_id()))
+        return repo.current_plan_path(ids)
     # The workbook's word, not the user's: a version of a plan under data/, never a path.
     paths = repo.plan_paths()
     if version not in paths:
@@ -222,11 +221,11 @@ def record(
     commit: bool = False,
     force: bool = False,
 ) -> Outcome:
-    """Imports the table's updates into the plan under one lock, one atomic write and (with
-    `commit`) one commit; raises ConflictError, or WorkplanError naming every bad cell, and
-    then writes nothing."""
+    """Imports the table's updates into the plan in one write (and with `commit` one commit)
+    of edit/progress.py's `rewrite`, under the lock; raises ConflictError, or WorkplanError
+    naming every bad cell, and then writes nothing."""
     ids = set(repo.load_stakeholders().by_id())
-    path = target(repo, table, plan)
+    path = target(repo, table, plan, ids)
     repo.check_inside(path)
     path = Path(os.path.realpath(path))
     name = display_path(path)
@@ -245,31 +244,24 @@ def record(
             raise ConflictError(batch)
         return the_plan, batch
 
-    def made(data: bytes, the_plan: Plan, batch: Batch) -> bytes:
-        return apply(data, name, the_plan, batch.changes, ids, parse_plan, batch.actuals)
-
-    def change(data: bytes) -> tuple[bytes, Batch]:
-        if commit:
-            progress.check_clean(path, name)  # again on every try: the new content is HEAD's
-        the_plan, batch = checked(data)
-        return made(data, the_plan, batch), batch
-
     old = read_bytes(path)
     the_plan, batch = checked(old)
     moved = any(c.dates is not None for c in batch.changes)
     notice = sign.amendment_notice(the_plan) if moved else None
-    if dry_run or not batch.size():
-        new = made(old, the_plan, batch) if batch.size() else old
-        return Outcome(batch, name, old, new, False, notice=notice)
-    with fileio.locked(path):
-        batch, before, written = fileio.rewrite(path, change, read=read_bytes)
-        assert before.data is not None  # rewrite reads the file it changes
-        if not commit:
-            return Outcome(batch, name, before.data, written.data or b"", True, notice=notice)
-        message = commit_message(table.name, batch.changes, batch.actuals)
-        try:
-            sha = gitio.commit_file(path, message)
-        except gitio.GitError as e:
-            undone = progress.undo(path, before, written)
-            raise WorkplanError(f"{name} was not committed ({e}); {undone}") from None
-    return Outcome(batch, name, before.data, written.data or b"", True, sha, notice)
+
+    def made(data: bytes, parsed: Plan, found: Batch, written: bool) -> Outcome:
+        new = apply(data, name, parsed, found.changes, ids, parse_plan, found.actuals)
+        return Outcome(found, name, data, new, written, notice=notice)
+
+    if not batch.size():
+        return Outcome(batch, name, old, old, False, notice=notice)
+    if dry_run:
+        return made(old, the_plan, batch, False)
+
+    def message(outcome: Outcome) -> str:
+        return commit_message(table.name, outcome.batch.changes, outcome.batch.actuals)
+
+    done = progress.rewrite(
+        path, lambda data: made(data, *checked(data), True), message if commit else None
+    )
+    return replace(done.edit, commit=done.commit)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -108,34 +109,84 @@ def rewrite(
     """Edits the plan file at `path` under its lock: `make` turns its bytes into an edit (with
     `.new`, the new bytes, checked and validated), which is written atomically; with `message`,
     only that file is committed (it must have no other uncommitted change), and when the commit
-    fails the file is put back as it was."""
-    name = display_path(path)
-    with fileio.locked(path):
+    fails the file is put back as it was. (`rewrite_files` with one file.)"""
 
-        def change(data: bytes) -> tuple[bytes, E]:
+    def committed(edits: list[E | None]) -> str:
+        assert message is not None and edits[0] is not None
+        return message(edits[0])
+
+    done = rewrite_files([(path, make)], committed if message else None, display_path(path))
+    made = done.files[0].edit
+    assert made is not None  # `make` gives an edit or raises
+    return Rewritten(made, done.commit)
+
+
+@dataclass(frozen=True)
+class Written(Generic[E]):
+    """One file of `rewrite_files`: the edit made (None: the file was left as it was), the
+    snapshot it was made from and the one written (the same when it was left)."""
+
+    path: Path
+    edit: E | None
+    old: fileio.Snapshot
+    new: fileio.Snapshot
+
+
+@dataclass(frozen=True)
+class Files(Generic[E]):
+    """What `rewrite_files` did: each file, in the order given, and the commit, if any."""
+
+    files: tuple[Written[E], ...]
+    commit: str | None
+
+
+def rewrite_files(
+    makes: Sequence[tuple[Path, Callable[[bytes], E | None]]],
+    message: Callable[[list[E | None]], str] | None,
+    what: str,
+) -> Files[E]:
+    """Edits plan files of one folder together, all or nothing, under the locks of all of them:
+    each `make` turns its file's bytes into an edit (or None: that file stays as it is), made
+    again on the new bytes of all when another program wrote one meanwhile; then each is
+    replaced atomically. With `message(edits)`, the files changed go into one commit: every file
+    is checked again on every try, under the locks, to have no other uncommitted change (it
+    would ride along), and when the commit fails all of them are put back as they were and the
+    error says that `what` was not committed."""
+    paths = [path for path, _ in makes]
+    with contextlib.ExitStack() as stack:
+        for path in sorted(set(paths)):  # one order for all writers: no two wait on each other
+            stack.enter_context(fileio.locked(path))
+
+        def change(data: list[bytes]) -> tuple[list[bytes | None], list[E | None]]:
             if message is not None:
-                check_clean(path, name)  # again on every try: the new content must be HEAD's
-            made = make(data)
-            return made.new, made
+                for path in paths:
+                    check_clean(path, display_path(path))  # the new content must be HEAD's
+            edits = [make(old) for (_, make), old in zip(makes, data, strict=True)]
+            return [None if e is None else e.new for e in edits], edits
 
-        change_made, old, written = fileio.rewrite(path, change, read=read_bytes)
-        if message is None:
-            return Rewritten(change_made, None)
+        edits, olds, written = fileio.rewrite_all(paths, change, read=read_bytes)
+        files = tuple(
+            Written(path, e, old, old if new is None else new)
+            for path, e, old, new in zip(paths, edits, olds, written, strict=True)
+        )
+        changed = [f for f in files if f.edit is not None]
+        if message is None or not changed:
+            return Files(files, None)
         try:
-            sha = gitio.commit_file(path, message(change_made))
+            sha = gitio.commit_files([f.path for f in changed], message(edits))
         except gitio.GitError as e:
-            raise WorkplanError(
-                f"{name} was not committed ({e}); {undo(path, old, written)}"
-            ) from None
-    return Rewritten(change_made, sha)
+            said = "; ".join(undo(f.path, f.old, f.new) for f in changed)
+            raise WorkplanError(f"{what} was not committed ({e}); {said}") from None
+    return Files(files, sha)
 
 
 def plan_file(repo: Repo, version: str | None, ids: set[str] | None = None) -> Path:
     """Returns the real path of the plan file named (default: the current one), refusing a
     file that a link under data/ leads to elsewhere."""
-    if ids is None:
-        ids = set(repo.load_stakeholders().by_id())
-    path = repo.plan_path(version) if version else repo.current_plan_path(ids)
+    if version:
+        path = repo.plan_path(version)
+    else:
+        path = repo.current_plan_path(set(repo.load_stakeholders().by_id()) if ids is None else ids)
     repo.check_inside(path)
     return Path(os.path.realpath(path))
 

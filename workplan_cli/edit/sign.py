@@ -4,13 +4,13 @@ the plan it supersedes; and the one warning of commands that change agreed conte
 from __future__ import annotations
 
 import codecs
-import contextlib
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from pathlib import Path
 
-from workplan_cli import fileio, yamlio
+from workplan_cli import yamlio
 from workplan_cli.edit import progress
 from workplan_cli.errors import WorkplanError
 from workplan_cli.git import gitio
@@ -202,18 +202,19 @@ def sign_plan(
     tag: bool = False,
     sign_tag: bool = False,
 ) -> Signed:
-    """Signs the plan `version` and marks the plan it supersedes superseded, each file under its
-    lock; with `commit`, both in one commit (put back as they were when it fails); with `tag`,
-    an annotated tag at that commit (signed by git with the user's key with `sign_tag`)."""
+    """Signs the plan `version` and marks the plan it supersedes superseded (when it is signed),
+    both files in one write of `progress.rewrite_files`, under both locks; with `commit`, in one
+    commit (both put back as they were when it fails); with `tag`, an annotated tag at that
+    commit (signed by git with the user's key with `sign_tag`)."""
     if (tag or sign_tag) and not commit:
         raise WorkplanError("--tag marks the commit of the signing: add --commit")
     ids = set(repo.load_stakeholders().by_id())
-    path = progress.plan_file(repo, version)
+    path = progress.plan_file(repo, version, ids)
     name = display_path(path)
     plan = parse_plan(read_bytes(path), name, ids)
     old_path = None
     if plan.plan.supersedes and plan.plan.supersedes in repo.plan_paths():
-        old_path = progress.plan_file(repo, plan.plan.supersedes)
+        old_path = progress.plan_file(repo, plan.plan.supersedes, ids)
     old_name = display_path(old_path) if old_path else None
     old_version = plan.plan.supersedes or ""
 
@@ -224,34 +225,23 @@ def sign_plan(
         return supersede(data, old_name or "", old_version, ids, parse_plan)
 
     if dry_run:
-        made = make(read_bytes(path))
-        old = make_old(read_bytes(old_path)) if old_path else None
-        return Signed(made, name, old, old_name, False)
+        superseded = make_old(read_bytes(old_path)) if old_path else None
+        return Signed(make(read_bytes(path)), name, superseded, old_name, False)
     if tag:
         gitio.toplevel(path.parent)  # a tag needs a repository: say so before writing
-    with contextlib.ExitStack() as stack:
-        paths = [path, *([old_path] if old_path else [])]
-        for p in paths:
-            stack.enter_context(fileio.locked(p))
-            if commit:
-                progress.check_clean(p, display_path(p))
-        made, before, written = fileio.rewrite(path, lambda d: _new(make(d)), read=read_bytes)
-        undone = [(path, before, written)]
-        old = None
-        if old_path is not None and make_old(read_bytes(old_path)) is not None:
-            try:
-                old, b, w = fileio.rewrite(old_path, lambda d: _new(make_old(d)), read=read_bytes)
-            except WorkplanError as e:
-                raise WorkplanError(f"{e}; {progress.undo(path, before, written)}") from None
-            undone.append((old_path, b, w))
-        sha = None
-        if commit:
-            message = commit_message(version, on, plan.plan.parties, old_version if old else None)
-            try:
-                sha = gitio.commit_files([p for p, _, _ in undone], message)
-            except gitio.GitError as e:
-                said = "; ".join(progress.undo(*u) for u in undone)
-                raise WorkplanError(f"the signing was not committed ({e}); {said}") from None
+
+    def message(edits: list[Edit | None]) -> str:
+        old = old_version if edits[1:] and edits[1] is not None else None
+        return commit_message(version, on, plan.plan.parties, old)
+
+    makes: list[tuple[Path, Callable[[bytes], Edit | None]]] = [(path, make)]
+    if old_path is not None:
+        makes.append((old_path, make_old))
+    done = progress.rewrite_files(makes, message if commit else None, "the signing")
+    made = done.files[0].edit
+    assert made is not None  # `make` gives an edit or raises
+    old = done.files[1].edit if old_path else None
+    sha = done.commit
     made_tag = None
     if tag and sha:
         signed_plan = parse_plan(made.new, name, ids)
@@ -264,9 +254,3 @@ def sign_plan(
                 f"with: git tag -a {made_tag} {sha[:12]}"
             ) from None
     return Signed(made, name, old, old_name, True, sha, made_tag)
-
-
-def _new(edit: Edit | None) -> tuple[bytes, Edit]:
-    if edit is None:  # the superseded plan changed status meanwhile
-        raise WorkplanError("the plan to mark superseded is no longer signed; nothing more written")
-    return edit.new, edit

@@ -1,12 +1,18 @@
 """A CODEOWNERS block from the reviewer handles that stakeholders.yaml gives the plan's parties,
-so that forges ask each party's reviewers to review changes of the plans (pure functions)."""
+so that forges ask each party's reviewers to review changes of the plans: the block (pure), and
+the repository's .github/CODEOWNERS with it, written under its lock."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
+from workplan_cli import fileio
 from workplan_cli.errors import WorkplanError
+from workplan_cli.git import gitio
 from workplan_cli.plan.model import Plan, StakeholderFile
+from workplan_cli.plan.store import Repo, display_path, read_bytes
 
 BEGIN = "# BEGIN workplan codeowners"
 END = "# END workplan codeowners"
@@ -67,3 +73,55 @@ def merged(existing: str | None, new_block: str) -> str:
             "CODEOWNERS holds only one of workplan's two marker lines; fix it by hand first"
         )
     return existing + ("" if existing.endswith("\n") else "\n") + "\n" + new_block
+
+
+@dataclass(frozen=True)
+class Owners:
+    """The block for a repository's plan, the parties without reviewers, and the CODEOWNERS
+    file it belongs in (.github/ at the top of the git work tree, else of the repository)."""
+
+    text: str
+    missing: list[str]
+    path: Path
+
+
+def owners(repo: Repo, plan: str | None = None) -> Owners:
+    """Returns the block for the plan named (default: the current one) and where it goes."""
+    people = repo.load_stakeholders()
+    current = repo.load_plan(plan)
+    try:
+        top = gitio.toplevel(repo.root)
+    except WorkplanError:
+        top = repo.root
+    try:
+        data_dir = Path(repo.data_dir).resolve().relative_to(Path(top).resolve()).as_posix()
+    except ValueError:
+        raise WorkplanError(
+            f"{display_path(repo.data_dir)} is outside the repository {top}: CODEOWNERS "
+            "cannot name it"
+        ) from None
+    text, missing = block(current, people, "" if data_dir == "." else data_dir)
+    return Owners(text, missing, Path(top) / ".github" / "CODEOWNERS")
+
+
+def save(made: Owners) -> Path:
+    """Puts the block into its CODEOWNERS file (made if absent; its other lines stay), written
+    atomically under the file's lock over the very file read; returns the file's path."""
+    target = made.path
+    try:
+        target.parent.mkdir(exist_ok=True)
+    except OSError as e:
+        raise WorkplanError(
+            f"cannot make the folder {display_path(target.parent)} ({e.strerror}); nothing was "
+            "written"
+        ) from None
+    with fileio.locked(target):
+        before = fileio.snapshot(target, read_bytes)
+        try:
+            old = before.data.decode("utf-8") if before.data is not None else None
+        except UnicodeDecodeError as e:
+            raise WorkplanError(
+                f"{display_path(target)} is not UTF-8 (byte {e.start}); nothing was written"
+            ) from None
+        fileio.replace_if_unchanged(target, before, merged(old, made.text).encode("utf-8"))
+    return target
