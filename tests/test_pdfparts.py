@@ -110,6 +110,14 @@ def test_every_activity_is_in_one_part_in_order(areas, most):
                 seen.add(t["id"])
 
 
+def test_links_to_another_part_use_an_address_drawn_for_the_report():
+    # so that no link in a plan's text (evidence) can pass for one and be turned into another
+    first, second = pdfparts.split(_context([2, 2]), 2), pdfparts.split(_context([2, 2]), 2)
+    assert len({p["part"]["elsewhere"] for p in first}) == 1
+    assert first[0]["part"]["elsewhere"] != second[0]["part"]["elsewhere"]
+    assert first[0]["part"]["elsewhere"].endswith(".elsewhere.workplan.invalid/")
+
+
 def test_the_page_number_layer():
     layer = pdfparts.numbers(_context([1]), 7)
     assert layer["part"]["numbers"] == 7 and layer["areas"]
@@ -195,3 +203,48 @@ def test_the_part_size_must_be_a_number(repo, cli, monkeypatch):
     result = cli("report", "-f", "pdf", "-o", "r.pdf", code=1)
     assert "WORKPLAN_PDF_PART_ACTIVITIES='many': not a positive number" in result.stderr
     assert not (repo / "r.pdf").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", _engines())
+def test_links_between_parts_go_to_the_activitys_page(repo, cli, monkeypatch, engine):
+    # The first page lists the overdue activities of the 2025 draft, each a link to its card,
+    # which is in a later part: the joined pdf links straight to that card's page.
+    if engine == "weasyprint":
+        pytest.importorskip("weasyprint", exc_type=ImportError)
+    pypdf = pytest.importorskip("pypdf")
+    monkeypatch.setenv("WORKPLAN_PDF_PART_ACTIVITIES", "4")
+    cli("report", "--plan", "2025", "--as-of", "2026-06-01", "-f", "pdf", "--engine", engine,
+        "-o", "d.pdf")  # fmt: skip
+    reader = pypdf.PdfReader(repo / "d.pdf")
+    number = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+    links = []
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            action = annotation.get("/A")
+            uri = action.get_object().get("/URI") if action else None
+            assert uri is None or "invalid" not in uri  # no link to the placeholder is left
+            if annotation.get("/Dest") is not None:
+                links.append(annotation)
+    first = [a for a in links if reader.pages[0]["/Annots"].count(a.indirect_reference)]
+    overdue = re.findall(r"\b\d\.\d\.\d\b", reader.pages[0].extract_text().split("Overdue")[1])
+    assert len(first) >= 3 and len(first) == len(set(overdue[: len(first)]))
+    for annotation, activity in zip(first, overdue, strict=False):  # in the order of the list
+        target = number[annotation["/Dest"][0].idnum]
+        assert target > 0
+        assert activity in reader.pages[target].extract_text(), (activity, target)
+
+
+@pytest.mark.slow
+def test_the_size_limit_counts_the_report_once_not_each_parts_head(repo, cli, monkeypatch):
+    pytest.importorskip("weasyprint", exc_type=ImportError)
+    cli("report", "-f", "html", "--as-of", "2025-01-31", "-o", "r.html")
+    size = len((repo / "r.html").read_bytes())
+    monkeypatch.setenv("WORKPLAN_PDF_PART_ACTIVITIES", "6")  # 4 parts, 4 heads of styles and fonts
+    monkeypatch.setenv("WORKPLAN_PDF_HTML_MB", f"{size * 1.05 / 1e6}")  # parts: 3x as much
+    cli("report", "-f", "pdf", "--as-of", "2025-01-31", "-o", "r.pdf")
+    monkeypatch.setenv("WORKPLAN_PDF_HTML_MB", f"{size * 0.95 / 1e6}")
+    result = cli("report", "-f", "pdf", "--as-of", "2025-01-31", "-o", "s.pdf", code=1)
+    assert "too large to typeset as pdf" in result.stderr
+    assert not (repo / "s.pdf").exists()

@@ -14,17 +14,24 @@ A part cannot know the pages of the others, so it is printed without page number
 "Page n of N" comes from one more print, of N empty pages that have only the footer, laid over
 the pages of the joined pdf.
 
-Known loss: a link on the first page to an activity printed in a later part (the overdue list)
-is dropped by the typesetter, which cannot find its target, and stays plain text.
+A link from one part to another (the first page's overdue list to an activity's card) would be
+dropped by the typesetter, which cannot find its target in the part. So in a part such a link
+points to https://TOKEN.elsewhere.workplan.invalid/#activity-ID (an address that cannot resolve,
+with a token drawn for this report, so that no link in the plan's text can pass for one), every
+card is a target of a link to itself (Chromium names a destination only for a link's target),
+and the join points each link at its target's page in the joined pdf, or drops the link when
+there is none.
 """
 
 from __future__ import annotations
 
 import io
+import secrets
 
 from workplan_cli.errors import WorkplanError
 
-PART_ACTIVITIES = 400  # WORKPLAN_PDF_PART_ACTIVITIES: the figures in docs/reports.md
+ELSEWHERE = "https://{token}.elsewhere.workplan.invalid/"
+PART_ACTIVITIES = 250  # WORKPLAN_PDF_PART_ACTIVITIES: the figures in docs/reports.md
 
 
 def split(context: dict, most: int) -> list[dict]:
@@ -33,8 +40,10 @@ def split(context: dict, most: int) -> list[dict]:
     Whole topics are kept together while they fit; a topic of more than `most` activities is cut
     between activities. Each part is the context with `part`: {first, last, areas (the part's
     areas, topics and activities), continued (ids of the areas and topics that began in an
-    earlier part)}. A report of at most `most` activities is one part.
+    earlier part), elsewhere (the address, drawn anew for each report, that stands for "in
+    another part" in a link)}. A report of at most `most` activities is one part.
     """
+    elsewhere = ELSEWHERE.format(token=secrets.token_hex(8))
     parts: list[list[tuple[dict, dict, list[dict], bool]]] = [[]]
     size = 0
     for area in context["areas"]:
@@ -51,7 +60,7 @@ def split(context: dict, most: int) -> list[dict]:
                 parts[-1].append((area, topic, chunk, start > 0))
                 size += len(chunk)
     return [
-        {**context, "part": _part(pieces, i == 0, i == len(parts) - 1)}
+        {**context, "part": {**_part(pieces, i == 0, i == len(parts) - 1), "elsewhere": elsewhere}}
         for i, pieces in enumerate(parts)
     ]
 
@@ -67,7 +76,13 @@ def _part(pieces: list[tuple[dict, dict, list[dict], bool]], first: bool, last: 
         if topic_goes_on:
             continued.add(topic["id"])
         areas[-1]["topics"].append({**topic, "activities": activities})
-    return {"first": first, "last": last, "areas": areas, "continued": continued, "numbers": 0}
+    return {
+        "first": first,
+        "last": last,
+        "areas": areas,
+        "continued": continued,
+        "numbers": 0,
+    }
 
 
 def numbers(context: dict, pages: int) -> dict:
@@ -86,15 +101,16 @@ def count_pages(pdf: bytes) -> int:
         raise WorkplanError(f"a part of the pdf cannot be read back ({e})") from None
 
 
-def join(request: tuple[list[bytes], bytes]) -> bytes:
+def join(request: tuple[list[bytes], bytes, str]) -> bytes:
     """Returns the parts as one pdf, each page with its page number laid over it.
 
     Called in a child process with limits (sandbox.run): `request` is (the parts' pdfs, the
-    page-number layer's pdf, with as many pages as the parts together).
+    page-number layer's pdf, with as many pages as the parts together, and the parts'
+    `elsewhere` address).
     """
     from pypdf import PdfReader, PdfWriter
 
-    parts, layer = request
+    parts, layer, elsewhere = request
     writer = PdfWriter()
     readers = [PdfReader(io.BytesIO(data)) for data in parts]
     for reader in readers:
@@ -105,11 +121,48 @@ def join(request: tuple[list[bytes], bytes]) -> bytes:
             f"the page numbers ({len(numbered)} pages) do not fit the parts "
             f"({len(writer.pages)} pages)"
         )
+    targets = {str(name).lstrip("/"): dest for name, dest in writer.named_destinations.items()}
     for page, number in zip(writer.pages, numbered, strict=True):
         page.merge_page(number)
         page.compress_content_streams()
+        _link(page, targets, elsewhere)
     if readers[0].metadata:
         writer.add_metadata(dict(readers[0].metadata))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _link(page, targets: dict, elsewhere: str) -> None:
+    """Points the page's links to a place in the pdf straight at their target's page (whichever
+    part it came from), and drops those whose target is not in the pdf."""
+    from pypdf.generic import ArrayObject, NameObject
+
+    links = page.get("/Annots")
+    if not links:
+        return
+    kept = ArrayObject()
+    for link in links:
+        target = _target(link.get_object(), elsewhere)
+        if target is None:  # not a link within the pdf: a web address, or no link
+            kept.append(link)
+        elif target in targets:
+            annotation = link.get_object()
+            annotation[NameObject("/Dest")] = targets[target].dest_array
+            annotation.pop("/A", None)
+            kept.append(link)
+    page[NameObject("/Annots")] = kept
+
+
+def _target(annotation, elsewhere: str) -> str | None:
+    """Returns the name of the place in the pdf that a link goes to (None: elsewhere, or none)."""
+    if annotation.get("/Subtype") != "/Link":
+        return None
+    dest = annotation.get("/Dest")
+    if isinstance(dest, str):  # a name (NameObject and the pdf's strings are str)
+        return dest.lstrip("/")
+    action = annotation.get("/A")
+    uri = action.get_object().get("/URI") if action is not None else None
+    if isinstance(uri, str) and uri.startswith(elsewhere + "#"):
+        return uri[len(elsewhere) + 1 :]
+    return None

@@ -192,11 +192,13 @@ def pdf(choice: TemplateChoice, context: dict, engine: str = "weasyprint") -> by
         if len(parts) < 2:
             return typeset([_sized(render(choice, context, "pdf"))])[0]
         pages = [render(choice, part, "pdf") for part in parts]
-        _sized("".join(pages))
+        # As large as the report in one piece: each part after the first repeats its head.
+        _sized("".join([pages[0], *(page[page.find("<body") :] for page in pages[1:])]))
         printed = typeset(pages)
         total = sum(pdfparts.count_pages(data) for data in printed)
         layer = typeset([render(choice, pdfparts.numbers(context, total), "pdf")])[0]
-    return _bounded("workplan_cli.output.pdfparts:join", (printed, layer), "joining the parts")
+    request = (printed, layer, parts[0]["part"]["elsewhere"])
+    return _bounded("workplan_cli.output.pdfparts:join", request, "joining the parts")
 
 
 def html_to_pdf(html: str, engine: str = "weasyprint") -> bytes:
