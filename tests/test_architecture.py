@@ -17,7 +17,7 @@ ONLY = {
     "jinja2": ("output/report.py",),
     "openpyxl": ("output/xlsx.py",),  # the workbook written and read back
     "babel": ("output/i18n.py",),  # the report's languages: catalogs, dates, numbers
-    "pypdf": ("output/pdfparts.py",),  # a large report's pdf, printed in parts and joined
+    "pikepdf": ("output/pdfparts.py",),  # a large report's pdf, printed in parts and joined
     "weasyprint": ("output/report.py",),  # typesets the pdf, in the bounded child
     "typer": ("cli/",),
     "click": ("cli/",),

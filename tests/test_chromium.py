@@ -178,3 +178,36 @@ def test_a_missing_chromium_named_by_the_user(repo, cli, monkeypatch):
     result = cli("report", "-f", "pdf", "--engine", "chromium", "-o", "r.pdf", code=1)
     assert "WORKPLAN_CHROMIUM='/nonexistent/chrome': not an executable file" in result.stderr
     assert not Path("r.pdf").exists()
+
+
+# --- A Chromium that does not keep to the protocol: a clear error, never a traceback --------
+
+_FAKE = """#!{python}
+import os, sys
+requests = os.fdopen(3, "rb", buffering=0)
+replies = os.fdopen(4, "wb", buffering=0)
+sys.stderr.write("fake chromium: started\\n")
+{body}
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ("sys.exit(7)", "(it ended; exit 7"),
+        ("requests.read(1); replies.write(b'not json\\0')", "not a DevTools message"),
+        ("requests.read(1); replies.write(b'{\"id\": 1, \"error\": {\"message\": \"no\"}}\\0')",
+         "Target.createTarget: {'message': 'no'}"),
+        ("requests.read(1); replies.write(b'x' * 9_000_000)", "a message of more than"),
+    ],
+)  # fmt: skip
+def test_a_chromium_that_breaks_the_protocol(repo, cli, monkeypatch, tmp_path, body, says):
+    fake = tmp_path / "fake-chromium"
+    fake.write_text(_FAKE.format(python=sys.executable, body=body))
+    fake.chmod(0o755)
+    monkeypatch.setenv("WORKPLAN_CHROMIUM", str(fake))
+    result = cli("report", "-f", "pdf", "--engine", "chromium", "-o", "r.pdf", code=1)
+    assert f"Chromium ({fake}) did not print the pdf" in result.stderr
+    assert says in result.stderr
+    assert "fake chromium: started" in result.stderr  # the end of its stderr, to say why
+    assert not Path("r.pdf").exists()

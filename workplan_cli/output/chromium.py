@@ -188,9 +188,10 @@ class Printer:
                 self.session.call("Target.closeTarget", {"targetId": target})
                 page.unlink()
         except (_Broken, OSError) as e:
-            code = self.browser.close()
+            code = self.browser.close(grace=1)
+            reason = "it ended" if isinstance(e, BrokenPipeError) else e
             raise WorkplanError(
-                f"Chromium ({self.program}) did not print the pdf ({e}; exit {code}; each of "
+                f"Chromium ({self.program}) did not print the pdf ({reason}; exit {code}; each of "
                 f"its processes may use {self.limits.memory_mb:g} MB of data, "
                 f"WORKPLAN_PDF_MEMORY_MB): {self.browser.stderr_tail() or 'no message'}"
             ) from None
@@ -309,5 +310,8 @@ class _Session:
             if len(self.pending) > self.MAX_MESSAGE:
                 raise _Broken(f"it sent a message of more than {self.MAX_MESSAGE} bytes")
         message, self.pending = self.pending.split(b"\0", 1)
-        value = json.loads(message)
+        try:
+            value = json.loads(message)
+        except ValueError:  # not JSON, or not UTF-8
+            raise _Broken(f"it sent what is not a DevTools message: {message[:60]!r}") from None
         return value if isinstance(value, dict) else {}

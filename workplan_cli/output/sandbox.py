@@ -7,10 +7,10 @@ where `resource` or a limit is missing it runs without that limit). The parent a
 timeout and a cap on the bytes it accepts back. What the child sends back is bytes, never a
 pickle: the parent trusts nothing that the child says beyond the text of an error message.
 
-`run_program` runs another program the same way: a fresh Python sets the limits and then
-becomes the program (`os.execv`), in a session of its own so that the program and every process
-it starts are killed together at the timeout. `Piped` starts one (Chromium) that the parent
-talks to over a pair of pipes, under the same limits and the same deadline.
+`Piped` runs another program (Chromium) the same way, one that the parent talks to over a pair
+of pipes: a fresh Python sets the limits and then becomes the program (`os.execv`), in a session
+of its own so that the program and every process it starts are killed together at the deadline
+and when the parent is done with it.
 """
 
 from __future__ import annotations
@@ -164,14 +164,6 @@ def _limit_self(limits: Limits) -> None:
             pass
 
 
-@dataclass(frozen=True)
-class Finished:
-    """How a program run by `run_program` ended: its exit code (negative: the signal) and stderr."""
-
-    code: int
-    stderr: bytes
-
-
 # A program's address space is not limited (a browser reserves far more than it uses); its data
 # (what it writes to: the heap) is, per process, and so is each process's CPU time. `fds` maps
 # the descriptors the program expects (3, 4) to those the parent passed (moved out of the way
@@ -195,39 +187,6 @@ _EXEC = (
     "except OSError as e:\n"
     "    sys.exit(f'cannot run {{sys.argv[1]}}: {{e.strerror}}')\n"
 )
-
-
-def run_program(argv: list[str], limits: Limits, what: str, env: dict[str, str]) -> Finished:
-    """Runs the program `argv` (argv[0] a path) with limits; returns its exit code and stderr.
-
-    Each of its processes gets `limits.memory_mb` of data and `limits.seconds` of CPU time; all
-    of them are killed at `limits.seconds` × WALL_FACTOR of wall clock (LimitError) and when the
-    program ends. Its stdout is thrown away; stderr is kept up to `limits.output_bytes`.
-    """
-    try:
-        proc = subprocess.Popen(
-            _trampoline(argv, limits, {}),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env=env,
-            start_new_session=True,  # its own process group: killed together
-        )
-    except OSError as e:
-        raise LimitError(f"{what}: cannot start {argv[0]} ({e})") from None
-    try:
-        _, err = proc.communicate(timeout=limits.seconds * WALL_FACTOR)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc.pid)
-        proc.communicate()
-        setting = f"{limits.seconds_setting} × {WALL_FACTOR}" if limits.seconds_setting else ""
-        raise LimitError(
-            f"{what} took more than {limits.seconds * WALL_FACTOR:g} seconds{_named(setting)}; "
-            "stopped"
-        ) from None
-    finally:
-        _kill_group(proc.pid)  # whatever it left behind
-    return Finished(proc.returncode, err[-limits.output_bytes :])
 
 
 def _trampoline(argv: list[str], limits: Limits, fds: dict[int, int]) -> list[str]:
@@ -292,11 +251,18 @@ class Piped:
                 f"{_named(f'{setting} × {WALL_FACTOR}' if setting else '')}; stopped"
             )
 
-    def close(self) -> int:
-        """Ends the program and everything it started; returns its exit code (or signal)."""
+    def close(self, grace: float = 0) -> int:
+        """Ends the program and everything it started; returns its exit code (or signal).
+
+        With `grace`, a program that is ending anyway gets that many seconds to end by itself,
+        so that its own exit code is the one returned.
+        """
         for fd in (self._to, self._from):
             with contextlib.suppress(OSError):
                 os.close(fd)
+        if grace:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=grace)
         _kill_group(self.proc.pid)
         return self.proc.wait()
 
