@@ -114,7 +114,8 @@ PRINT = {
 
 
 # Pages printed at once, each in its own tab (and so its own process), on a machine with as many
-# processors: two halve the time of a report printed in parts, for a second page process.
+# processors: on 2 cores, two print 2,000 activities in parts in 7.1 s instead of 8.2 s, for
+# about 110 MB more over all of Chromium's processes (benchmarks/pdf.py's figures).
 LANES = 2
 
 
@@ -176,12 +177,8 @@ class Printer:
                     index = waiting.pop(0)
                     target, tab, page = self._open(texts[index])
                     self.session.wait_for("Page.loadEventFired", tab)
-                    printing[self.session.send("Page.printToPDF", PRINT, tab)] = (
-                        index,
-                        target,
-                        tab,
-                        page,
-                    )
+                    number = self.session.send("Page.printToPDF", PRINT, tab)
+                    printing[number] = (index, target, tab, page)
                 number, result = self.session.first(printing)
                 index, target, tab, page = printing.pop(number)
                 out[index] = self._read(result["stream"], tab)
