@@ -248,3 +248,46 @@ def test_the_size_limit_counts_the_report_once_not_each_parts_head(repo, cli, mo
     result = cli("report", "-f", "pdf", "--as-of", "2025-01-31", "-o", "s.pdf", code=1)
     assert "too large to typeset as pdf" in result.stderr
     assert not (repo / "s.pdf").exists()
+
+
+def _outline(path: Path) -> list[str]:
+    """The pdf's bookmarks as indented titles."""
+    pikepdf = pytest.importorskip("pikepdf")
+    with pikepdf.Pdf.open(path) as pdf, pdf.open_outline() as outline:
+
+        def walk(items, depth: int) -> list[str]:
+            return [
+                line
+                for item in items
+                for line in ["  " * depth + item.title, *walk(item.children, depth + 1)]
+            ]
+
+        return walk(outline.root, 0)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("most", ["2", "5"])
+def test_the_bookmarks_of_a_report_in_parts_are_those_of_the_whole(repo, cli, monkeypatch, most):
+    # WeasyPrint makes bookmarks of the headings; a part's are hung where they belong, also
+    # when a topic goes on from one part into the next (parts of 2: 1.1.3 alone).
+    pytest.importorskip("weasyprint", exc_type=ImportError)
+    args = ("report", "--plan", "2025", "-f", "pdf", "--as-of", "2025-06-01")
+    cli(*args, "-o", "whole.pdf")
+    monkeypatch.setenv("WORKPLAN_PDF_PART_ACTIVITIES", most)
+    cli(*args, "-o", "parts.pdf")
+    whole = _outline(repo / "whole.pdf")
+    assert len(whole) > 25 and "      1.1.3 " in "\n".join(whole)
+    assert _outline(repo / "parts.pdf") == whole
+
+
+def test_the_outline_levels_of_a_parts_top_headings():
+    parts = pdfparts.split({**_context([1, 3], [2]), "stakeholders": [{"id": "giz"}]}, 2)
+    # The title (1.1.1 below it); topic 1.2 (area 1 goes on); 1.2.3 alone (topic 1.2 goes on);
+    # area 2 (2.1 below it) and the stakeholders.
+    assert [_ids(p) for p in parts] == [
+        ["1.1.1"],
+        ["1.2.1", "1.2.2"],
+        ["1.2.3"],
+        ["2.1.1", "2.1.2"],
+    ]
+    assert [pdfparts.outline_levels(p) for p in parts] == [[1], [3], [4], [2, 2]]

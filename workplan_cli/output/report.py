@@ -197,7 +197,8 @@ def pdf(choice: TemplateChoice, context: dict, engine: str = "weasyprint") -> by
         printed = typeset(pages)
         total = sum(pdfparts.count_pages(data) for data in printed)
         layer = typeset([render(choice, pdfparts.numbers(context, total), "pdf")])[0]
-    request = (printed, layer, parts[0]["part"]["elsewhere"])
+    levels = [pdfparts.outline_levels(part) for part in parts]
+    request = (printed, layer, parts[0]["part"]["elsewhere"], levels)
     return _bounded("workplan_cli.output.pdfparts:join", request, "joining the parts")
 
 
