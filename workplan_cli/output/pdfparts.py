@@ -153,9 +153,10 @@ def join(request: tuple[list[bytes], bytes, str, list[list[int]]]) -> bytes:
         pages = {page.obj.objgen: n for n, page in enumerate(part.pages, len(joined.pages))}
         for name, place in _destinations(part):
             if len(place) > 1 and place[0].objgen in pages:
-                places[name] = (pages[place[0].objgen], [_plain(x) for x in place[1:]])
+                places[name] = (pages[place[0].objgen], [_plain(x) for x in list(place)[1:]])
         with warnings.catch_warnings():  # the links are pointed at their pages below
-            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+            # (pikepdf 10 warns that pages.extend does not carry named destinations)
+            warnings.simplefilter("ignore", getattr(pikepdf, "PageCopyWarning", UserWarning))
             joined.pages.extend(part.pages)
         outline.add(part, pages, levels[i])
     numbers = pikepdf.Pdf.open(io.BytesIO(layer))
