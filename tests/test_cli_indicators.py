@@ -173,8 +173,101 @@ def test_a_unit_is_shown_once_beside_bare_numbers(repo, cli, monkeypatch):
     for out in outs:
         assert "submissions" in out and "1 submissions" not in out, out
     table, markdown, topic, indicator, report = outs
-    assert table.split()[:3] == ["ID", "Obj.", "Counted"]
+    assert table.split()[:3] == ["Id", "Objective", "Counted"]
     assert "| 1.1-a | 1 | submissions | - | - | 1 (2025) |" in markdown
     assert ": - of 1 (2025), counted: submissions, grey" in topic
     assert "Counted:      submissions\n" in indicator and "  2025: 1\n" in indicator
     assert "| submissions | – | 1 (2025) |" in report
+
+
+def _relabel(monkeypatch, labels) -> None:
+    """Renames fields' declared labels for one test: (model, key, label) each."""
+    from workplan_cli.plan import fields
+
+    for model, key, label in labels:
+        declared = next(f for f in fields.declared(model) if f.key == key)
+        monkeypatch.setattr(declared.spec, "label", label)
+
+
+def test_show_indicator_labels_its_fields_as_declared(plan, cli, monkeypatch):
+    from workplan_cli.plan.model import Actual, Indicator
+
+    by = "                by: tester\n"
+    assert plan.read_text().count(by) == 1
+    plan.write_text(plan.read_text().replace(by, by + "                evidence: [minutes]\n"))
+    before = cli("show", "1.1-a", "--as-of", "2024-07-01").stdout
+    assert "  2024-06-30  2024: 1  by tester: One exchange in Nairobi (evidence: minutes)" in before
+    _relabel(
+        monkeypatch,
+        [
+            (Indicator, "objective", "Goal"),
+            (Indicator, "measure", "Scale"),
+            (Indicator, "baseline", "Starting point"),  # 14 characters: still a space after
+            (Indicator, "targets", "Aims"),
+            (Indicator, "actuals", "Measured"),
+            (Actual, "by", "Recorded by"),
+            (Actual, "evidence", "Proof"),
+        ],
+    )
+    out = cli("show", "1.1-a", "--as-of", "2024-07-01").stdout
+    assert "\nGoal:         1: Both sides exchange on internet governance.\n" in out
+    assert "\nScale:        number\n" in out
+    assert "\nStarting point: 0 on 2024-01-15\n" in out
+    assert "\nAims:\n  2024: 4\n" in out
+    assert "\nMeasured:\n" in out
+    assert (
+        "  2024-06-30  2024: 1  recorded by tester: One exchange in Nairobi (proof: minutes)" in out
+    )
+    for word in (
+        "Objective:",
+        "Measure:",
+        "Baseline:",
+        "Targets:",
+        "Actuals:",
+        "  by ",
+        "evidence",
+    ):
+        assert word not in out, word
+    # Topic (the level it sits in), Colour and Achieved (judged on the day) are no fields.
+    assert "\nTopic:        1.1 Internet governance\n" in out and "\nColour:  " in out
+    markdown = cli("show", "1.1-a", "--as-of", "2024-07-01", "-f", "markdown").stdout
+    assert "\n**Aims**\n" in markdown and "\n**Measured**\n" in markdown
+    assert "- Starting point: 0 on 2024-01-15\n" in markdown
+
+
+def test_show_topic_heads_its_objectives_as_the_indicators_field_is_labelled(
+    plan, cli, monkeypatch
+):
+    from workplan_cli.plan.model import Indicator, Topic
+
+    assert "\n  no indicators\n" in cli("show", "1.2", "--as-of", "2024-07-01").stdout
+    _relabel(monkeypatch, [(Indicator, "objective", "Goal"), (Topic, "indicators", "Measures")])
+    out = cli("show", "1.1", "--as-of", "2024-07-01").stdout
+    assert "\nGoal 1: Both sides exchange on internet governance.\n" in out
+    assert "\nGoal 2: Joint positions are prepared for international fora.\n" in out
+    assert "Objective" not in out
+    markdown = cli("show", "1.1/2", "--as-of", "2024-07-01", "-f", "markdown").stdout
+    assert "- Goal 2: Joint positions are prepared for international fora.\n" in markdown
+    assert "\n  no measures\n" in cli("show", "1.2", "--as-of", "2024-07-01").stdout
+
+
+def test_indicators_columns_are_headed_by_the_fields_declared_labels(plan, cli, monkeypatch):
+    from workplan_cli.plan.model import Indicator
+
+    _relabel(
+        monkeypatch,
+        [
+            (Indicator, "id", "Key"),
+            (Indicator, "objective", "Goal"),
+            (Indicator, "baseline", "Start"),
+            (Indicator, "text", "Measured"),
+        ],
+    )
+    table = cli("indicators", "--as-of", "2024-07-01").stdout
+    assert table.split("\n")[0].split() == [
+        "Key", "Goal", "Unit", "Start", "Latest", "Target", "Achieved", "Colour", "Measured", "Note"
+    ]  # fmt: skip
+    markdown = cli("indicators", "--as-of", "2024-07-01", "-f", "markdown").stdout
+    assert markdown.startswith(
+        "| Key | Goal | Unit | Start | Latest | Target | Achieved | Colour | Measured | Note |\n"
+    )

@@ -160,6 +160,18 @@ def test_a_field_declared_without_spec_fails_loudly():
         fields.declared(Bare)
 
 
+def test_a_fields_label_is_read_from_its_declaration_each_time(monkeypatch):
+    from workplan_cli.plan.model import Indicator
+
+    assert fields.label(HistoryEntry, "from") == "From"  # the key, not the attribute from_
+    assert fields.label(Indicator, "unit") == "Unit"
+    unit = next(f for f in fields.declared(Indicator) if f.key == "unit")
+    monkeypatch.setattr(unit.spec, "label", "Counted in")
+    assert fields.label(Indicator, "unit") == "Counted in"
+    with pytest.raises(KeyError, match="Indicator declares no field 'budget'"):
+        fields.label(Indicator, "budget")
+
+
 def _schemas_of_models() -> dict[type, dict]:
     plan, people = schemas.plan_schema(), schemas.stakeholders_schema()
     found = {Plan: plan, StakeholderFile: people}

@@ -21,18 +21,6 @@ from workplan_cli.cli.output import Column, echo, markdown_table, print_json, pr
 if TYPE_CHECKING:
     from workplan_cli.plan.query import Filters
 
-COLUMNS = [
-    Column("ID"),
-    Column("Obj."),
-    Column("Baseline", right=True),
-    Column("Latest", right=True),
-    Column("Target", right=True),
-    Column("Achieved", right=True),
-    Column("Colour"),
-    Column("Indicator"),
-    Column("Note"),
-]
-
 
 @with_filters
 def indicators(
@@ -78,12 +66,27 @@ def indicators(
 
 
 def columns() -> list[Column]:
-    """Returns the table's columns: the unit's after the objective, labelled as declared."""
+    """Returns the table's columns: a field's column headed by its declared label (plan/model.py),
+    its unit's after the objective."""
     from workplan_cli.plan import fields
     from workplan_cli.plan.model import Indicator
 
-    unit = next(f.label for f in fields.declared(Indicator) if f.key == "unit")
-    return [*COLUMNS[:2], Column(unit), *COLUMNS[2:]]
+    named = {f.key: f.label for f in fields.declared(Indicator)}
+    # Latest, Target, Achieved, Colour and Note are judged as of the day (plan/results.py): the
+    # latest actual, the target of the period judged, the percent of it reached, the colour and
+    # why. No field holds them, so no declaration labels them.
+    return [
+        Column(named["id"]),
+        Column(named["objective"]),
+        Column(named["unit"]),
+        Column(named["baseline"], right=True),
+        Column("Latest", right=True),
+        Column("Target", right=True),
+        Column("Achieved", right=True),
+        Column("Colour"),
+        Column(named["text"]),
+        Column("Note"),
+    ]
 
 
 def table_row(ref, found) -> list[str]:

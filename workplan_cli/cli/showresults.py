@@ -57,12 +57,18 @@ def show_results(plan, ident: str, format: Format, as_of: dt.date | None = None)
             }
         )
         return
+    from workplan_cli.plan.fields import label
+    from workplan_cli.plan.model import Indicator, Topic
+
+    # "Area" names the level the topic sits in, as `show` of an activity does, and "Colour" the
+    # judgement of the day: neither is a field, so neither has a declared label.
     lines = [f"{topic.id}  {topic.title}", f"{'Area:':<14}{area.id} {area.title}"]
     if rollup is not None:
         lines.append(f"{'Colour:':<14}{colour_text(rollup, day)}")
+    objective, none = label(Indicator, "objective"), f"no {label(Topic, 'indicators').lower()}"
     for number, text, rows in table:
-        lines += ["", f"Objective {number}: {text}"]
-        lines += [f"  {row_text(r)}" for r in rows] or ["  no indicators"]
+        lines += ["", f"{objective} {number}: {text}"]
+        lines += [f"  {row_text(r)}" for r in rows] or [f"  {none}"]
     _print(lines, format)
 
 
@@ -90,6 +96,8 @@ def colour_text(rollup, day: dt.date) -> str:
 def row_text(row: dict) -> str:
     """Returns an indicator's row of plan/results.py `as_plain` as one line: bare values, the
     unit once after them ('1 of 4 (2025), unit: exchanges, green')."""
+    from workplan_cli.plan.fields import label
+    from workplan_cli.plan.model import Indicator
     from workplan_cli.plan.results import number_text
 
     sign = "%" if row["measure"] == "percent" else ""
@@ -103,16 +111,9 @@ def row_text(row: dict) -> str:
     if row["target_period"]:
         text += f" ({row['target_period']})"
     if row["unit"]:
-        text += f", {_unit_label().lower()}: {row['unit']}"
+        text += f", {label(Indicator, 'unit').lower()}: {row['unit']}"
     text += f", {row['colour']}"
     return text + (f" ({row['note']})" if row["note"] else "")
-
-
-def _unit_label() -> str:
-    from workplan_cli.plan import fields
-    from workplan_cli.plan.model import Indicator
-
-    return next(f.label for f in fields.declared(Indicator) if f.key == "unit")
 
 
 def indicator_view(ref, found) -> dict:
@@ -126,30 +127,39 @@ def indicator_view(ref, found) -> dict:
 
 
 def indicator_lines(ref, found) -> list[str]:
-    """Returns an indicator as lines of text: what it measures, then its targets and actuals."""
+    """Returns an indicator as lines of text: what it measures, then its targets and actuals,
+    each field labelled as declared (plan/model.py)."""
+    from workplan_cli.plan.fields import declared
+    from workplan_cli.plan.model import Actual, Indicator
     from workplan_cli.plan.results import value_text
 
     ind = ref.indicator
     base = ind.baseline
+    baseline = "-" if base is None else f"{value_text(ind, base.value)} on {base.date}"
+    named = {f.key: f.label for f in declared(Indicator)}
+    actual = {f.key: f.label.lower() for f in declared(Actual)}  # words within a line
     facts = [
+        # The level the indicator sits in, as `show` of an activity names it: not a field.
         ("Topic", f"{ref.topic.id} {ref.topic.title}"),
-        ("Objective", f"{ind.objective}: {ref.objective or '?'}"),
-        ("Measure", ind.measure.value),
-        *([(_unit_label(), ind.unit)] if ind.unit else []),
-        ("Baseline", "-" if base is None else f"{value_text(ind, base.value)} on {base.date}"),
+        (named["objective"], f"{ind.objective}: {ref.objective or '?'}"),
+        (named["measure"], ind.measure.value),
+        *([(named["unit"], ind.unit)] if ind.unit else []),
+        (named["baseline"], baseline),
+        # Computed as of the day (plan/results.py), not fields: they have no declared label.
         ("Colour", found.colour + (f" ({found.note})" if found.note else "")),
     ]
     if found.achieved is not None:
         facts.append(("Achieved", f"{found.achieved:.0f}% as of {found.as_of}"))
-    out = [f"{ind.id}  {ind.text}"] + [f"{k + ':':<14}{v}" for k, v in facts]
-    out += ["", "Targets:"]
+    # A label of 13 characters or more still gets its space (a declaration may grow).
+    out = [f"{ind.id}  {ind.text}"] + [f"{k + ':':<13} {v}" for k, v in facts]
+    out += ["", f"{named['targets']}:"]
     out += [f"  {t.period}: {value_text(ind, t.value)}" for t in ind.targets] or ["  none"]
-    out += ["", "Actuals:"]
+    out += ["", f"{named['actuals']}:"]
     for a in ind.actuals:
         line = f"  {a.date}  {a.period}: {value_text(ind, a.value)}"
-        line += f"  by {a.by}" if a.by else ""
+        line += f"  {actual['by']} {a.by}" if a.by else ""
         line += f": {a.note}" if a.note else ""
-        line += f" (evidence: {', '.join(a.evidence)})" if a.evidence else ""
+        line += f" ({actual['evidence']}: {', '.join(a.evidence)})" if a.evidence else ""
         out.append(line)
     if not ind.actuals:
         out.append("  none")

@@ -48,7 +48,9 @@ def _indicator(ind: Indicator, today: dt.date) -> ET.Element:
     node = ET.Element("indicator", attrs)
     narrative(ET.SubElement(node, "title"), f"{ind.id} {ind.text}")
     if ind.unit:
-        narrative(ET.SubElement(node, "description"), f"{_label(Indicator, 'unit')}: {ind.unit}")
+        narrative(
+            ET.SubElement(node, "description"), f"{fields.label(Indicator, 'unit')}: {ind.unit}"
+        )
     base = ind.baseline
     if base is not None:
         baseline = ET.SubElement(
@@ -81,12 +83,7 @@ def _in_period(ind: Indicator, period: str) -> Indicator:
 
 
 def _evidence(evidence: list[str]) -> str:
-    return f"({_label(Actual, 'evidence')}: {'; '.join(evidence)})" if evidence else ""
-
-
-def _label(model: type, key: str) -> str:
-    """Returns the label the field `key` of `model` is declared with (plan/model.py)."""
-    return next(f.label for f in fields.declared(model) if f.key == key)
+    return f"({fields.label(Actual, 'evidence')}: {'; '.join(evidence)})" if evidence else ""
 
 
 def _ascending(ind: Indicator) -> str | None:

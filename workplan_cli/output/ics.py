@@ -203,7 +203,7 @@ def _history_event(plan: Plan, ref: ActivityRef, index: int, entry: HistoryEntry
 
     a = ref.activity
     change = f"{entry.from_.value} -> {entry.to.value}" if entry.from_ else entry.to.value
-    status = next(f.label for f in fields.declared(Activity) if f.key == "status")
+    status = fields.label(Activity, "status")
     label = {f.key: f.label for f in fields.declared(HistoryEntry)}
     lines = [f"{a.id} {a.title}", f"{status}: {change}"]
     if entry.by:

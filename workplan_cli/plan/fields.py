@@ -139,6 +139,15 @@ def body(cls: type) -> tuple[Field, ...]:
 _BODY_ORDER = {kinds.PROSE: 0, kinds.ENTRIES: 2, kinds.LIST: 3}
 
 
+def label(cls: type, key: str) -> str:
+    """Returns the label the field `key` of a model class is declared with (read each time, not
+    cached: it is the declaration's own)."""
+    for f in declared(cls):
+        if f.key == key:
+            return f.label
+    raise KeyError(f"{cls.__name__} declares no field {key!r}")
+
+
 def of_kind(cls: type, *wanted: str) -> tuple[Field, ...]:
     """Returns the fields of those kinds of value, in declaration order."""
     return tuple(f for f in declared(cls) if f.kind in wanted)
