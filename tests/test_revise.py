@@ -5,13 +5,11 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.test_fileio import HOLDER
+from tests.test_fileio import lock_held
 from workplan_cli import fileio
 from workplan_cli.edit.revise import header
 from workplan_cli.errors import WorkplanError
@@ -174,21 +172,13 @@ def test_a_plan_file_that_appears_at_the_last_moment_is_kept(repo, cli, monkeypa
 
 def test_revise_writes_under_the_new_files_lock(repo, cli, monkeypatch):
     target = repo / "data/workplan-2025.yaml"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(fileio.lock_path(target))], stdout=subprocess.PIPE
-    )
-    try:
-        assert holder.stdout.readline() == b"locked\n"
+    with lock_held(target):
         monkeypatch.setattr(fileio, "LOCK_TIMEOUT", 0.3)
         result = cli("revise", "2024", "2025", code=1)
         assert result.stderr.startswith(
             "Error: another workplan command has held the lock on workplan-2025.yaml for 0.3 s"
         )
         assert not target.exists()
-    finally:
-        holder.kill()
-        holder.wait()
-        holder.stdout.close()
 
 
 def test_history_and_status_are_carried_over_by_default(repo, cli):
