@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -59,14 +62,25 @@ HOLDER = textwrap.dedent(
 )
 
 
-def test_a_held_lock_times_out_with_a_clear_message(repo, cli, monkeypatch):
-    plan = repo / "data" / "workplan-2024.yaml"
+@contextlib.contextmanager
+def lock_held(path: Path) -> Iterator[None]:
+    """Holds the lock of `path` in another process while the block runs."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(fileio.lock_path(plan.resolve()))],
-        stdout=subprocess.PIPE,
+        [sys.executable, "-c", HOLDER, str(fileio.lock_path(path))], stdout=subprocess.PIPE
     )
     try:
-        assert holder.stdout.readline() == b"locked\n"
+        assert holder.stdout is not None and holder.stdout.readline() == b"locked\n"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
+
+
+def test_a_held_lock_times_out_with_a_clear_message(repo, cli, monkeypatch):
+    plan = repo / "data" / "workplan-2024.yaml"
+    with lock_held(plan.resolve()):
         monkeypatch.setattr(fileio, "LOCK_TIMEOUT", 0.3)
         before = plan.read_bytes()
         result = cli("set-status", "1.3.2", "completed", "--by", "X", code=1)
@@ -74,10 +88,6 @@ def test_a_held_lock_times_out_with_a_clear_message(repo, cli, monkeypatch):
             "Error: another workplan command has held the lock on workplan-2024.yaml for 0.3 s"
         )
         assert plan.read_bytes() == before
-    finally:
-        holder.kill()
-        holder.wait()
-        holder.stdout.close()
 
 
 def test_an_interrupted_write_leaves_no_temporary_file(tmp_path, monkeypatch):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -91,3 +93,49 @@ def test_rewrite_files_leaves_and_does_not_commit_a_file_whose_edit_is_none(git_
     assert (git_repo / PLAN).read_bytes().endswith(b"# noted\n")
     assert done.commit == git(git_repo, "rev-parse", "HEAD").strip()
     assert git(git_repo, "show", "--name-only", "--format=", "HEAD").split() == [PLAN.as_posix()]
+
+
+def _taken_at_the_last_moment(monkeypatch, path: Path, data: bytes) -> None:
+    """Makes another program create `path` when workplan's new file is on disk but not yet in
+    place: after every check of the name, before the name is taken."""
+    real = os.fsync
+
+    def theirs_first(fd: int) -> None:
+        if not path.exists():
+            with open(path, "xb") as file:
+                file.write(data)
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", theirs_first)
+
+
+def test_create_takes_a_new_name_only_if_it_is_still_free(tmp_path, monkeypatch):
+    from workplan_cli import fileio
+    from workplan_cli.edit.progress import create
+
+    path = tmp_path / "workplan-2026.yaml"
+    _taken_at_the_last_moment(monkeypatch, path, b"# theirs\n")
+    with pytest.raises(fileio.FileChangedError) as raised:
+        create(path, b"# mine\n", fileio.Snapshot.absent())
+    assert str(raised.value) == f"{path} already exists; nothing was written"
+    assert path.read_bytes() == b"# theirs\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name, f"{path.name}.lock"]
+
+
+def test_create_replaces_only_the_file_seen_and_a_new_file_is_like_its_source(tmp_path):
+    from workplan_cli import fileio
+    from workplan_cli.edit.progress import create
+
+    source = tmp_path / "workplan-2025.yaml"
+    source.write_bytes(b"# source\n")
+    source.chmod(0o640)
+    path = tmp_path / "workplan-2026.yaml"
+    create(path, b"# first\n", fileio.Snapshot.absent(), like=source)
+    assert (path.read_bytes(), stat.S_IMODE(path.stat().st_mode)) == (b"# first\n", 0o640)
+    seen = fileio.snapshot(path)
+    path.write_bytes(b"# theirs, in place\n")
+    with pytest.raises(fileio.FileChangedError, match="changed by another program"):
+        create(path, b"# mine\n", seen, like=source)
+    assert path.read_bytes() == b"# theirs, in place\n"
+    create(path, b"# mine\n", fileio.snapshot(path), like=source)
+    assert path.read_bytes() == b"# mine\n"

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from pathlib import Path
 
 import pytest
 
+from tests.test_fileio import lock_held
+from workplan_cli import fileio
 from workplan_cli.edit.revise import header
+from workplan_cli.errors import WorkplanError
 from workplan_cli.plan.store import find_repo
 
 
@@ -118,6 +122,63 @@ def test_a_revision_leaves_the_old_approvals_out(repo, cli):
     assert "Wrote data/workplan-2026.yaml" in result.stdout
     assert find_repo(repo).load_plan("2026").plan.approvals == []
     assert "  approvals:" not in (repo / "data/workplan-2026.yaml").read_text(encoding="utf-8")
+
+
+def test_the_core_says_where_a_revision_goes_and_writes_it_there(repo):
+    from workplan_cli.edit import revise
+
+    store = find_repo(repo)
+    into = revise.target(store, "2025")
+    assert (into.path, into.before.data, into.notice) == (
+        repo / "data/workplan-2025.yaml",
+        None,
+        None,
+    )
+    made = revise.start(store, "2024", into, revise.ReviseOptions(drop_cancelled=True))
+    assert (made.path, made.version, made.supersedes, made.kept, made.dropped) == (
+        into.path,
+        "2025",
+        "2024",
+        17,
+        [],
+    )
+    assert store.load_plan("2025").plan.supersedes == "2024"
+    with pytest.raises(WorkplanError, match="already exists"):
+        revise.target(store, "2025")
+    draft = revise.target(store, "2025", force=True)
+    assert (draft.before.data, draft.notice) == (into.path.read_bytes(), None)
+    signed = revise.target(store, "2024", force=True).notice
+    assert signed is not None and signed.startswith("this changes agreed content of the signed")
+
+
+def test_a_plan_file_that_appears_at_the_last_moment_is_kept(repo, cli, monkeypatch):
+    target = repo / "data/workplan-2025.yaml"
+    real = os.fsync
+
+    def theirs_first(fd: int) -> None:
+        # Under the lock, the new text on disk: every check of the name is past, only the
+        # link that takes it is left.
+        if fileio.lock_path(target).exists() and not target.exists():
+            with open(target, "xb") as file:
+                file.write(b"# theirs\n")
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", theirs_first)
+    result = cli("revise", "2024", "2025", code=1)
+    assert result.stderr == "Error: data/workplan-2025.yaml already exists; nothing was written\n"
+    assert target.read_bytes() == b"# theirs\n"
+    assert not [p for p in (repo / "data").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_revise_writes_under_the_new_files_lock(repo, cli, monkeypatch):
+    target = repo / "data/workplan-2025.yaml"
+    with lock_held(target):
+        monkeypatch.setattr(fileio, "LOCK_TIMEOUT", 0.3)
+        result = cli("revise", "2024", "2025", code=1)
+        assert result.stderr.startswith(
+            "Error: another workplan command has held the lock on workplan-2025.yaml for 0.3 s"
+        )
+        assert not target.exists()
 
 
 def test_history_and_status_are_carried_over_by_default(repo, cli):

@@ -1,4 +1,5 @@
-"""Recording progress in a plan file: lock, read, edit, validate, write, and commit if asked."""
+"""Recording progress in a plan file: lock, read, edit, validate, write, and commit if asked;
+and a new plan file (a revision) written whole under its lock."""
 
 from __future__ import annotations
 
@@ -178,6 +179,18 @@ def rewrite_files(
             said = "; ".join(undo(f.path, f.old, f.new) for f in changed)
             raise WorkplanError(f"{what} was not committed ({e}); {said}") from None
     return Files(files, sha)
+
+
+def create(
+    path: Path, data: bytes, over: fileio.Snapshot, like: Path | None = None
+) -> fileio.Snapshot:
+    """Writes a plan file made whole rather than edited (`revise`'s new revision) atomically
+    under its lock, and returns what was written. Where `over` saw no file, the name is taken
+    only if it is still free (a hard link, which fails on a name taken meanwhile); where it saw
+    one (`--force`), only that very file is replaced. Either way another writer's file stays:
+    FileChangedError, nothing written. A new file gets the mode, owner and group of `like`."""
+    with fileio.locked(path, like=like):
+        return fileio.replace_if_unchanged(path, over, data, like=like)
 
 
 def plan_file(repo: Repo, version: str | None, ids: set[str] | None = None) -> Path:

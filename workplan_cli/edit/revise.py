@@ -1,15 +1,19 @@
-"""Starts the next revision of a plan as a text splice that keeps the old file's comments."""
+"""Starts the next revision of a plan: a text splice that keeps the old file's comments (pure),
+and the new plan file written with it, never over a file that another writer made meanwhile."""
 
 from __future__ import annotations
 
 import copy
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from workplan_cli import yamlio
+from workplan_cli import fileio, yamlio
 from workplan_cli.errors import WorkplanError
+from workplan_cli.plan import load
 from workplan_cli.plan.model import Plan, Status
+from workplan_cli.plan.store import PLAN_FILE, Repo, display_path, read_bytes
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,74 @@ def revise_text(
         raise WorkplanError(f"cannot start the revision in place: {e}") from None
     _check(text, new_text, plan, new_version, options)
     return new_text, dropped
+
+
+# --- the new plan file --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a new revision goes: its version and file, what is there now (absent, or the file
+    that `--force` replaces) and, when that file is a signed plan, the notice that replacing it
+    changes agreed content."""
+
+    version: str
+    path: Path
+    before: fileio.Snapshot
+    notice: str | None = None
+
+
+def target(repo: Repo, new_version: str, force: bool = False) -> Target:
+    """Returns where revision `new_version` goes; refuses a version that names no plan file, and
+    a file that exists unless `force`."""
+    path = repo.data_dir / f"workplan-{new_version}.yaml"
+    if not PLAN_FILE.fullmatch(path.name):
+        raise WorkplanError(f"{new_version!r} is not a plan version like '2025'")
+    # What is there now (or that nothing is) is what may be replaced: a file that appears or
+    # changes while the revision is made is someone else's, and stays.
+    before = fileio.snapshot(path, read_bytes)
+    if before.data is None:
+        return Target(new_version, path, before)
+    if not force:
+        raise WorkplanError(f"{display_path(path)} already exists (use --force to replace it)")
+    from workplan_cli.edit.sign import amendment_notice  # a plan replaced may be a signed one
+
+    try:
+        replaced = load.parse_plan(before.data, display_path(path))
+    except WorkplanError:
+        return Target(new_version, path, before)
+    return Target(new_version, path, before, amendment_notice(replaced))
+
+
+@dataclass(frozen=True)
+class Revision:
+    """What `start` wrote: the file, the version it supersedes, how many activities it carried
+    over and the ids of those it left out."""
+
+    path: Path
+    version: str
+    supersedes: str
+    kept: int
+    dropped: list[str]
+
+
+def start(repo: Repo, old: str, into: Target, options: ReviseOptions = ReviseOptions()) -> Revision:
+    """Writes the revision of plan `old` (a version or a file) into `into`'s file: spliced from
+    the old text, validated, then written atomically under the file's lock, only where `into`
+    saw it (a new file only if its name is still free; with `--force` only over the file seen).
+    """
+    from workplan_cli.edit import progress
+
+    source = repo.plan_path(old)
+    ids = set(repo.load_stakeholders().by_id())
+    plan = repo.load_plan_file(source, ids)
+    text = load.decode(read_bytes(source), display_path(source))
+    new_text, dropped = revise_text(text, plan, into.version, options)
+    data = new_text.encode("utf-8")
+    load.parse_plan(data, display_path(into.path), ids)
+    progress.create(into.path, data, into.before, like=source)
+    kept = sum(1 for _ in plan.activities()) - len(dropped)
+    return Revision(into.path, into.version, plan.version, kept, dropped)
 
 
 # --- metadata --------------------------------------------------------------------------------
