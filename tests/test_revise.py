@@ -306,3 +306,16 @@ def test_existing_supersedes_and_note_are_replaced_in_place():
     ).replace("  # the signing\n  signed:\n    date: 2025-02-01\n", "").replace(
         'supersedes: "2024"', 'supersedes: "2025"'
     ).replace(">-\n    An old note\n    over two lines.", f'"{draft_note("2025")}"')
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_revise_never_writes_through_a_link(repo, cli, tmp_path, force):
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("kept\n")
+    (repo / "data" / "workplan-2026.yaml").symlink_to(outside)
+    result = cli("revise", "2025", "2026", *force, code=1)
+    assert (
+        "data/workplan-2026.yaml is a link: a new plan is written only as a file" in result.stderr
+    )
+    assert outside.read_text() == "kept\n"
+    assert (repo / "data" / "workplan-2026.yaml").is_symlink()

@@ -89,6 +89,11 @@ def target(repo: Repo, new_version: str, force: bool = False) -> Target:
     path = repo.data_dir / f"workplan-{new_version}.yaml"
     if not PLAN_FILE.fullmatch(path.name):
         raise WorkplanError(f"{new_version!r} is not a plan version like '2025'")
+    if path.is_symlink():  # even --force never writes through a link, wherever it leads
+        raise WorkplanError(
+            f"{display_path(path)} is a link: a new plan is written only as a file of its own "
+            "(remove the link first)"
+        )
     # What is there now (or that nothing is) is what may be replaced: a file that appears or
     # changes while the revision is made is someone else's, and stays.
     before = fileio.snapshot(path, read_bytes)
