@@ -162,11 +162,8 @@ def describe(change: Change) -> str:
 
 def actual_words(item: New) -> str:
     """Returns a new actual in words: '4 for 2024 (2024-11-02)', then its note."""
-    value = item.actual.value
-    shown = " ".join((value if isinstance(value, str) else repr(value)).split())
-    shown = shown if len(shown) <= 50 else shown[:47] + "..."
     note = f": {' '.join(item.request.note.split())}" if item.request.note else ""
-    return f"{shown} for {item.actual.period} ({item.actual.date.isoformat()}){note}"
+    return f"{recording.in_words(item.actual)}{note}"
 
 
 @dataclass(frozen=True)

@@ -178,10 +178,14 @@ def record(
 
 def commit_message(edit: Edit, note: str | None) -> str:
     """Returns the commit message: '1.3-a: 4 for 2024 (2024-11-02)', then the note."""
-    actual = edit.actual
+    subject = f"{edit.indicator_id}: {in_words(edit.actual)}"
+    return f"{subject}\n\n{note.strip()}\n" if note and note.strip() else subject + "\n"
+
+
+def in_words(actual: Actual) -> str:
+    """Returns an actual in words, on one line: '4 for 2024 (2024-11-02)' (a long narrative
+    cut to 50 characters)."""
     value = actual.value if isinstance(actual.value, str) else repr(actual.value)
     value = " ".join(value.split())
-    if len(value) > 50:
-        value = value[:47] + "..."
-    subject = f"{edit.indicator_id}: {value} for {actual.period} ({actual.date.isoformat()})"
-    return f"{subject}\n\n{note.strip()}\n" if note and note.strip() else subject + "\n"
+    value = value if len(value) <= 50 else value[:47] + "..."
+    return f"{value} for {actual.period} ({actual.date.isoformat()})"
