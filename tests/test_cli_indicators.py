@@ -173,7 +173,7 @@ def test_a_unit_is_shown_once_beside_bare_numbers(repo, cli, monkeypatch):
     for out in outs:
         assert "submissions" in out and "1 submissions" not in out, out
     table, markdown, topic, indicator, report = outs
-    assert table.split()[:3] == ["Id", "Objective", "Counted"]
+    assert table.split()[:3] == ["ID", "Objective", "Counted"]
     assert "| 1.1-a | 1 | submissions | - | - | 1 (2025) |" in markdown
     assert ": - of 1 (2025), counted: submissions, grey" in topic
     assert "Counted:      submissions\n" in indicator and "  2025: 1\n" in indicator

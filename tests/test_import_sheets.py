@@ -67,11 +67,11 @@ def test_the_workbook_has_an_indicators_sheet_with_editable_actual_columns(cli, 
     ws = book[indicatorsheet.SHEET]
     header = [c.value for c in ws[1]]
     assert header[:8] == [
-        "Id", "Topic", "Objective", "Indicator", "Measure", "Unit", "Baseline", "Baseline date"
+        "ID", "Topic", "Objective", "Indicator", "Measure", "Unit", "Baseline", "Baseline date"
     ]  # fmt: skip
     assert header[8:11] == ["Target 2025", "Target 2025-Q2", "Target 2025-Q4"]
     row = {h: c.value for h, c in zip(header, ws[3], strict=True)}  # 1.1-b
-    assert row["Id"] == "1.1-b" and row["Target 2025"] == 2 and row["Colour"] == "grey"
+    assert row["ID"] == "1.1-b" and row["Target 2025"] == 2 and row["Colour"] == "grey"
     period = header.index(NEW + "Period")
     assert not ws.cell(row=2, column=period + 1).protection.locked
     assert ws.cell(row=2, column=1).protection.locked

@@ -228,7 +228,7 @@ def test_a_csv_in_another_encoding_is_refused(cli, repo):
 def test_a_table_without_the_check_column_is_refused(cli, repo):
     cli("export", "--format", "csv", "-o", "plan.csv")
     got = cli("import", "plan.csv", code=1)
-    assert "no column 'Id', 'Status', 'Check'" not in got.stderr
+    assert "no column 'ID', 'Status', 'Check'" not in got.stderr
     assert "no column 'Check' in the header row" in got.stderr
 
 

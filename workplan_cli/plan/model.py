@@ -303,7 +303,7 @@ class Activity:
 
     __pydantic_config__ = _CONFIG
 
-    id: ActivityId = spec("Id", "Stable id, its topic's id and a number: '1.3.2'.", ID)
+    id: ActivityId = spec("ID", "Stable id, its topic's id and a number: '1.3.2'.", ID)
     title: Text = spec("Title", "The activity's short title.", TITLE)
     text: Text = spec("Description", "The full description, verbatim from the plan.", PROSE)
     kind: Kind = spec(
@@ -433,7 +433,7 @@ class Indicator:
     __pydantic_config__ = _CONFIG
 
     id: IndicatorId = spec(
-        "Id", "Stable id, unique in the plan: its topic's id, a dash and letters: '1.3-a'.", ID
+        "ID", "Stable id, unique in the plan: its topic's id, a dash and letters: '1.3-a'.", ID
     )
     objective: Annotated[int, Strict(), AtLeast(1)] = spec(
         "Objective", "The number of the topic's objective it measures: 1 for the first.", NUMBER
@@ -467,7 +467,7 @@ class Topic:
 
     __pydantic_config__ = _CONFIG
 
-    id: TopicId = spec("Id", "Stable id, its area's id and a number: '1.3'.", ID)
+    id: TopicId = spec("ID", "Stable id, its area's id and a number: '1.3'.", ID)
     title: Text = spec("Title", "The topic's title.", TITLE)
     objectives: Annotated[list[Text], NotEmpty()] = spec(
         "Objectives", "What the topic's activities are for, one objective an item.", LINES
@@ -493,7 +493,7 @@ class Area:
 
     __pydantic_config__ = _CONFIG
 
-    id: AreaId = spec("Id", "Stable id, a number: '2'.", ID)
+    id: AreaId = spec("ID", "Stable id, a number: '2'.", ID)
     title: Text = spec("Title", "The area's title.", TITLE)
     topics: list[Topic] = spec("Topics", "The area's topics.", CHILDREN, default_factory=list)
 
@@ -624,7 +624,7 @@ class PlanMeta:
 
     __pydantic_config__ = _CONFIG
 
-    id: Slug = spec("Id", "The plan's id, the same in every version.", ID)
+    id: Slug = spec("ID", "The plan's id, the same in every version.", ID)
     title: Text = spec("Title", "The plan's title.", TITLE)
     dialogue: Text = spec("Dialogue", "The dialogue the plan belongs to.")
     # Not agreed content: the version names the file, which holds the approvals and signature.
@@ -733,7 +733,7 @@ class Plan:
 class Stakeholder:
     __pydantic_config__ = _CONFIG
 
-    id: Slug = spec("Id", "The id that plans use to name it.", ID)
+    id: Slug = spec("ID", "The id that plans use to name it.", ID)
     name: Text = spec("Name", "Its full name.", TITLE)
     short_name: str | None = spec("Short name", "An abbreviation, e.g. 'GIZ'.", default=None)
     country: Country | None = spec(
