@@ -151,7 +151,7 @@ def test_conflicts_are_refused_in_a_table_and_force_applies_the_others(cli, git_
     git(git_repo, "commit", "-qam", "1.1.2 postponed")
     before = PLAN.read_bytes()
     got = cli("import", "filled.xlsx", code=1)
-    assert "Row  Id     Conflict" in got.stdout
+    assert "Row  ID     Conflict" in got.stdout  # the id as declared (plan/model.py)
     assert "1.1.2 changed in the plan since the workbook was made (now postponed)" in got.stdout
     assert "1 row conflict with the plan; nothing was written (--force applies" in got.stderr
     assert PLAN.read_bytes() == before

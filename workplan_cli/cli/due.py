@@ -18,7 +18,14 @@ from workplan_cli.cli.common import (
     open_repo,
     with_filters,
 )
-from workplan_cli.cli.output import Column, echo, markdown_table, print_json, print_table
+from workplan_cli.cli.output import (
+    Column,
+    echo,
+    field_column,
+    markdown_table,
+    print_json,
+    print_table,
+)
 from workplan_cli.output.inert import one_line
 
 if TYPE_CHECKING:
@@ -28,15 +35,22 @@ if TYPE_CHECKING:
 EXIT_OVERDUE = 4  # 1 is taken by errors, 2 by usage errors, 3 by internal errors
 DUE_FORMAT = 1  # the "format" of the JSON output
 
-COLUMNS = [
-    Column("ID"),
-    Column("Activity"),
-    Column("Lead"),
-    Column("Status"),
-    Column("End"),
-    Column("When"),
-    Column("Colour"),
-]
+
+def columns() -> list[Column]:
+    """Returns the table's columns: the activity's fields headed by their declared labels, the
+    judgement of the day after them."""
+    from workplan_cli.plan.model import Activity
+
+    return [
+        field_column(Activity, "id"),
+        # The activity named by its title: the row's subject beside who leads it, not the
+        # title field's label ("Title"), as the table has always read.
+        Column("Activity"),
+        *(field_column(Activity, k) for k in ("lead", "status", "end")),
+        # Judged as of the day (plan/schedule.py: why and the colour), not fields.
+        Column("When"),
+        Column("Colour"),
+    ]
 
 
 @with_filters
@@ -155,7 +169,9 @@ def _print(plan, day, days, overdue_only, late, soon, names, format) -> None:
         ]
         for title, found, none in sections:
             out += ["", f"### {title}", ""]
-            out.append(markdown_table(COLUMNS, _rows(found, names)).rstrip("\n") if found else none)
+            out.append(
+                markdown_table(columns(), _rows(found, names)).rstrip("\n") if found else none
+            )
         echo("\n".join(out))
         return
     echo(one_line(f"{meta.title} ({meta.version}): what is due"), style="bold")
@@ -164,6 +180,6 @@ def _print(plan, day, days, overdue_only, late, soon, names, format) -> None:
         echo()
         echo(title, style="bold")
         if found:
-            print_table(COLUMNS, _rows(found, names))
+            print_table(columns(), _rows(found, names))
         else:
             echo(none)

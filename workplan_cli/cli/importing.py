@@ -15,7 +15,10 @@ from workplan_cli.cli.common import (
     open_repo,
     refuse_dry_run_commit,
 )
-from workplan_cli.cli.output import Column, echo, echo_plain, print_table, write
+from workplan_cli.cli.output import Column, echo, echo_plain, field_column, print_table, write
+
+# The row of the workbook or CSV a change comes from: a place in the file, not a field.
+ROW = Column("Row", right=True)
 
 
 def import_updates(
@@ -65,6 +68,7 @@ def import_updates(
     from workplan_cli import fileio
     from workplan_cli.edit import importing, progress
     from workplan_cli.edit.sheet import MAX_FILE_BYTES
+    from workplan_cli.plan.model import Activity, HistoryEntry, Indicator
 
     refuse_dry_run_commit(dry_run, commit)
     store = open_repo(repo)
@@ -88,7 +92,14 @@ def import_updates(
         return
     if batch.changes:
         print_table(
-            [Column("Row", right=True), Column("Id"), Column("Date"), Column("Change")],
+            # The date is the new history entry's (blank for moved planned dates alone); the
+            # change is put in words, not a field.
+            [
+                ROW,
+                field_column(Activity, "id"),
+                field_column(HistoryEntry, "date"),
+                Column("Change"),
+            ],
             [
                 [
                     str(c.row),
@@ -101,7 +112,7 @@ def import_updates(
         )
     if batch.actuals:
         print_table(
-            [Column("Row", right=True), Column("Indicator"), Column("New actual")],
+            [ROW, field_column(Indicator, "id"), Column("New actual")],
             [
                 [str(a.row), a.request.indicator_id, importing.actual_words(a)]
                 for a in batch.actuals
@@ -131,7 +142,9 @@ def _read(data: bytes, name: str):
 
 
 def _conflicts(conflicts) -> None:
+    from workplan_cli.plan.model import Activity
+
     print_table(
-        [Column("Row", right=True), Column("Id"), Column("Conflict")],
+        [ROW, field_column(Activity, "id"), Column("Conflict")],
         [[str(c.row), c.activity_id, c.reason] for c in conflicts],
     )

@@ -16,7 +16,14 @@ from workplan_cli.cli.common import (
     open_repo,
     with_filters,
 )
-from workplan_cli.cli.output import Column, echo, markdown_table, print_json, print_table
+from workplan_cli.cli.output import (
+    Column,
+    echo,
+    field_column,
+    markdown_table,
+    print_json,
+    print_table,
+)
 
 if TYPE_CHECKING:
     from workplan_cli.plan.query import Filters
@@ -68,23 +75,19 @@ def indicators(
 def columns() -> list[Column]:
     """Returns the table's columns: a field's column headed by its declared label (plan/model.py),
     its unit's after the objective."""
-    from workplan_cli.plan import fields
     from workplan_cli.plan.model import Indicator
 
-    named = {f.key: f.label for f in fields.declared(Indicator)}
     # Latest, Target, Achieved, Colour and Note are judged as of the day (plan/results.py): the
     # latest actual, the target of the period judged, the percent of it reached, the colour and
     # why. No field holds them, so no declaration labels them.
     return [
-        Column(named["id"]),
-        Column(named["objective"]),
-        Column(named["unit"]),
-        Column(named["baseline"], right=True),
+        *(field_column(Indicator, k) for k in ("id", "objective", "unit")),
+        field_column(Indicator, "baseline", right=True),
         Column("Latest", right=True),
         Column("Target", right=True),
         Column("Achieved", right=True),
         Column("Colour"),
-        Column(named["text"]),
+        field_column(Indicator, "text"),
         Column("Note"),
     ]
 

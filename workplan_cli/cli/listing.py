@@ -13,12 +13,24 @@ from workplan_cli.cli.common import (
     open_repo,
     with_filters,
 )
-from workplan_cli.cli.output import Column, echo, markdown_table, print_json, print_table
+from workplan_cli.cli.output import (
+    Column,
+    echo,
+    field_column,
+    markdown_table,
+    print_json,
+    print_table,
+)
 
 if TYPE_CHECKING:
     from workplan_cli.plan.query import Filters
 
-COLUMNS = [Column("ID"), Column("Status"), Column("Kind"), Column("Lead"), Column("Title")]
+
+def columns() -> list[Column]:
+    """Returns the table's columns: the activity's fields, each headed by its declared label."""
+    from workplan_cli.plan.model import Activity
+
+    return [field_column(Activity, k) for k in ("id", "status", "kind", "lead", "title")]
 
 
 @with_filters
@@ -47,8 +59,8 @@ def list_activities(
         for a in (ref.activity for ref in refs)
     ]
     if format is Format.MARKDOWN:
-        echo(markdown_table(COLUMNS, rows).rstrip("\n"))
+        echo(markdown_table(columns(), rows).rstrip("\n"))
     elif rows:
-        print_table(COLUMNS, rows)
+        print_table(columns(), rows)
     else:
         echo("No activity matches.")

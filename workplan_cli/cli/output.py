@@ -23,6 +23,14 @@ class Column:
     right: bool = False  # numbers are right-aligned
 
 
+def field_column(model: type, key: str, right: bool = False) -> Column:
+    """Returns the column of a model's field, headed by the label it is declared with
+    (plan/model.py), read when the table is made: no table words a field's header itself."""
+    from workplan_cli.plan.fields import label
+
+    return Column(label(model, key), right)
+
+
 @cache
 def console():
     from rich.console import Console

@@ -117,16 +117,18 @@ def activity_lines(
     """Returns the activity as lines of text (or Markdown): every field its model declares,
     then the `extra` summary lines; plan text in a line stays in it."""
     from workplan_cli.plan import fields
+    from workplan_cli.plan.model import Topic
     from workplan_cli.plan.spec import PROSE
 
     a = ref.activity
+    # The levels the activity sits in, named as levels: neither is a field of the activity.
     facts = [
         ("Area", f"{ref.area.id} {ref.area.title}"),
         ("Topic", f"{ref.topic.id} {ref.topic.title}"),
     ]
     facts += [(label, _fact(a, group, names)) for label, group in fields.summary(type(a))]
     facts += list(extra)
-    blocks = [("Objectives", list(ref.topic.objectives), False)]
+    blocks = [(fields.label(Topic, "objectives"), list(ref.topic.objectives), False)]
     blocks += [(f.label, _items(f, a), f.kind == PROSE) for f in fields.body(type(a))]
     if markdown:
         from workplan_cli.output.markdown import md, md_block, md_inline
@@ -181,9 +183,12 @@ def _items(f, activity) -> list[str]:
 
 
 def _entry(h) -> str:
+    from workplan_cli.plan.fields import label
+    from workplan_cli.plan.model import HistoryEntry
+
     line = f"{h.date.isoformat()}  {h.from_.value if h.from_ else '?'} -> {h.to.value}"
-    if h.by:
-        line += f"  by {' '.join(h.by.split())}"
+    if h.by:  # the label is a word within the line, as `show 1.3-a`'s actuals have it
+        line += f"  {label(HistoryEntry, 'by').lower()} {' '.join(h.by.split())}"
     if h.note:
         line += f": {' '.join(h.note.split())}"
     return line

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from workplan_cli.cli.common import Format, FormatOption, PlanOption, RepoOption, open_repo
-from workplan_cli.cli.output import Column, echo, markdown_table, print_json, print_table
+from workplan_cli.cli.output import (
+    Column,
+    echo,
+    field_column,
+    markdown_table,
+    print_json,
+    print_table,
+)
 
-COLUMNS = [
-    Column("ID"),
-    Column("Name"),
-    Column("Type"),
-    Column("Country"),
-    Column("Leads", right=True),
-    Column("Involved", right=True),
-    Column("Activities"),
-]
+
+def columns() -> list[Column]:
+    """Returns the table's columns: the stakeholder's fields headed by their declared labels,
+    then what the plan says of it."""
+    from workplan_cli.plan.model import Stakeholder
+
+    return [
+        *(field_column(Stakeholder, k) for k in ("id", "name", "type", "country")),
+        # Counted from the plan's activities (query.stakeholder_activities), not fields of a
+        # stakeholder: no declaration labels them.
+        Column("Leads", right=True),
+        Column("Involved", right=True),
+        Column("Activities"),
+    ]
 
 
 def stakeholders(
@@ -53,6 +65,6 @@ def stakeholders(
             ]
         )
     if format is Format.MARKDOWN:
-        echo(markdown_table(COLUMNS, rows).rstrip("\n"))
+        echo(markdown_table(columns(), rows).rstrip("\n"))
     else:
-        print_table(COLUMNS, rows)
+        print_table(columns(), rows)

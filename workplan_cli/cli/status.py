@@ -19,6 +19,7 @@ from workplan_cli.cli.common import (
 from workplan_cli.cli.output import (
     Column,
     echo,
+    field_column,
     is_terminal,
     markdown_table,
     percent,
@@ -32,14 +33,23 @@ if TYPE_CHECKING:
     from workplan_cli.plan.query import Filters
     from workplan_cli.plan.schedule import Rollup, Schedule
 
-COLUMNS = (
-    [Column("ID"), Column("Area / topic")]
-    + [Column(s.replace("-", " ").capitalize(), right=True) for s in STATUSES]
-    + [Column("Total", right=True), Column("Progress", right=True)]
-)
 
-# A terminal is often 80 columns wide: there the counts share one column, naming their status.
-COMPACT = [Column("ID"), Column("Area / topic"), Column("Activities"), Column("Progress")]
+def columns(compact: bool = False) -> list[Column]:
+    """Returns the table's columns: the id of the area or topic headed by its declared label,
+    then what is counted of its activities (no field holds those, so no declaration labels
+    them): one column a status and the total, or in a terminal, often 80 columns wide, the
+    counts in one column naming their status; the progress last."""
+    from workplan_cli.plan.model import Area
+
+    # A row is an area or a topic: both declare their id alike, the area's (the first level)
+    # heads it. "Area / topic" names the two levels the rows are, not a field.
+    head = [field_column(Area, "id"), Column("Area / topic")]
+    if compact:
+        return [*head, Column("Activities"), Column("Progress")]
+    counts = [Column(s.replace("-", " ").capitalize(), right=True) for s in STATUSES]
+    return [*head, *counts, Column("Total", right=True), Column("Progress", right=True)]
+
+
 # When some activity of the plan has an end date: each row's colour and its overdue activities.
 SCHEDULE = [Column("Schedule"), Column("Overdue", right=True)]
 
@@ -90,9 +100,9 @@ def status(
         for row in rows
     ]
     table.append(cells("", "All activities shown", total))
-    columns = COMPACT if compact else COLUMNS
+    heads = columns(compact)
     if schedule.has_colours(the_plan):  # a plan without dates or indicators: as it always was
-        columns = columns + SCHEDULE
+        heads += SCHEDULE
         found = judged()
         for cells_of, rollup in zip(table, [*_rollups(rows, found), found.total], strict=True):
             cells_of += [rollup.colour, str(rollup.overdue)]
@@ -101,13 +111,13 @@ def status(
         from workplan_cli.output.markdown import md, md_inline
 
         echo(f"## {md_inline(header[0])}\n\n{md(header[1])}\n")
-        echo(markdown_table(columns, table).rstrip("\n"))
+        echo(markdown_table(heads, table).rstrip("\n"))
         return
     echo(one_line(header[0]), style="bold")
     echo(one_line(header[1]))
     echo()
     bold = frozenset(i for i, r in enumerate(rows) if r.level == "area") | {len(rows)}
-    print_table(columns, table, bold)
+    print_table(heads, table, bold)
 
 
 def _rollups(rows, judged: Schedule) -> list[Rollup]:
