@@ -180,7 +180,7 @@ def test_a_unit_is_shown_once_beside_bare_numbers(repo, cli, monkeypatch):
     assert "| submissions | – | 1 (2025) |" in report
 
 
-def _relabel(monkeypatch, labels) -> None:
+def relabel(monkeypatch, labels) -> None:
     """Renames fields' declared labels for one test: (model, key, label) each."""
     from workplan_cli.plan import fields
 
@@ -197,7 +197,7 @@ def test_show_indicator_labels_its_fields_as_declared(plan, cli, monkeypatch):
     plan.write_text(plan.read_text().replace(by, by + "                evidence: [minutes]\n"))
     before = cli("show", "1.1-a", "--as-of", "2024-07-01").stdout
     assert "  2024-06-30  2024: 1  by tester: One exchange in Nairobi (evidence: minutes)" in before
-    _relabel(
+    relabel(
         monkeypatch,
         [
             (Indicator, "objective", "Goal"),
@@ -241,7 +241,7 @@ def test_show_topic_heads_its_objectives_as_the_indicators_field_is_labelled(
     from workplan_cli.plan.model import Indicator, Topic
 
     assert "\n  no indicators\n" in cli("show", "1.2", "--as-of", "2024-07-01").stdout
-    _relabel(monkeypatch, [(Indicator, "objective", "Goal"), (Topic, "indicators", "Measures")])
+    relabel(monkeypatch, [(Indicator, "objective", "Goal"), (Topic, "indicators", "Measures")])
     out = cli("show", "1.1", "--as-of", "2024-07-01").stdout
     assert "\nGoal 1: Both sides exchange on internet governance.\n" in out
     assert "\nGoal 2: Joint positions are prepared for international fora.\n" in out
@@ -254,7 +254,7 @@ def test_show_topic_heads_its_objectives_as_the_indicators_field_is_labelled(
 def test_indicators_columns_are_headed_by_the_fields_declared_labels(plan, cli, monkeypatch):
     from workplan_cli.plan.model import Indicator
 
-    _relabel(
+    relabel(
         monkeypatch,
         [
             (Indicator, "id", "Key"),
