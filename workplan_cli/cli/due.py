@@ -18,14 +18,7 @@ from workplan_cli.cli.common import (
     open_repo,
     with_filters,
 )
-from workplan_cli.cli.output import (
-    Column,
-    echo,
-    field_column,
-    markdown_table,
-    print_json,
-    print_table,
-)
+from workplan_cli.cli.output import Column, echo, markdown_table, print_json, print_table
 from workplan_cli.output.inert import one_line
 
 if TYPE_CHECKING:
@@ -39,6 +32,7 @@ DUE_FORMAT = 1  # the "format" of the JSON output
 def columns() -> list[Column]:
     """Returns the table's columns: the activity's fields headed by their declared labels, the
     judgement of the day after them."""
+    from workplan_cli.cli.output import field_column
     from workplan_cli.plan.model import Activity
 
     return [

@@ -16,14 +16,7 @@ from workplan_cli.cli.common import (
     open_repo,
     with_filters,
 )
-from workplan_cli.cli.output import (
-    Column,
-    echo,
-    field_column,
-    markdown_table,
-    print_json,
-    print_table,
-)
+from workplan_cli.cli.output import Column, echo, markdown_table, print_json, print_table
 
 if TYPE_CHECKING:
     from workplan_cli.plan.query import Filters
@@ -75,6 +68,7 @@ def indicators(
 def columns() -> list[Column]:
     """Returns the table's columns: a field's column headed by its declared label (plan/model.py),
     its unit's after the objective."""
+    from workplan_cli.cli.output import field_column
     from workplan_cli.plan.model import Indicator
 
     # Latest, Target, Achieved, Colour and Note are judged as of the day (plan/results.py): the

@@ -13,14 +13,7 @@ from workplan_cli.cli.common import (
     open_repo,
     with_filters,
 )
-from workplan_cli.cli.output import (
-    Column,
-    echo,
-    field_column,
-    markdown_table,
-    print_json,
-    print_table,
-)
+from workplan_cli.cli.output import Column, echo, markdown_table, print_json, print_table
 
 if TYPE_CHECKING:
     from workplan_cli.plan.query import Filters
@@ -28,6 +21,7 @@ if TYPE_CHECKING:
 
 def columns() -> list[Column]:
     """Returns the table's columns: the activity's fields, each headed by its declared label."""
+    from workplan_cli.cli.output import field_column
     from workplan_cli.plan.model import Activity
 
     return [field_column(Activity, k) for k in ("id", "status", "kind", "lead", "title")]

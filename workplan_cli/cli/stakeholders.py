@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from workplan_cli.cli.common import Format, FormatOption, PlanOption, RepoOption, open_repo
-from workplan_cli.cli.output import (
-    Column,
-    echo,
-    field_column,
-    markdown_table,
-    print_json,
-    print_table,
-)
+from workplan_cli.cli.output import Column, echo, markdown_table, print_json, print_table
 
 
 def columns() -> list[Column]:
     """Returns the table's columns: the stakeholder's fields headed by their declared labels,
     then what the plan says of it."""
+    from workplan_cli.cli.output import field_column
     from workplan_cli.plan.model import Stakeholder
 
     return [
