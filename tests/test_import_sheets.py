@@ -286,7 +286,7 @@ def test_the_dry_run_names_the_actual_and_the_dates(cli, repo):
         {"Indicators": {"1.1-a": ACTUAL}, "Activities": {"1.1.1": {"End": dt.date(2025, 9, 30)}}},
     )
     got = cli("import", "filled.xlsx", "--dry-run")
-    assert "1.1-a      1 for 2025 (2025-06-02): Submitted to the IGF" in got.stdout
+    assert "1.1-a  1 for 2025 (2025-06-02): Submitted to the IGF" in got.stdout  # under "ID"
     assert '+            end: "2025-09-30"' in got.stdout
     assert "2 updates to data/workplan-2025.yaml (dry run: nothing written)" in got.stdout
     assert DRAFT.read_bytes() == before
