@@ -211,3 +211,11 @@ def test_a_chromium_that_breaks_the_protocol(repo, cli, monkeypatch, tmp_path, b
     assert says in result.stderr
     assert "fake chromium: started" in result.stderr  # the end of its stderr, to say why
     assert not Path("r.pdf").exists()
+
+
+def test_the_engines_offered_are_the_engines_there_are():
+    # --engine's choices (cli/report.py, which does not import the renderer at start-up) and
+    # the engines html_to_pdf takes are one list.
+    from workplan_cli.cli.report import PdfEngine
+
+    assert [e.value for e in PdfEngine] == list(report.ENGINES)

@@ -223,8 +223,7 @@ def _sized(html: str) -> str:
     if size > largest:
         raise WorkplanError(
             f"the report is {size / 1e6:.1f} MB of html, too large to typeset as pdf "
-            f"(at most {largest / 1e6:g} MB, WORKPLAN_PDF_HTML_MB); use --format html and print "
-            "it from a browser, or narrow it with --area or --topic"
+            f"(at most {largest / 1e6:g} MB, WORKPLAN_PDF_HTML_MB); {_NARROW}"
         )
     return html
 
