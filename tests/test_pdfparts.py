@@ -291,3 +291,24 @@ def test_the_outline_levels_of_a_parts_top_headings():
         ["2.1.1", "2.1.2"],
     ]
     assert [pdfparts.outline_levels(p) for p in parts] == [[1], [3], [4], [2, 2]]
+
+
+def test_a_continued_heading_keeps_plan_text_inert(repo):
+    # Plan text reaches a new place in a part: the "(continued)" line, through a translated
+    # message with the heading as its argument (never as the format).
+    import datetime as dt
+
+    from workplan_cli.output import report, reportdata
+    from workplan_cli.plan import query
+    from workplan_cli.plan.store import find_repo
+
+    store = find_repo(repo)
+    plan, people = store.load_plan(None), store.load_stakeholders()
+    filters = query.resolve_filters(query.Filters(), plan, people)
+    context = reportdata.build_context(plan, people, filters, as_of=dt.date(2025, 1, 31))
+    context["areas"][0]["title"] = "<script>x</script> %(heading)s %s {{ 7*7 }}"
+    choice = report.choose_template("pdf", None, None)
+    html = "".join(report.render(choice, part, "pdf") for part in pdfparts.split(context, 2))
+    line = "&lt;script&gt;x&lt;/script&gt; %(heading)s %s {{ 7*7 }} (continued)</p>"
+    assert f'<p class="continued">1 {line}' in html
+    assert "<script>" not in html
