@@ -83,7 +83,7 @@ def test_is_dirty_commit_file_and_the_log(git_repo: Path, identity):
     assert not gitio.is_dirty(path)
     path.write_bytes(path.read_bytes().replace(b"status: planned", b"status: completed", 1))
     assert gitio.is_dirty(path)
-    sha = gitio.commit_file(path, "Record progress\n\nbody")
+    sha = gitio.commit_files([path], "Record progress\n\nbody")
     assert not gitio.is_dirty(path)
     assert git(git_repo, "log", "-1", "--format=%H %s").strip() == f"{sha} Record progress"
     commits = gitio.log_with_changes(git_repo, "data")

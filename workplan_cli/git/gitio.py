@@ -121,15 +121,6 @@ def is_dirty(path: Path) -> bool:
     return bool(out.strip())
 
 
-def commit_file(path: Path, message: str) -> str:
-    """Commits exactly one file with `message`; returns the new commit id.
-
-    When staging or committing fails (a pre-commit hook that refuses, say), the file is
-    unstaged again (the index entry goes back to HEAD's) before the GitError is raised.
-    """
-    return commit_files([path], message)
-
-
 def commit_files(paths: list[Path], message: str) -> str:
     """Commits exactly these files of one folder with `message`; returns the new commit id
     (when it fails, they are unstaged again before the GitError is raised)."""

@@ -225,12 +225,6 @@ class Printer:
         return b"".join(data)
 
 
-def html_to_pdf(html: str, limits: sandbox.Limits) -> bytes:
-    """Returns the html printed to pdf by Chromium; NoChromiumError when it is not installed."""
-    with Printer(limits) as printer:
-        return printer.print([html])[0]
-
-
 class _Broken(Exception):
     """Chromium answered with an error, or not as the DevTools protocol says."""
 
