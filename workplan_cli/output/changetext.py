@@ -296,7 +296,9 @@ class _Sayer:
             }
         kind = f.kind if f is not None else None
         old, new = self.value(kind, change.old), self.value(kind, change.new)
-        if kind in (IDS, LIST) and isinstance(change.new, list) and isinstance(change.old, list):
+        lists = isinstance(change.new, list) and isinstance(change.old, list)
+        if kind in (IDS, LIST) and lists and (change.added or change.removed):
+            # (the same items in another order fall through to "changed from ... to ...")
             if kind == IDS and len(change.new) == 1 and change.removed and not change.added:
                 return self.item(
                     N_("%(what)s now %(new)s alone (was %(old)s)."), what=what, new=new, old=old
