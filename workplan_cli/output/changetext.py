@@ -15,6 +15,7 @@ from typing import Any
 from workplan_cli.diff.plans import ADDED, CHANGED, MOVED, REMOVED, FieldChange, PlanDiff
 from workplan_cli.output import resultwords
 from workplan_cli.output.i18n import N_, Language
+from workplan_cli.output.reportdata import status_label
 from workplan_cli.plan import fields
 from workplan_cli.plan.model import Activity, Area, PlanMeta, Stakeholder, Topic
 from workplan_cli.plan.spec import BLOCK, DATE, ENTRIES, ENUM, IDS, LIST, PROSE, REF, STATUS
@@ -342,7 +343,7 @@ class _Sayer:
             person = self.people.get(value)
             return value if person is None else person.label
         if kind in (STATUS, ENUM):
-            word = tr.gettext(value.replace("-", " ").capitalize())
+            word = tr.gettext(status_label(value))
             return tr.in_sentence(word, adjective=kind == STATUS)
         if kind == DATE or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value)):
             return tr.date(value)
