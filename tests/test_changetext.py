@@ -158,3 +158,20 @@ def _with_target(plan, ident: str, period: str, value):
             topics.append(replace(topic, indicators=indicators))
         areas.append(replace(area, topics=topics))
     return replace(plan, areas=areas)
+
+
+def test_a_list_only_reordered_is_said_as_a_change_not_an_empty_sentence(plans):
+    import copy
+
+    store = find_repo(ROOT)
+    people = store.load_stakeholders()
+    old = store.load_plan("2024")
+    new = copy.deepcopy(old)
+    lead = next(r.activity.lead for r in new.activities() if r.activity.id == "1.1.1")
+    assert lead == ["micde", "bmdv"]
+    lead.reverse()
+    texts = _texts(diff_plans(old, new, people, people), people.by_id())
+    # Was "Lead of 1.1.1: ." (nothing added, nothing removed).
+    assert texts["1 Internet Governance, Data Policy and Cybersecurity"] == [
+        "Lead of 1.1.1 changed from MICDE and BMDV to BMDV and MICDE."
+    ]

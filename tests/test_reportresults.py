@@ -140,3 +140,29 @@ def test_a_plan_without_dates_or_indicators_gets_no_colours(repo):
     cards = [a for area in context["areas"] for t in area["topics"] for a in t["activities"]]
     assert all(a["colour"] is None for a in cards)
     assert all(t["indicator_objectives"] == [] for area in context["areas"] for t in area["topics"])
+
+
+def test_every_reason_results_gives_for_grey_has_its_own_words(loaded):
+    # reportresults.NOT_JUDGED is keyed by plan/results.py's notes: a note it lost (or one
+    # reworded there) would be said as the bare "nothing to judge".
+    from dataclasses import replace
+
+    from workplan_cli.plan import results
+    from workplan_cli.plan.model import Measure
+
+    ind = next(r.indicator for r in loaded[0].indicators() if r.indicator.id == "1.1-a")
+    cases = {
+        "no target": replace(ind, targets=[]),
+        "no actual yet": replace(ind, actuals=[]),
+        "qualitative": replace(ind, measure=Measure.QUALITATIVE),
+    }
+    said = {}
+    for case, indicator in cases.items():
+        found = results.standing(indicator, DAY)
+        assert found.colour == results.GREY
+        said[case] = reportresults.standing_words(found, i18n.language("en"))
+    assert said == {
+        "no target": "not judged: no target",
+        "no actual yet": "not judged: no actual yet",
+        "qualitative": "qualitative: judged by its narrative",
+    }

@@ -54,7 +54,7 @@ def indicators(
         rows = [results.as_plain(ref, s) for ref, s in found]
         print_json(views.indicators_view(the_plan, rows, filters, day.isoformat()))
         return
-    table = [table_row(ref, s) for ref, s in found]
+    table = [table_row(s) for _, s in found]
     if format is Format.MARKDOWN:
         echo(markdown_table(columns(), table).rstrip("\n"))
     elif table:
@@ -86,7 +86,7 @@ def columns() -> list[Column]:
     ]
 
 
-def table_row(ref, found) -> list[str]:
+def table_row(found) -> list[str]:
     """Returns one indicator's cells (those of `columns()`): its unit once, bare values, the
     latest and the target with their periods."""
     from workplan_cli.plan.results import value_text as shown

@@ -15,6 +15,7 @@ from typing import Any
 from workplan_cli.diff.plans import ADDED, CHANGED, MOVED, REMOVED, FieldChange, PlanDiff
 from workplan_cli.output import resultwords
 from workplan_cli.output.i18n import N_, Language
+from workplan_cli.output.reportdata import status_label
 from workplan_cli.plan import fields
 from workplan_cli.plan.model import Activity, Area, PlanMeta, Stakeholder, Topic
 from workplan_cli.plan.spec import BLOCK, DATE, ENTRIES, ENUM, IDS, LIST, PROSE, REF, STATUS
@@ -296,7 +297,9 @@ class _Sayer:
             }
         kind = f.kind if f is not None else None
         old, new = self.value(kind, change.old), self.value(kind, change.new)
-        if kind in (IDS, LIST) and isinstance(change.new, list) and isinstance(change.old, list):
+        lists = isinstance(change.new, list) and isinstance(change.old, list)
+        if kind in (IDS, LIST) and lists and (change.added or change.removed):
+            # (the same items in another order fall through to "changed from ... to ...")
             if kind == IDS and len(change.new) == 1 and change.removed and not change.added:
                 return self.item(
                     N_("%(what)s now %(new)s alone (was %(old)s)."), what=what, new=new, old=old
@@ -340,7 +343,7 @@ class _Sayer:
             person = self.people.get(value)
             return value if person is None else person.label
         if kind in (STATUS, ENUM):
-            word = tr.gettext(value.replace("-", " ").capitalize())
+            word = tr.gettext(status_label(value))
             return tr.in_sentence(word, adjective=kind == STATUS)
         if kind == DATE or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value)):
             return tr.date(value)

@@ -192,7 +192,7 @@ def indicator_text(log) -> str:
     if not log.events:
         lines.append("No commits changed it and it has no actuals.")
     for event in log.events:
-        if event.kind == "commit":
+        if event.kind == COMMIT:
             head = f"{event.date[:10]}  commit {(event.commit or '')[:10]}  {event.author}"
             lines.append(one_line(f"{head}  {event.subject}"))
             lines.append(f"    {one_line(_indicator_what(event))}")
@@ -210,7 +210,7 @@ def indicator_markdown(log) -> str:
     if not log.events:
         lines.append("No commits changed it and it has no actuals.")
     for event in log.events:
-        if event.kind == "commit":
+        if event.kind == COMMIT:
             lines.append(
                 f"- {event.date[:10]} commit `{(event.commit or '')[:10]}` by "
                 f"{md_escape(event.author)}: {md_escape(event.subject)}; "
@@ -239,7 +239,7 @@ def indicator_json(log) -> dict:
                 }
             )
             continue
-        if e.kind != "commit":
+        if e.kind != COMMIT:
             events.append({"kind": e.kind, "date": e.date, "id": log.id, "entry": e.entry})
             continue
         events.append(

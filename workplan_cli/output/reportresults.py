@@ -103,7 +103,7 @@ def first_page(
     return {
         "area_colours": area_colours or None,
         "overdue": [_overdue(d, tr, name) for d in overdue] or None,
-        "indicators": [_indicator(ref, found, tr) for ref, found in standings] or None,
+        "indicators": [_indicator(found, tr) for _, found in standings] or None,
         "indicator_summary": _indicator_summary([f for _, f in standings], tr),
         "activity_colours": activity_colours,
     }
@@ -171,7 +171,7 @@ def _overdue(d: schedule.Due, tr: i18n.Language, name: Callable[[str], str]) -> 
     return {"id": a.id, "title": a.title, "text": text, "end": a.end.isoformat() if a.end else None}
 
 
-def _indicator(ref, found: results.Standing, tr: i18n.Language) -> dict:
+def _indicator(found: results.Standing, tr: i18n.Language) -> dict:
     ind = found.indicator
     return {
         "id": ind.id,
@@ -217,13 +217,13 @@ def indicator_tables(plan: Plan, topic_ids: set[str], day: dt.date, tr: i18n.Lan
         objectives = []
         for o in table["objectives"]:
             if o["indicators"]:
-                rows = [_row(plan, row, tr) for row in o["indicators"]]
+                rows = [_row(row, tr) for row in o["indicators"]]
                 objectives.append({"number": o["number"], "text": o["text"], "indicators": rows})
         out[table["topic"]] = objectives
     return out
 
 
-def _row(plan: Plan, row: dict, tr: i18n.Language) -> dict:
+def _row(row: dict, tr: i18n.Language) -> dict:
     percent = row["measure"] == "percent"
 
     def value(v) -> str:
