@@ -111,6 +111,14 @@ def test_a_value_that_does_not_fit_the_measure_is_refused(measure, text, message
             ["1.1-a", "2", "--period", "2024", "-e", " "],
             "Error: --evidence must not be empty",
         ),
+        (
+            ["1.1-a", "2", "--period", "2024", "--note", "bad \udcff byte"],
+            "Error: --note holds bytes that are not valid text",
+        ),
+        (
+            ["1.1-a", "2", "--period", "2024", "-e", "\udcff"],
+            "Error: --evidence holds bytes that are not valid text",
+        ),
     ],
 )
 def test_refusals_are_clear_and_write_nothing(plan, cli, args, message):

@@ -101,15 +101,8 @@ def check_request(plan: Plan, indicator: Indicator, request: Request) -> None:
             f"the last actual of {indicator.id} is dated {last}; --on {on} is earlier "
             "(the actuals are kept in date order)"
         )
-    for name, value in [
-        ("value", request.value),
-        ("--note", request.note),
-        ("--by", request.by),
-    ] + [("--evidence", e) for e in request.evidence]:
-        if value is not None and any(0xD800 <= ord(c) <= 0xDFFF for c in value):
-            raise WorkplanError(f"{name} holds bytes that are not valid text")
-    if any(not e.strip() for e in request.evidence):
-        raise WorkplanError("--evidence must not be empty")
+    texts = [("value", request.value), ("--note", request.note), ("--by", request.by)]
+    status.check_texts(texts, request.evidence)
 
 
 def actual_entry(actual: Actual) -> list[tuple[str, object]]:
