@@ -96,6 +96,18 @@ def test_merged_refuses_a_file_with_one_marker_and_adds_to_an_empty_one():
         codeowners.merged(f"{codeowners.BEGIN}\n* @b\n", block)
 
 
+def test_merged_keeps_crlf_line_ends_and_replaces_its_block_in_them():
+    from workplan_cli.edit import codeowners
+
+    block = f"{codeowners.BEGIN}\n/data/x @a\n{codeowners.END}\n"
+    first = codeowners.merged("* @b\r\n", block)
+    assert first == "* @b\r\n\r\n" + block.replace("\n", "\r\n")
+    again = codeowners.merged(first + "/docs @c\r\n", block.replace("@a", "@d"))
+    assert (
+        again == "* @b\r\n\r\n" + block.replace("@a", "@d").replace("\n", "\r\n") + "/docs @c\r\n"
+    )
+
+
 def test_the_core_makes_the_block_and_writes_the_file_with_its_folder(repo):
     from workplan_cli.edit import codeowners
     from workplan_cli.plan.store import find_repo
