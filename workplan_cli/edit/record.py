@@ -58,11 +58,11 @@ def parse_value(indicator: Indicator, text: str) -> int | float | str:
         return text
     if indicator.measure is Measure.PERCENT and stripped.endswith("%"):
         stripped = stripped[:-1].rstrip()
-    if len(stripped) > 40:  # beyond any measure, and past what Python turns into an int
-        raise WorkplanError(f"{what}: {stripped[:20]}... is too long a number")
     if not _NUMBER.fullmatch(stripped):
         shown = stripped if len(stripped) <= 40 else stripped[:37] + "..."
         raise WorkplanError(f"{what}: {shown!r} is not a number (write e.g. 3 or 2.5)")
+    if len(stripped) > 40:  # beyond any measure, and past what Python turns into an int
+        raise WorkplanError(f"{what}: {stripped[:20]}... is too long a number")
     value: int | float = int(stripped) if _INTEGER.fullmatch(stripped) else float(stripped)
     if isinstance(value, float) and not math.isfinite(value):
         raise WorkplanError(f"{what}: {stripped} is too large a number")
