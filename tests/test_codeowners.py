@@ -133,3 +133,17 @@ def test_a_codeowners_file_that_is_not_utf8_or_a_github_file_is_refused(git_repo
     out = cli("codeowners", "--write", code=1)
     assert out.stderr == "Error: .github/CODEOWNERS is not UTF-8 (byte 6); nothing was written\n"
     assert (github / "CODEOWNERS").read_bytes() == b"* @caf\xe9\n"
+
+
+@pytest.mark.parametrize("folder", ["my data", "data#x", "data*", "-data", "plans/dätä"])
+def test_a_data_folder_codeowners_cannot_name_as_it_is_is_refused(repo, folder):
+    from workplan_cli.edit import codeowners
+    from workplan_cli.errors import WorkplanError
+    from workplan_cli.plan.store import find_repo
+
+    _reviewers(repo)
+    store = find_repo(repo)
+    plan, people = store.load_plan(None), store.load_stakeholders()
+    assert codeowners.block(plan, people, "plans/data")[0].count("\n/plans/data/") == 2
+    with pytest.raises(WorkplanError, match="write the block by hand"):
+        codeowners.block(plan, people, folder)
