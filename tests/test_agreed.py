@@ -333,3 +333,36 @@ def test_progress_updates_to_a_signed_plan_stay_valid():
         "differs from what was signed" in problem
         and "needs the approval of micde and bmdv" in problem
     )
+
+
+def test_an_indicators_actuals_are_progress_and_its_targets_agreed_content():
+    from workplan_cli.git.agreement import review_agreement
+    from workplan_cli.plan.model import Actual, Indicator
+
+    progress = {f.name for f in fields.declared(Indicator) if f.spec.progress}
+    assert progress == {"actuals"}
+    text = (Path(__file__).parent / "golden/results/plan.yaml").read_text(encoding="utf-8")
+    before = parse(text)
+    ref = next(r for r in before.indicators() if r.indicator.id == "1.1-a")
+    loc = ("areas", 0, "topics", 0, "indicators", 0)
+    assert before.areas[0].topics[0].indicators[0] is ref.indicator
+
+    def changed_to(indicator: Indicator) -> Plan:
+        from workplan_cli.edit.status import replaced_at
+
+        return replaced_at(before, loc, indicator)
+
+    actual = Actual(date=dt.date(2024, 10, 1), period="2024", value=3)
+    recorded = changed_to(
+        dataclasses.replace(ref.indicator, actuals=[*ref.indicator.actuals, actual])
+    )
+    assert agreed.digest(recorded) == agreed.digest(before)
+    review = review_agreement(before, recorded)
+    assert review.changes == () and review.actuals == 1
+    target = dataclasses.replace(ref.indicator.targets[-1], value=99)
+    raised = changed_to(
+        dataclasses.replace(ref.indicator, targets=[*ref.indicator.targets[:-1], target])
+    )
+    assert agreed.digest(raised) != agreed.digest(before)
+    assert agreed.changed_parts(before, raised) == ["1.1-a"]
+    assert review_agreement(before, raised).changes == ("1.1-a",)

@@ -96,6 +96,18 @@ def test_merged_refuses_a_file_with_one_marker_and_adds_to_an_empty_one():
         codeowners.merged(f"{codeowners.BEGIN}\n* @b\n", block)
 
 
+def test_merged_keeps_crlf_line_ends_and_replaces_its_block_in_them():
+    from workplan_cli.edit import codeowners
+
+    block = f"{codeowners.BEGIN}\n/data/x @a\n{codeowners.END}\n"
+    first = codeowners.merged("* @b\r\n", block)
+    assert first == "* @b\r\n\r\n" + block.replace("\n", "\r\n")
+    again = codeowners.merged(first + "/docs @c\r\n", block.replace("@a", "@d"))
+    assert (
+        again == "* @b\r\n\r\n" + block.replace("@a", "@d").replace("\n", "\r\n") + "/docs @c\r\n"
+    )
+
+
 def test_the_core_makes_the_block_and_writes_the_file_with_its_folder(repo):
     from workplan_cli.edit import codeowners
     from workplan_cli.plan.store import find_repo
@@ -121,3 +133,17 @@ def test_a_codeowners_file_that_is_not_utf8_or_a_github_file_is_refused(git_repo
     out = cli("codeowners", "--write", code=1)
     assert out.stderr == "Error: .github/CODEOWNERS is not UTF-8 (byte 6); nothing was written\n"
     assert (github / "CODEOWNERS").read_bytes() == b"* @caf\xe9\n"
+
+
+@pytest.mark.parametrize("folder", ["my data", "data#x", "data*", "-data", "plans/dätä"])
+def test_a_data_folder_codeowners_cannot_name_as_it_is_is_refused(repo, folder):
+    from workplan_cli.edit import codeowners
+    from workplan_cli.errors import WorkplanError
+    from workplan_cli.plan.store import find_repo
+
+    _reviewers(repo)
+    store = find_repo(repo)
+    plan, people = store.load_plan(None), store.load_stakeholders()
+    assert codeowners.block(plan, people, "plans/data")[0].count("\n/plans/data/") == 2
+    with pytest.raises(WorkplanError, match="write the block by hand"):
+        codeowners.block(plan, people, folder)

@@ -65,6 +65,21 @@ def test_a_version_that_does_not_validate_is_reported_and_skipped(history, cli):
     assert "160 is not a percentage" in out and "(skipped)" in out
 
 
+def test_each_version_of_the_plan_is_parsed_once(history, cli, monkeypatch):
+    from workplan_cli.plan import load
+
+    real, names = load.parse_plan, []
+
+    def counted(data, name, *args, **kwargs):
+        names.append(name)
+        return real(data, name, *args, **kwargs)
+
+    monkeypatch.setattr(load, "parse_plan", counted)
+    cli("log", "1.1-a")
+    blobs = [n for n in names if n.startswith("blob ")]
+    assert len(blobs) == 2 and len(set(blobs)) == 2, names  # two commits, two versions
+
+
 def test_an_unknown_indicator(history, cli):
     assert "did you mean 1.1-a, 1.1-b, 1.1-c?" in cli("log", "1.1-z", code=1).stderr
 

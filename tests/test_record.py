@@ -54,6 +54,11 @@ def test_a_value_that_fits_the_measure(measure, text, value):
         (Measure.NUMBER, "1e999", "1.1-a is measured as number: 1e999 is too large a number"),
         (Measure.NUMBER, "nan", "'nan' is not a number"),
         (Measure.NUMBER, "9" * 5000, "is too long a number"),
+        (
+            Measure.NUMBER,
+            "Three exchanges were held, in Nairobi and Berlin",
+            "1.1-a is measured as number: 'Three exchanges were held, in Nairobi...' is not a number",
+        ),
         (Measure.PERCENT, "101", "1.1-a: 101 is not a percentage: the measure is percent"),
         (Measure.PERCENT, "-5%", "1.1-a: -5 is not a percentage"),
         (Measure.QUALITATIVE, "3", "qualitative: write a narrative, not the number 3"),
@@ -110,6 +115,14 @@ def test_a_value_that_does_not_fit_the_measure_is_refused(measure, text, message
         (
             ["1.1-a", "2", "--period", "2024", "-e", " "],
             "Error: --evidence must not be empty",
+        ),
+        (
+            ["1.1-a", "2", "--period", "2024", "--note", "bad \udcff byte"],
+            "Error: --note holds bytes that are not valid text",
+        ),
+        (
+            ["1.1-a", "2", "--period", "2024", "-e", "\udcff"],
+            "Error: --evidence holds bytes that are not valid text",
         ),
     ],
 )

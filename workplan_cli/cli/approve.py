@@ -11,24 +11,13 @@ from workplan_cli.cli import complete
 from workplan_cli.cli.common import (
     CommitOption,
     DryRunOption,
+    OnOption,
     RepoOption,
+    VersionArgument,
     open_repo,
     refuse_dry_run_commit,
 )
 from workplan_cli.cli.output import echo, write
-
-VersionArgument = Annotated[
-    str,
-    typer.Argument(
-        metavar="VERSION",
-        help="The plan version, e.g. 2025.",
-        autocompletion=complete.plan_versions,
-    ),
-]
-OnOption = Annotated[
-    Optional[str],
-    typer.Option("--on", help="The day, YYYY-MM-DD (default: today).", show_default=False),
-]
 
 
 def approve(

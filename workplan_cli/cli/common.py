@@ -33,6 +33,20 @@ PlanOption = Annotated[
     ),
 ]
 
+# The plan and day of the commands on a plan's agreement (approve, sign).
+VersionArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="VERSION",
+        help="The plan version, e.g. 2025.",
+        autocompletion=complete.plan_versions,
+    ),
+]
+OnOption = Annotated[
+    Optional[str],
+    typer.Option("--on", help="The day, YYYY-MM-DD (default: today).", show_default=False),
+]
+
 # The options of every command that edits a plan file (set-status, record, schedule, approve,
 # sign, import): declared once here.
 DryRunOption = Annotated[

@@ -7,8 +7,14 @@ from typing import Annotated
 
 import typer
 
-from workplan_cli.cli.approve import OnOption, VersionArgument
-from workplan_cli.cli.common import DryRunOption, RepoOption, open_repo, refuse_dry_run_commit
+from workplan_cli.cli.common import (
+    DryRunOption,
+    OnOption,
+    RepoOption,
+    VersionArgument,
+    open_repo,
+    refuse_dry_run_commit,
+)
 from workplan_cli.cli.output import echo, write
 
 

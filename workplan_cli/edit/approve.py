@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from workplan_cli import yamlio
+from workplan_cli.edit import status
 from workplan_cli.errors import WorkplanError
 from workplan_cli.plan import agreed, load
 from workplan_cli.plan.checks import today_anywhere
@@ -121,15 +122,15 @@ def approve(
     intended = dataclasses.replace(plan, plan=dataclasses.replace(plan.plan, approvals=approvals))
     bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
     text = load.decode(data, name)
+    checked = status.holds(intended, bom, name, parse, stakeholder_ids)
     new = None
     for edits in _edits(approval, earlier, index):
         try:
-            candidate = bom + yamlio.splice(text, edits=edits).encode("utf-8")
-            if parse(candidate, name, stakeholder_ids) == intended:
-                new = candidate
-                break
+            new = checked(yamlio.splice(text, edits=edits))
         except WorkplanError:  # SpliceError too
             continue
+        if new is not None:
+            break
     if new is None:
         raise WorkplanError(
             f"{name}: cannot record the approval in place (plan.approvals is written in a way "

@@ -59,10 +59,13 @@ def block(plan: Plan, people: StakeholderFile, data_dir: str) -> tuple[str, list
 
 def merged(existing: str | None, new_block: str) -> str:
     """Returns the CODEOWNERS text with workplan's block replaced (or added at the end): the
-    file's other lines stay as they are."""
+    file's other lines stay as they are, and so do its line ends (CRLF, as git may check it out
+    on Windows)."""
     if not existing:
         return new_block
-    start = existing.find(BEGIN + "\n")
+    newline = "\r\n" if "\r\n" in existing else "\n"
+    new_block = new_block.replace("\n", newline)
+    start = existing.find(BEGIN + newline)
     end = existing.find(END, start) if start >= 0 else -1
     if start >= 0 and end >= 0:
         tail = existing.find("\n", end)
@@ -72,7 +75,7 @@ def merged(existing: str | None, new_block: str) -> str:
         raise WorkplanError(
             "CODEOWNERS holds only one of workplan's two marker lines; fix it by hand first"
         )
-    return existing + ("" if existing.endswith("\n") else "\n") + "\n" + new_block
+    return existing + ("" if existing.endswith("\n") else newline) + newline + new_block
 
 
 @dataclass(frozen=True)

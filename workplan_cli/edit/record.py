@@ -58,11 +58,11 @@ def parse_value(indicator: Indicator, text: str) -> int | float | str:
         return text
     if indicator.measure is Measure.PERCENT and stripped.endswith("%"):
         stripped = stripped[:-1].rstrip()
-    if len(stripped) > 40:  # beyond any measure, and past what Python turns into an int
-        raise WorkplanError(f"{what}: {stripped[:20]}... is too long a number")
     if not _NUMBER.fullmatch(stripped):
         shown = stripped if len(stripped) <= 40 else stripped[:37] + "..."
         raise WorkplanError(f"{what}: {shown!r} is not a number (write e.g. 3 or 2.5)")
+    if len(stripped) > 40:  # beyond any measure, and past what Python turns into an int
+        raise WorkplanError(f"{what}: {stripped[:20]}... is too long a number")
     value: int | float = int(stripped) if _INTEGER.fullmatch(stripped) else float(stripped)
     if isinstance(value, float) and not math.isfinite(value):
         raise WorkplanError(f"{what}: {stripped} is too large a number")
@@ -101,15 +101,8 @@ def check_request(plan: Plan, indicator: Indicator, request: Request) -> None:
             f"the last actual of {indicator.id} is dated {last}; --on {on} is earlier "
             "(the actuals are kept in date order)"
         )
-    for name, value in [
-        ("value", request.value),
-        ("--note", request.note),
-        ("--by", request.by),
-    ] + [("--evidence", e) for e in request.evidence]:
-        if value is not None and any(0xD800 <= ord(c) <= 0xDFFF for c in value):
-            raise WorkplanError(f"{name} holds bytes that are not valid text")
-    if any(not e.strip() for e in request.evidence):
-        raise WorkplanError("--evidence must not be empty")
+    texts = [("value", request.value), ("--note", request.note), ("--by", request.by)]
+    status.check_texts(texts, request.evidence)
 
 
 def actual_entry(actual: Actual) -> list[tuple[str, object]]:

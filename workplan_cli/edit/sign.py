@@ -12,6 +12,7 @@ from pathlib import Path
 
 from workplan_cli import yamlio
 from workplan_cli.edit import progress
+from workplan_cli.edit.status import holds
 from workplan_cli.errors import WorkplanError
 from workplan_cli.git import gitio
 from workplan_cli.plan import agreed, load
@@ -127,12 +128,8 @@ def _spliced(data, name, edits, intended, ids, parse, status: PlanStatus) -> Edi
         text = yamlio.splice(load.decode(data, name), edits=edits)
     except yamlio.SpliceError as e:
         raise WorkplanError(f"{name}: cannot mark the plan {status.value} in place: {e}") from None
-    new = bom + text.encode("utf-8")
-    try:
-        ok = parse(new, name, ids) == intended
-    except WorkplanError:
-        ok = False
-    if not ok:
+    new = holds(intended, bom, name, parse, ids)(text)
+    if new is None:
         raise WorkplanError(
             f"{name}: the edit would change more than plan.status and plan.signed; nothing was "
             "written (please report this as a bug)"

@@ -6,7 +6,7 @@ import codecs
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -98,12 +98,16 @@ def check_request(activity: Activity, request: Request) -> None:
             f"the last history entry of {activity.id} is dated {last}; --on "
             f"{request.on.isoformat()} is earlier (the history is kept in date order)"
         )
-    for name, value in [("--note", request.note), ("--by", request.by)] + [
-        ("--evidence", e) for e in request.evidence
-    ]:
+    check_texts([("--note", request.note), ("--by", request.by)], request.evidence)
+
+
+def check_texts(texts: list[tuple[str, str | None]], evidence: Sequence[str]) -> None:
+    """Refuses texts (option, value) and --evidence values that cannot be recorded: a lone
+    surrogate (not valid text), an empty --evidence."""
+    for name, value in texts + [("--evidence", e) for e in evidence]:
         if value is not None and any(0xD800 <= ord(c) <= 0xDFFF for c in value):
             raise WorkplanError(f"{name} holds bytes that are not valid text")
-    if any(not e.strip() for e in request.evidence):
+    if any(not e.strip() for e in evidence):
         raise WorkplanError("--evidence must not be empty")
 
 

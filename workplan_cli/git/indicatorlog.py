@@ -60,11 +60,12 @@ def indicator_log(repo: store.Repo, ident: str, version: str | None = None) -> I
     events: list[IndicatorEvent] = []
     where = rel
     with gitio.BlobReader(top) as reader:
+        versions = _Versions(reader, ident)
         for commit in commits:
             change = next((c for c in commit.changes if c.new_path == where), None)
             if change is None:
                 continue
-            event = _event(commit, change, ident, reader)
+            event = _event(commit, change, versions)
             if event is not None:
                 events.append(event)
             where = change.old_path or where
@@ -89,13 +90,35 @@ def indicator_log(repo: store.Repo, ident: str, version: str | None = None) -> I
     )
 
 
-def _event(commit, change, ident: str, reader: gitio.BlobReader) -> IndicatorEvent | None:
+class _Versions:
+    """The indicator as each blob holds it, each blob read and parsed once (a commit's old blob
+    is the new blob of the commit before it); a blob that does not validate gives its problem."""
+
+    def __init__(self, reader: gitio.BlobReader, ident: str):
+        self.reader, self.ident = reader, ident
+        self.seen: dict[str, Indicator | str | None] = {}
+
+    def get(self, blob: str | None) -> Indicator | None:
+        if blob is None:
+            return None
+        if blob not in self.seen:
+            try:
+                self.seen[blob] = _indicator(self.reader, blob, self.ident)
+            except WorkplanError as e:
+                self.seen[blob] = str(e)
+        found = self.seen[blob]
+        if isinstance(found, str):
+            raise WorkplanError(found)
+        return found
+
+
+def _event(commit, change, versions: _Versions) -> IndicatorEvent | None:
     base = IndicatorEvent(
         COMMIT, commit.date, commit=commit.sha, author=commit.author, subject=commit.subject
     )
     try:
-        new = _indicator(reader, change.new_blob, ident)
-        old = _indicator(reader, change.old_blob, ident)
+        new = versions.get(change.new_blob)
+        old = versions.get(change.old_blob)
     except WorkplanError as e:
         base.change, base.problem = INVALID, str(e).splitlines()[0]
         return base
@@ -113,9 +136,7 @@ def _event(commit, change, ident: str, reader: gitio.BlobReader) -> IndicatorEve
     return base
 
 
-def _indicator(reader: gitio.BlobReader, blob: str | None, ident: str) -> Indicator | None:
-    if blob is None:
-        return None
+def _indicator(reader: gitio.BlobReader, blob: str, ident: str) -> Indicator | None:
     data = reader.read(blob)
     if data is None:
         raise WorkplanError(f"blob {blob[:12]} cannot be read")

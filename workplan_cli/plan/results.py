@@ -99,7 +99,7 @@ class Standing:
     latest: Actual | None
     target: Target | None
     expected: float | None  # the pro-rata target on the day
-    achieved: float | None  # percent of the way from the path's start to the target
+    achieved: float | None  # percent of the way from the baseline (0 without one) to the target
     variance: float | None  # (latest - expected) / |expected|
     colour: str
     note: str  # the variance note, or why there is nothing to judge; "" otherwise
