@@ -347,3 +347,18 @@ def test_a_splice_that_writes_other_than_the_rows_ask_writes_nothing(
     out = cli("import", filled.name, code=1).stderr
     assert "the import would change more than" in out and "nothing was written" in out
     assert DRAFT.read_bytes() == before
+
+
+def test_periods_too_many_for_a_drop_down_leave_the_other_rules_whole(cli, repo):
+    # Excel opens a drop-down of at most 255 characters; a longer one makes it drop every rule
+    # of the sheet. 40 quarters (319 characters) are typed instead; the import checks them.
+    many = ", ".join(f'"{y}-Q{q}"' for y in range(2020, 2030) for q in range(1, 5))
+    text = DRAFT.read_text(encoding="utf-8")
+    DRAFT.write_text(text.replace('"2025-Q2", "2025-Q4"', f'"2025-Q2", "2025-Q4", {many}'))
+    book = openpyxl.load_workbook(export(cli, repo, "--plan", "2025"))
+    for name in (sheet.SHEET, indicatorsheet.SHEET):
+        rules = book[name].data_validations.dataValidation
+        assert all(len(r.formula1 or "") <= 255 + 2 for r in rules)  # and its two quotes
+    indicator_rules = book[indicatorsheet.SHEET].data_validations.dataValidation
+    assert [r.type for r in indicator_rules] == ["date"]  # the new actual's date
+    assert "list" in {r.type for r in book[sheet.SHEET].data_validations.dataValidation}
