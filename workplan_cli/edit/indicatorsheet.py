@@ -103,13 +103,14 @@ class New:
 
 
 def header(table: Table, plan: Plan) -> dict[str, int]:
-    by_label = {" ".join(c.label.split()).casefold(): c.key for c in columns(plan)}
+    cols = columns(plan)
+    by_label = {" ".join(c.label.split()).casefold(): c.key for c in cols}
     found: dict[str, int] = {}
     for i, cell in enumerate(table.rows[0][1] if table.rows else []):
         key = by_label.get(" ".join(str(cell.value).split()).casefold())
         if key and key not in found:
             found[key] = i
-    labels = {c.key: c.label for c in columns(plan)}
+    labels = {c.key: c.label for c in cols}
     missing = [labels[k] for k in REQUIRED if k not in found]
     if missing:
         raise WorkplanError(
