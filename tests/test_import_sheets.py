@@ -325,3 +325,40 @@ def test_a_workbook_saved_again_by_libreoffice_imports_the_same(cli, repo, tmp_p
     shutil.copy(tmp_path / "out" / "filled.xlsx", resaved)
     cli("import", resaved.name, "--plan", "2025", "--by", "Coordinator")
     check_golden("import-sheets-round-trip.diff", _diff(before, DRAFT.read_bytes()).encode())
+
+
+@pytest.mark.parametrize("sheet_name", ["Activities", "Indicators"])
+def test_a_splice_that_writes_other_than_the_rows_ask_writes_nothing(
+    cli, repo, monkeypatch, sheet_name
+):
+    from workplan_cli import yamlio
+    from workplan_cli.edit import record, status
+
+    update = {"Activities": {"1.1.2": {"Status": "in-progress"}}}
+    filled = fill(export(cli, repo, "--plan", "2025"), {**update, "Indicators": {"1.1-a": ACTUAL}})
+    before = DRAFT.read_bytes()
+    if sheet_name == "Activities":  # the entry written is not the one the row asks for
+        entry = status.history_entry
+        monkeypatch.setattr(status, "history_entry", lambda a, r: [*entry(a, r), ("note", "x")])
+    else:
+        made = record.actual_entry
+        wrong = ("value", yamlio.Plain("7"))
+        monkeypatch.setattr(record, "actual_entry", lambda a: [*made(a)[:2], wrong, *made(a)[3:]])
+    out = cli("import", filled.name, code=1).stderr
+    assert "the import would change more than" in out and "nothing was written" in out
+    assert DRAFT.read_bytes() == before
+
+
+def test_periods_too_many_for_a_drop_down_leave_the_other_rules_whole(cli, repo):
+    # Excel opens a drop-down of at most 255 characters; a longer one makes it drop every rule
+    # of the sheet. 40 quarters (319 characters) are typed instead; the import checks them.
+    many = ", ".join(f'"{y}-Q{q}"' for y in range(2020, 2030) for q in range(1, 5))
+    text = DRAFT.read_text(encoding="utf-8")
+    DRAFT.write_text(text.replace('"2025-Q2", "2025-Q4"', f'"2025-Q2", "2025-Q4", {many}'))
+    book = openpyxl.load_workbook(export(cli, repo, "--plan", "2025"))
+    for name in (sheet.SHEET, indicatorsheet.SHEET):
+        rules = book[name].data_validations.dataValidation
+        assert all(len(r.formula1 or "") <= 255 + 2 for r in rules)  # and its two quotes
+    indicator_rules = book[indicatorsheet.SHEET].data_validations.dataValidation
+    assert [r.type for r in indicator_rules] == ["date"]  # the new actual's date
+    assert "list" in {r.type for r in book[sheet.SHEET].data_validations.dataValidation}

@@ -77,3 +77,13 @@ def test_a_value_without_a_period_is_named():
     _, _, errors = indicatorsheet.new_actuals(_table(plan, new_value=1), plan, DAY, None)
     assert errors == ["b.xlsx:Indicators!R2: empty; choose one of the plan's periods (2025, "
                       "2025-Q2, 2025-Q4)"]  # fmt: skip
+
+
+def test_the_indicator_field_columns_are_headed_by_the_declared_labels(monkeypatch):
+    from tests.test_cli_indicators import relabel
+    from workplan_cli.plan.model import Indicator
+
+    keys = ("id", "objective", "text", "measure", "unit", "baseline")
+    relabel(monkeypatch, [(Indicator, k, k.upper() + "!") for k in keys])
+    heads = {c.key: c.label for c in indicatorsheet.columns(_plan())}
+    assert [heads[k] for k in keys] == [k.upper() + "!" for k in keys]

@@ -24,7 +24,7 @@ from workplan_cli.edit.rows import Batch, Change, ConflictError, changes, errors
 from workplan_cli.edit.sheet import Table
 from workplan_cli.errors import UnknownPlanError, WorkplanError
 from workplan_cli.plan import load
-from workplan_cli.plan.model import Activity, HistoryEntry, Indicator, IndicatorRef, Plan
+from workplan_cli.plan.model import Activity, Plan
 from workplan_cli.plan.store import Repo, display_path, parse_plan, read_bytes
 
 __all__ = ["Batch", "Change", "ConflictError", "Outcome", "apply", "record", "target"]
@@ -42,15 +42,10 @@ def apply(
     """Returns the plan file with every change made in one splice (statuses and history
     entries, planned dates, new actuals), checked to hold exactly the intended plan and to
     validate."""
-    locations = {
-        activity.id: ("areas", a, "topics", t, "activities", i)
-        for a, area in enumerate(plan.areas)
-        for t, topic in enumerate(area.topics)
-        for i, activity in enumerate(topic.activities)
-    }
+    locations = edit.locs(plan)
     index = {ref.activity.id: ref.activity for ref in plan.activities()}
     edits: list[yamlio.TextEdit] = []
-    changed: dict[str, Activity] = {}
+    intended = plan
     text = load.decode(data, name)
     for change in batch:
         activity = index[change.activity_id]
@@ -64,31 +59,19 @@ def apply(
         if request is not None:
             if request.status != activity.status:
                 edits.append(yamlio.SetScalar((*loc, "status"), request.status.value))
-            entry = edit.history_entry(activity, request)
-            edits.append(yamlio.AppendItem((*loc, "history"), entry))
-            made = HistoryEntry(
-                date=request.on,
-                from_=activity.status,
-                to=request.status,
-                note=request.note or None,
-                by=request.by or None,
-                evidence=list(request.evidence),
+            edits.append(
+                yamlio.AppendItem((*loc, "history"), edit.history_entry(activity, request))
             )
-            new = replace(new, status=request.status, history=[*activity.history, made])
-        changed[activity.id] = new
-    measured: dict[str, Indicator] = {}
-    where = {
-        ref.indicator.id: ("areas", a, "topics", t, "indicators", i)
-        for a, area in enumerate(plan.areas)
-        for t, topic in enumerate(area.topics)
-        for i, ref in enumerate(IndicatorRef(area, topic, x) for x in topic.indicators)
-    }
+            new = edit.with_entry(new, request)
+        intended = edit.replaced_at(intended, loc, new)
+    where = edit.locs(plan, "indicators")
     by_id = {ref.indicator.id: ref.indicator for ref in plan.indicators()}
     for item in news:
         indicator = by_id[item.request.indicator_id]
-        path = (*where[indicator.id], "actuals")
-        edits.append(yamlio.AppendItem(path, recording.actual_entry(item.actual)))
-        measured[indicator.id] = replace(indicator, actuals=[*indicator.actuals, item.actual])
+        loc = where[indicator.id]
+        edits.append(yamlio.AppendItem((*loc, "actuals"), recording.actual_entry(item.actual)))
+        measured = replace(indicator, actuals=[*indicator.actuals, item.actual])
+        intended = edit.replaced_at(intended, loc, measured)
     bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
     try:
         spliced = yamlio.splice(text, edits=edits)
@@ -96,7 +79,7 @@ def apply(
         raise WorkplanError(f"{name}: cannot update the plan in place: {e}") from None
     new_bytes = bom + spliced.encode("utf-8")
     try:
-        same = parse(new_bytes, name, ids) == _intended(plan, changed, measured)
+        same = parse(new_bytes, name, ids) == intended
     except WorkplanError:
         same = False
     if not same:
@@ -116,24 +99,6 @@ def _date_edits(text: str, activity: Activity, dates: dict) -> list[yamlio.TextE
         if yamlio.splice_item(text, "activities", "id", activity.id, edits=edits) is not None:
             return edits
     return schedule.date_edits(activity, dates, schedule.ANCHORS[-1])
-
-
-def _intended(plan: Plan, changed: dict[str, Activity], measured: dict[str, Indicator]) -> Plan:
-    areas = [
-        replace(
-            area,
-            topics=[
-                replace(
-                    topic,
-                    activities=[changed.get(a.id, a) for a in topic.activities],
-                    indicators=[measured.get(i.id, i) for i in topic.indicators],
-                )
-                for topic in area.topics
-            ],
-        )
-        for area in plan.areas
-    ]
-    return replace(plan, areas=areas)
 
 
 def commit_message(source: str, batch: list[Change], news: Sequence[New] = ()) -> str:

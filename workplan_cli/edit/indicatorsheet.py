@@ -37,15 +37,14 @@ def columns(plan: Plan) -> tuple[Column, ...]:
     """Returns the sheet's columns: the indicator and where it stands (locked), a target per
     period of the plan, then every field of an actual (editable, from its declarations) and the
     check."""
-    label = {f.key: f.label for f in fields.declared(Indicator)}
     out = [
-        Column("id", label["id"], ID, 9),
+        Column("id", fields.label(Indicator, "id"), ID, 9),
         Column("topic", "Topic", ID, 7),
-        Column("objective", label["objective"], "number", 10),
-        Column("text", label["text"], "title", 40),
-        Column("measure", label["measure"], "enum", 12),
-        Column("unit", label["unit"], "text", 12),
-        Column("baseline", label["baseline"], "number", 10),
+        Column("objective", fields.label(Indicator, "objective"), "number", 10),
+        Column("text", fields.label(Indicator, "text"), "title", 40),
+        Column("measure", fields.label(Indicator, "measure"), "enum", 12),
+        Column("unit", fields.label(Indicator, "unit"), "text", 12),
+        Column("baseline", fields.label(Indicator, "baseline"), "number", 10),
         Column("baseline_date", "Baseline date", DATE, 12),
     ]
     out += [Column(f"target_{p}", f"Target {p}", "number", 10) for p in periods(plan)]
@@ -104,13 +103,14 @@ class New:
 
 
 def header(table: Table, plan: Plan) -> dict[str, int]:
-    by_label = {" ".join(c.label.split()).casefold(): c.key for c in columns(plan)}
+    cols = columns(plan)
+    by_label = {" ".join(c.label.split()).casefold(): c.key for c in cols}
     found: dict[str, int] = {}
     for i, cell in enumerate(table.rows[0][1] if table.rows else []):
         key = by_label.get(" ".join(str(cell.value).split()).casefold())
         if key and key not in found:
             found[key] = i
-    labels = {c.key: c.label for c in columns(plan)}
+    labels = {c.key: c.label for c in cols}
     missing = [labels[k] for k in REQUIRED if k not in found]
     if missing:
         raise WorkplanError(

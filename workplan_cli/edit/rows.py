@@ -82,14 +82,15 @@ def header(table: Table) -> dict[str, int]:
     """Returns each column's key by its index in the rows, from the header row's labels."""
     if not table.rows:
         raise WorkplanError(f"{table.name}: empty; no header row")
-    by_label = {_key(c.label): c.key for c in sheet.columns()}
-    by_label.update({_key(c.key): c.key for c in sheet.columns()})
+    cols = sheet.columns()
+    by_label = {_key(c.label): c.key for c in cols}
+    by_label.update({_key(c.key): c.key for c in cols})
     found: dict[str, int] = {}
     for i, cell in enumerate(table.rows[0][1]):
         key = by_label.get(_key(str(cell.value))) if isinstance(cell.value, str) else None
         if key and key not in found:
             found[key] = i
-    labels = {c.key: c.label for c in sheet.columns()}
+    labels = {c.key: c.label for c in cols}
     missing = [labels[k] for k in ("id", "status", "check") if k not in found]
     if missing:
         raise WorkplanError(

@@ -198,6 +198,12 @@ def set_status(
 
 def _intended(plan: Plan, loc: tuple, activity: Activity, request: Request) -> Plan:
     """Returns the plan as the edit must leave it: one activity with a new status and entry."""
+    return replaced_at(plan, loc, with_entry(activity, request))
+
+
+def with_entry(activity: Activity, request: Request) -> Activity:
+    """Returns the activity as the request leaves it: its new status and history entry (what
+    the spliced file must parse back to)."""
     entry = HistoryEntry(
         date=request.on,
         from_=activity.status,
@@ -206,8 +212,7 @@ def _intended(plan: Plan, loc: tuple, activity: Activity, request: Request) -> P
         by=request.by or None,
         evidence=list(request.evidence),
     )
-    changed = replace(activity, status=request.status, history=[*activity.history, entry])
-    return replaced_at(plan, loc, changed)
+    return replace(activity, status=request.status, history=[*activity.history, entry])
 
 
 def replaced_at(plan: Plan, loc: tuple, changed: Any) -> Plan:
@@ -224,12 +229,19 @@ def replaced_at(plan: Plan, loc: tuple, changed: Any) -> Plan:
 def loc_of(plan: Plan, item_id: str, key: str = "activities") -> tuple:
     """Returns the place in the plan of the activity (or, with key="indicators", the indicator)
     with this id: ("areas", a, "topics", t, key, i)."""
-    for a, area in enumerate(plan.areas):
-        for t, topic in enumerate(area.topics):
-            for i, item in enumerate(getattr(topic, key)):
-                if item.id == item_id:
-                    return ("areas", a, "topics", t, key, i)
-    raise AssertionError(item_id)  # found by query.find_activity / find_indicator just before
+    loc = locs(plan, key).get(item_id)
+    assert loc is not None, item_id  # found by query.find_activity / find_indicator just before
+    return loc
+
+
+def locs(plan: Plan, key: str = "activities") -> dict[str, tuple]:
+    """Returns `loc_of` of every activity (or indicator) by its id, in one walk of the plan."""
+    return {
+        item.id: ("areas", a, "topics", t, key, i)
+        for a, area in enumerate(plan.areas)
+        for t, topic in enumerate(area.topics)
+        for i, item in enumerate(getattr(topic, key))
+    }
 
 
 def unified_diff(edit: Change, name: str) -> str:

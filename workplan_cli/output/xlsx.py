@@ -174,6 +174,9 @@ COLOUR_FILLS = {
     c: PatternFill("solid", fgColor=rgb)
     for c, rgb in (("red", "F4B6B6"), ("amber", "FFD8A8"), ("green", "C6EFCE"), ("grey", "E7E6E6"))
 }
+# The most characters of a drop-down's choices (commas included) that Excel opens: a longer
+# list makes it "repair" the workbook and drop every rule of the sheet.
+MAX_LIST_CHARS = 255
 DATE_PROMPTS = {
     "start": "The planned start (a change of a signed plan is an amendment)",
     "end": "The planned end (a change of a signed plan is an amendment)",
@@ -206,8 +209,9 @@ def _input_sheet(
         ws.column_dimensions[letter].width = column.width
         if column.key == "check":
             ws.column_dimensions[letter].hidden = True
-        if column.key in lists and column.editable and lists[column.key]:
-            _list_rule(ws, f"{letter}2:{letter}{last_row}", column.label, lists[column.key])
+        choices = lists.get(column.key) if column.editable else None
+        if choices and len(",".join(choices)) <= MAX_LIST_CHARS:  # else no drop-down
+            _list_rule(ws, f"{letter}2:{letter}{last_row}", column.label, choices)
         if column.kind == DATE and column.editable:
             _date_rule(ws, f"{letter}2:{letter}{last_row}", DATE_PROMPTS.get(column.key))
     ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{last_row}"
