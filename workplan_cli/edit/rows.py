@@ -50,11 +50,10 @@ class Conflict:
 
 @dataclass
 class Batch:
-    """What a table asks for: the changes, the rows refused, and how many rows change nothing."""
+    """What a table asks for: the changes, the new actuals and the rows refused."""
 
     changes: list[Change] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
-    unchanged: int = 0
     actuals: list[Any] = field(default_factory=list)  # the Indicators sheet's (indicatorsheet.New)
 
     def size(self) -> int:
@@ -229,8 +228,7 @@ def _row(cells, index, version, today, by, seen, batch) -> Change | None:
             key = "update_date" if on is not None else "update_by"
             cells.bad(key, "an update without a new status, a note or evidence")
             return None
-        if not moved:
-            batch.unchanged += 1  # the partner left the row as it was exported
+        if not moved:  # the partner left the row as it was exported
             return None
         entry = False
     else:

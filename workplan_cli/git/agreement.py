@@ -108,7 +108,6 @@ class AgreementReview:
     approved: tuple[str, ...]  # parties whose approval in the new state is of its content
     approvals: tuple[Approval, ...]  # approvals added or changed by the change
     signed: Signing | None  # the signing the change made, if it made one
-    signed_status: str  # the plan's status in the new state
     authors: tuple[Authored, ...] = ()  # commit by commit (not for the working tree)
     actuals: int = 0  # indicators' actuals added or changed (progress, as `workplan record`)
 
@@ -159,7 +158,6 @@ def review_agreement(old: Plan | None, new: Plan, authors=()) -> AgreementReview
         standing.approved,
         added,
         made,
-        new.plan.status.value,
         tuple(authors),
         actuals,
     )
