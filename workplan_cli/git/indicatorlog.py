@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from workplan_cli.diff.plans import FieldChange, compare_fields
 from workplan_cli.errors import InvalidFileError, WorkplanError
 from workplan_cli.git import gitio
-from workplan_cli.git.history import agreement_events, head_commit, party_names
+from workplan_cli.git.history import COMMIT, agreement_events, head_commit, party_names
 from workplan_cli.plan import load, query, store
 from workplan_cli.plan.fields import to_plain
 from workplan_cli.plan.model import Indicator, Plan
 
-COMMIT, ACTUAL = "commit", "actual"  # event kinds
+ACTUAL = "actual"  # an event kind, beside history.COMMIT
 ADDED, CHANGED, REMOVED, INVALID = "added", "changed", "removed", "invalid"
 
 
