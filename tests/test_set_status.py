@@ -259,3 +259,32 @@ def test_any_note_loads_back_exactly(repo, cli):
     )
     entry = _activity(repo, "1.3.2").history[0]
     assert (entry.note, entry.by) == (note, "Wanjiků: Ñ")
+
+
+def test_a_new_list_item_is_written_as_its_model_declares_it():
+    # A history entry and an actual: every field in its declared order under its key in the
+    # files (`from`, not `from_`), empty ones left out; dates quoted, words and numbers plain.
+    from workplan_cli import yamlio
+    from workplan_cli.edit.status import as_pairs
+    from workplan_cli.plan import fields
+    from workplan_cli.plan.model import Actual, HistoryEntry
+    from workplan_cli.plan.vocab import Status
+
+    entry = HistoryEntry(
+        date=dt.date(2025, 3, 1), from_=Status.PLANNED, to=Status.IN_PROGRESS, by="GIZ",
+        note=None, evidence=["https://example.org/x"],
+    )  # fmt: skip
+    pairs = as_pairs(entry)
+    assert [k for k, _ in pairs] == [
+        f.key for f in fields.declared(HistoryEntry) if f.key != "note"
+    ]
+    assert pairs[0] == ("date", "2025-03-01") and type(pairs[0][1]) is str
+    assert pairs[1] == ("from", "planned") and type(pairs[1][1]) is yamlio.Plain
+    assert pairs[-1] == ("evidence", ["https://example.org/x"])
+    actual = Actual(date=dt.date(2025, 3, 1), period="2025", value=4, evidence=[])
+    assert as_pairs(actual) == [
+        ("date", "2025-03-01"),
+        ("period", "2025"),
+        ("value", "4"),
+    ]
+    assert type(as_pairs(actual)[2][1]) is yamlio.Plain

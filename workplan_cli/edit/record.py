@@ -106,21 +106,8 @@ def check_request(plan: Plan, indicator: Indicator, request: Request) -> None:
 
 
 def actual_entry(actual: Actual) -> list[tuple[str, object]]:
-    """Returns the new actual as (key, value) pairs in the order they are written: numbers
-    plain, texts (the date and period too) double-quoted."""
-    value = actual.value
-    entry: list[tuple[str, object]] = [
-        ("date", actual.date.isoformat()),
-        ("period", actual.period),
-        ("value", value if isinstance(value, str) else yamlio.Plain(repr(value))),
-    ]
-    if actual.note:
-        entry.append(("note", actual.note))
-    if actual.by:
-        entry.append(("by", actual.by))
-    if actual.evidence:
-        entry.append(("evidence", list(actual.evidence)))
-    return entry
+    """Returns the new actual as (key, value) pairs in the order they are written."""
+    return status.as_pairs(actual)
 
 
 def record(

@@ -8,11 +8,12 @@ import difflib
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from typing import Any, Protocol
 
 from workplan_cli import yamlio
 from workplan_cli.errors import WorkplanError
-from workplan_cli.plan import load, query
+from workplan_cli.plan import fields, load, query
 from workplan_cli.plan.checks import today_anywhere
 from workplan_cli.plan.model import Activity, HistoryEntry, Plan
 from workplan_cli.plan.vocab import Status
@@ -113,18 +114,29 @@ def check_texts(texts: list[tuple[str, str | None]], evidence: Sequence[str]) ->
 
 def history_entry(activity: Activity, request: Request) -> list[tuple[str, object]]:
     """Returns the new history entry as (key, value) pairs in the order they are written."""
-    entry: list[tuple[str, object]] = [
-        ("date", request.on.isoformat()),  # quoted: YAML 1.1 readers would make it a date object
-        ("from", yamlio.Plain(activity.status.value)),
-        ("to", yamlio.Plain(request.status.value)),
-    ]
-    if request.note:
-        entry.append(("note", request.note))
-    if request.by:
-        entry.append(("by", request.by))
-    if request.evidence:
-        entry.append(("evidence", list(request.evidence)))
-    return entry
+    return as_pairs(new_entry(activity, request))
+
+
+def as_pairs(item: Any) -> list[tuple[str, object]]:
+    """Returns a new list item (a history entry, an actual) as the (key, value) pairs of its
+    YAML mapping, from its declaration: the fields in their declared order under their keys in
+    the files, empty optional ones left out; a date as quoted ISO text (a YAML 1.1 reader would
+    make a date object of a plain one), a vocabulary word or a number plain."""
+    pairs: list[tuple[str, object]] = []
+    for f in fields.declared(type(item)):
+        value = f.value(item)
+        if value is None or (isinstance(value, list | tuple) and not value):
+            continue
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        elif isinstance(value, Enum):
+            value = yamlio.Plain(value.value)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            value = yamlio.Plain(repr(value))
+        elif isinstance(value, tuple):
+            value = list(value)
+        pairs.append((f.key, value))
+    return pairs
 
 
 def holds(
@@ -201,10 +213,9 @@ def _intended(plan: Plan, loc: tuple, activity: Activity, request: Request) -> P
     return replaced_at(plan, loc, with_entry(activity, request))
 
 
-def with_entry(activity: Activity, request: Request) -> Activity:
-    """Returns the activity as the request leaves it: its new status and history entry (what
-    the spliced file must parse back to)."""
-    entry = HistoryEntry(
+def new_entry(activity: Activity, request: Request) -> HistoryEntry:
+    """Returns the history entry that the request adds to the activity."""
+    return HistoryEntry(
         date=request.on,
         from_=activity.status,
         to=request.status,
@@ -212,6 +223,12 @@ def with_entry(activity: Activity, request: Request) -> Activity:
         by=request.by or None,
         evidence=list(request.evidence),
     )
+
+
+def with_entry(activity: Activity, request: Request) -> Activity:
+    """Returns the activity as the request leaves it: its new status and history entry (what
+    the spliced file must parse back to)."""
+    entry = new_entry(activity, request)
     return replace(activity, status=request.status, history=[*activity.history, entry])
 
 
